@@ -1,0 +1,78 @@
+/// The counts of a run: what `summary.json` holds.
+public struct BatchSummary: Sendable, Equatable {
+    public var period: BillingMonth
+    public var issued: CalendarDate
+    /// Records read, accepted or not.
+    public var bills = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var channels: [Channel: Int] = [:]
+    /// Sum of the totals of accepted bills with something to pay, in fils.
+    public var dueFils: Int64 = 0
+    /// Sum of the credits (negative totals, as a positive number) of accepted bills, in fils.
+    public var creditFils: Int64 = 0
+    /// Rejected bills by reason code.
+    public var rejectsByCode: [BillRejection.Code: Int] = [:]
+
+    public init(header: BatchHeader) {
+        period = header.period
+        issued = header.issued
+    }
+
+    mutating func count(_ bill: Bill, via channel: Channel) {
+        bills += 1
+        accepted += 1
+        channels[channel, default: 0] += 1
+        if bill.total.fils >= 0 { dueFils += bill.total.fils } else { creditFils -= bill.total.fils }
+    }
+
+    mutating func count(_ rejected: RejectedBill) {
+        bills += 1
+        self.rejected += 1
+        rejectsByCode[rejected.rejection.code, default: 0] += 1
+    }
+
+    /// `summary.json`: fixed key order, every channel listed.
+    public var json: String {
+        JSONText.pretty([
+            ("period", .string(period.description)),
+            ("issued", .string(issued.description)),
+            ("bills", .int(Int64(bills))),
+            ("accepted", .int(Int64(accepted))),
+            ("rejected", .int(Int64(rejected))),
+            ("channels", .object(Channel.allCases.map { ($0.rawValue, .int(Int64(channels[$0] ?? 0))) })),
+            ("total_due_fils", .int(dueFils)),
+            ("total_credit_fils", .int(creditFils)),
+            ("net_total_fils", .int(dueFils - creditFils)),
+            ("rejects_by_code", .object(rejectsByCode.keys.map(\.rawValue).sorted().map {
+                ($0, .int(Int64(rejectsByCode[BillRejection.Code(rawValue: $0)!]!)))
+            })),
+        ])
+    }
+
+    /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.
+    public var line: String {
+        let perChannel = Channel.allCases.map { "\($0.rawValue) \(channels[$0] ?? 0)" }.joined(separator: ", ")
+        return "\(period): \(bills) bills: \(accepted) accepted (\(perChannel)), \(rejected) rejected"
+    }
+}
+
+extension RejectedBill {
+    /// One line of `rejects.jsonl`.
+    var json: String {
+        JSONText.object([
+            ("line", .int(Int64(position.line))),
+            ("index", .int(Int64(position.index))),
+            ("account", account.map { .string($0) } ?? .null),
+            ("code", .string(rejection.code.rawValue)),
+            ("message", .string(rejection.message)),
+        ])
+    }
+
+    /// One line for people: `FILE:LINE: bill 3 (account 1002345678): code: message`.
+    public func diagnostic(file: String) -> String {
+        "\(file):\(position.line): bill \(position.index)"
+            + (account.map { " (account \($0))" } ?? "")
+            + ": \(rejection.code.rawValue): \(rejection.message)"
+    }
+}

@@ -1,0 +1,58 @@
+/// Writes JSON by hand with a fixed key order, so output files are
+/// byte-identical from run to run.
+enum JSONText {
+    /// A JSON string literal: quotes, backslashes and every control
+    /// character escaped; U+2028 and U+2029 too, for JavaScript consumers.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    enum Value {
+        case string(String)
+        case int(Int64)
+        case null
+        case strings([String])
+        case object([(String, Value)])
+    }
+
+    /// One object on one line: `{"a":1,"b":"x"}`.
+    static func object(_ fields: [(String, Value)]) -> String {
+        "{" + fields.map { quoted($0.0) + ":" + render($0.1, indent: nil) }.joined(separator: ",") + "}"
+    }
+
+    /// An object over several lines, two spaces an indent level.
+    static func pretty(_ fields: [(String, Value)]) -> String {
+        render(.object(fields), indent: "") + "\n"
+    }
+
+    private static func render(_ value: Value, indent: String?) -> String {
+        switch value {
+        case .string(let text): return quoted(text)
+        case .int(let number): return String(number)
+        case .null: return "null"
+        case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
+        case .object(let fields):
+            guard let indent else {
+                return "{" + fields.map { quoted($0.0) + ":" + render($0.1, indent: nil) }.joined(separator: ",") + "}"
+            }
+            if fields.isEmpty { return "{}" }
+            let inner = indent + "  "
+            return "{\n" + fields.map { inner + quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+        }
+    }
+}

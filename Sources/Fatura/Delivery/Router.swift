@@ -1,0 +1,31 @@
+/// The routing decision for one bill: its channel and who receives it.
+public struct Route: Sendable, Hashable {
+    public var channel: Channel
+    /// The e-mail address or E.164 mobile number; nil on paper.
+    public var recipient: String?
+}
+
+/// Chooses every bill's one delivery channel, as the contract orders them:
+/// the subscriber's e-mail, then SMS, then a relative's e-mail, then paper,
+/// unless `delivery/@prefer` names a channel whose contact exists.
+public enum Router {
+    public static let order: [Channel] = [.email, .sms, .relativeEmail, .paper]
+
+    public static func route(_ contact: Contact, prefer: Channel?) -> Route {
+        if let prefer, let route = route(contact, via: prefer) { return route }
+        for channel in order {
+            if let route = route(contact, via: channel) { return route }
+        }
+        return Route(channel: .paper, recipient: nil)
+    }
+
+    /// The route over `channel`, or nil when the contact it needs is missing.
+    static func route(_ contact: Contact, via channel: Channel) -> Route? {
+        switch channel {
+        case .email: contact.email.map { Route(channel: .email, recipient: $0.address) }
+        case .sms: contact.mobile.map { Route(channel: .sms, recipient: $0.e164) }
+        case .relativeEmail: contact.relativeEmail.map { Route(channel: .relativeEmail, recipient: $0.address) }
+        case .paper: Route(channel: .paper, recipient: nil)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// One element of a bill record as read from the source, before any rule is
+/// applied: its name, attributes, text and children, with the line it starts
+/// on. Every reader (XML, and later CSV and JSON Lines) produces these, so
+/// one checker applies the contract to all of them.
+public struct RecordNode: Sendable {
+    public var name: String
+    public var line: Int
+    /// Attributes without a namespace, in document order.
+    public var attributes: [(name: String, value: String)]
+    /// The `xml:lang` attribute, when present.
+    public var lang: String?
+    /// Concatenated character data (text and CDATA) directly inside the element.
+    public var text: String
+    public var children: [RecordNode]
+    /// Set when the element held something the contract does not allow a
+    /// reader to pass on (an unexpanded entity reference).
+    public var fault: String?
+
+    public init(
+        name: String,
+        line: Int,
+        attributes: [(name: String, value: String)] = [],
+        lang: String? = nil,
+        text: String = "",
+        children: [RecordNode] = [],
+        fault: String? = nil
+    ) {
+        self.name = name
+        self.line = line
+        self.attributes = attributes
+        self.lang = lang
+        self.text = text
+        self.children = children
+        self.fault = fault
+    }
+
+    public func attribute(_ name: String) -> String? {
+        for attribute in attributes where attribute.name == name { return attribute.value }
+        return nil
+    }
+}
+
+/// The attributes of the `<bills>` root: the month and issue date of the batch.
+public struct BatchHeader: Sendable, Equatable {
+    public var period: BillingMonth
+    public var issued: CalendarDate
+    /// The root's `xml:lang`, inherited by every element that has none.
+    public var lang: String?
+
+    public init(period: BillingMonth, issued: CalendarDate, lang: String? = nil) {
+        self.period = period
+        self.issued = issued
+        self.lang = lang
+    }
+}
+
+/// A source of bill records: the reader of one export file.
+public protocol BillSource: AnyObject {
+    /// The batch's month and issue date, read before the first record.
+    var header: BatchHeader { get }
+    /// The next bill record and its position, or nil at the end of the file.
+    /// Throws `InputError` when the file itself is broken: the run stops.
+    func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?
+}

@@ -1,0 +1,144 @@
+/// A day of the Gregorian calendar, as the contract writes it: `YYYY-MM-DD`.
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Creates a date, or nil when there is no such day (2026-02-30).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= CalendarDate.daysIn(year: year, month: month)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (surrounding XML whitespace ignored).
+    public init?(_ text: some StringProtocol) {
+        let fields = ContractText.digitFields(text, lengths: [4, 2, 2])
+        guard let fields else { return nil }
+        self.init(year: fields[0], month: fields[1], day: fields[2])
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var billingMonth: BillingMonth { BillingMonth(year: year, month: month)! }
+
+    public var description: String {
+        ContractText.padded(year, 4) + "-" + ContractText.padded(month, 2) + "-" + ContractText.padded(day, 2)
+    }
+
+    /// Days from 0001-01-01 (day 0): for counting days in a period.
+    public var ordinal: Int {
+        let y = year - 1
+        var days = y * 365 + y / 4 - y / 100 + y / 400
+        for m in 1..<month { days += CalendarDate.daysIn(year: year, month: m) }
+        return days + day - 1
+    }
+
+    /// Number of days from `start` to `end`, both included.
+    public static func daysInclusive(from start: CalendarDate, to end: CalendarDate) -> Int {
+        end.ordinal - start.ordinal + 1
+    }
+
+    static func isLeap(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// A billing month, `YYYY-MM`.
+public struct BillingMonth: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(year: Int, month: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses exactly `YYYY-MM` (surrounding XML whitespace ignored).
+    public init?(_ text: some StringProtocol) {
+        guard let fields = ContractText.digitFields(text, lengths: [4, 2]) else { return nil }
+        self.init(year: fields[0], month: fields[1])
+    }
+
+    public static func < (lhs: BillingMonth, rhs: BillingMonth) -> Bool {
+        (lhs.year, lhs.month) < (rhs.year, rhs.month)
+    }
+
+    public var description: String {
+        ContractText.padded(year, 4) + "-" + ContractText.padded(month, 2)
+    }
+
+    /// The month `count` months later (earlier when negative).
+    public func adding(months count: Int) -> BillingMonth {
+        let index = year * 12 + (month - 1) + count
+        return BillingMonth(year: index / 12, month: index % 12 + 1)!
+    }
+}
+
+/// Small helpers for the contract's fixed textual forms.
+enum ContractText {
+    /// Splits `text` on `-` into all-digit fields of exactly the given lengths.
+    static func digitFields(_ text: some StringProtocol, lengths: [Int]) -> [Int]? {
+        let trimmed = trimXMLSpace(text)
+        var fields: [Int] = []
+        var value = 0
+        var count = 0
+        var index = 0
+        for byte in trimmed.utf8 {
+            if byte == UInt8(ascii: "-") {
+                guard index < lengths.count, count == lengths[index] else { return nil }
+                fields.append(value)
+                value = 0
+                count = 0
+                index += 1
+            } else if byte.isASCIIDigit {
+                value = value * 10 + Int(byte - 0x30)
+                count += 1
+            } else {
+                return nil
+            }
+        }
+        guard index == lengths.count - 1, count == lengths[index] else { return nil }
+        fields.append(value)
+        return fields
+    }
+
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Removes leading and trailing XML white space.
+    static func trimXMLSpace(_ text: some StringProtocol) -> Substring {
+        let utf8 = Substring(text).utf8
+        guard let start = utf8.firstIndex(where: { !$0.isXMLSpace }) else { return "" }
+        let end = utf8.lastIndex(where: { !$0.isXMLSpace })!
+        return Substring(utf8[start...end])
+    }
+
+    /// Parses a whole, non-negative number of units (meter readings, history quantities).
+    static func wholeUnits(_ text: some StringProtocol) -> Int64? {
+        let trimmed = trimXMLSpace(text)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 15 else { return nil }
+        var value: Int64 = 0
+        for byte in trimmed.utf8 {
+            guard byte.isASCIIDigit else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
+    }
+}

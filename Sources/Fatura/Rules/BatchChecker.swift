@@ -1,0 +1,38 @@
+/// The rules that span a whole file: every bill number is unique, and so is
+/// every account (its files and its SMS link are named by account and
+/// month). Feed it the records in file order.
+public struct BatchChecker: Sendable {
+    public let bills: BillChecker
+    private var numbers: [String: Int] = [:]
+    private var accounts: [String: Int] = [:]
+
+    public init(header: BatchHeader) {
+        bills = BillChecker(header: header)
+    }
+
+    public mutating func check(_ record: RecordNode, at position: SourcePosition) -> Result<Bill, RejectedBill> {
+        let (account, number) = bills.identity(of: record)
+        func reject(_ rejection: BillRejection) -> Result<Bill, RejectedBill> {
+            .failure(RejectedBill(position: position, account: account, rejection: rejection))
+        }
+        // A number or account counts as used even when its bill is rejected
+        // for another reason: the file still holds it twice.
+        if let number {
+            if let first = numbers[number] {
+                return reject(BillRejection(.duplicateNumber, "bill number \(number) is already used by bill \(first) of this file", line: record.line))
+            }
+            numbers[number] = position.index
+        }
+        if let account {
+            if let first = accounts[account] {
+                return reject(BillRejection(.duplicateAccount, "account \(account) already has a bill in this file (bill \(first)); one bill per account and month", line: record.line))
+            }
+            accounts[account] = position.index
+        }
+        do {
+            return .success(try bills.check(record))
+        } catch {
+            return reject(error)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+extension BillChecker {
+    static let meterIDLimit = 32
+    static let labelLimit = 200
+    static let historyLimit = 24
+
+    func meter(_ node: RecordNode) throws(BillRejection) -> Meter {
+        try onlyChildren(of: node, [])
+        let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidMeter)
+        let id = try cleanText(try requiredAttribute("id", of: node), of: node, code: .invalidMeter,
+                               maxScalars: Self.meterIDLimit, what: "meter id of <meter>")
+        let previous = try units(try requiredAttribute("previous", of: node), of: node, attribute: "previous")
+        let current = try units(try requiredAttribute("current", of: node), of: node, attribute: "current")
+        guard previous <= current else {
+            throw BillRejection(.invalidMeter, "<meter> \(id) at line \(node.line): previous reading \(previous) is above current reading \(current)", line: node.line)
+        }
+        let unit = try node.attribute("unit").map { raw throws(BillRejection) in
+            try enumValue(MeterUnit.self, raw, of: node, attribute: "unit", code: .invalidMeter)
+        } ?? (service == .electricity ? .kWh : .m3)
+        let reading = try node.attribute("reading").map { raw throws(BillRejection) in
+            try enumValue(ReadingKind.self, raw, of: node, attribute: "reading", code: .invalidMeter)
+        } ?? .actual
+        return Meter(service: service, id: id, previous: previous, current: current, unit: unit, reading: reading)
+    }
+
+    private func units(_ raw: String, of node: RecordNode, attribute: String, code: BillRejection.Code = .invalidMeter) throws(BillRejection) -> Int64 {
+        guard let value = ContractText.wholeUnits(raw) else {
+            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a whole number of units", line: node.line)
+        }
+        return value
+    }
+
+    func charge(_ node: RecordNode) throws(BillRejection) -> Charge {
+        try onlyChildren(of: node, ["label"])
+        let rawCode = try requiredAttribute("code", of: node)
+        let code = ContractText.trimXMLSpace(rawCode)
+        guard !code.isEmpty, code.utf8.allSatisfy({ $0.isASCIIDigit || ($0 >= 0x41 && $0 <= 0x5A) || $0 == UInt8(ascii: "_") }) else {
+            throw BillRejection(.invalidCharge, "<charge> at line \(node.line): code \(TextRules.quoted(rawCode)) is not made of A-Z, 0-9 and _", line: node.line)
+        }
+        let service = try node.attribute("service").map { raw throws(BillRejection) in
+            try enumValue(Service.self, raw, of: node, attribute: "service", code: .invalidCharge)
+        }
+        let unit = try node.attribute("unit").map { raw throws(BillRejection) in
+            try enumValue(MeterUnit.self, raw, of: node, attribute: "unit", code: .invalidCharge)
+        }
+        let quantity = try node.attribute("quantity").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "quantity") }
+        let rate = try node.attribute("rate").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "rate") }
+        let amount = try money(try requiredAttribute("amount", of: node), what: "<charge> \(code) at line \(node.line): amount", line: node.line)
+        let label = try localized(node.children, code: .invalidCharge, maxScalars: Self.labelLimit)
+        return Charge(code: String(code), service: service, quantity: quantity, unit: unit, rate: rate, amount: amount, label: label)
+    }
+
+    private func decimal(_ raw: String, of node: RecordNode, attribute: String) throws(BillRejection) -> DecimalText {
+        guard let value = DecimalText(raw) else {
+            throw BillRejection(.invalidCharge, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a decimal number", line: node.line)
+        }
+        return value
+    }
+
+    func balance(_ node: RecordNode) throws(BillRejection) -> (Money, Money) {
+        try onlyChildren(of: node, [])
+        let previous = try node.attribute("previous").map { raw throws(BillRejection) in
+            try money(raw, what: "<balance> at line \(node.line): previous", line: node.line)
+        } ?? .zero
+        let payments = try node.attribute("payments").map { raw throws(BillRejection) in
+            try money(raw, what: "<balance> at line \(node.line): payments", line: node.line)
+        } ?? .zero
+        return (previous, payments)
+    }
+
+    func history(_ nodes: [RecordNode]) throws(BillRejection) -> [ServiceHistory] {
+        var result: [ServiceHistory] = []
+        for node in nodes {
+            try onlyChildren(of: node, ["month"])
+            let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidHistory)
+            guard !result.contains(where: { $0.service == service }) else {
+                throw BillRejection(.duplicateElement, "<history> at line \(node.line) is a second history for \(service.rawValue)", line: node.line)
+            }
+            guard node.children.count <= Self.historyLimit else {
+                throw BillRejection(.invalidHistory, "<history> \(service.rawValue) at line \(node.line) has \(node.children.count) months; at most \(Self.historyLimit) are allowed", line: node.line)
+            }
+            var months: [HistoryMonth] = []
+            var seen: Set<BillingMonth> = []
+            for child in node.children {
+                let rawPeriod = try requiredAttribute("period", of: child)
+                guard let month = BillingMonth(rawPeriod) else {
+                    throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(rawPeriod)) is not a month YYYY-MM", line: child.line)
+                }
+                guard seen.insert(month).inserted else {
+                    throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(month) appears twice in the \(service.rawValue) history", line: child.line)
+                }
+                let quantity = try units(try requiredAttribute("quantity", of: child), of: child, attribute: "quantity", code: .invalidHistory)
+                months.append(HistoryMonth(month: month, quantity: quantity))
+            }
+            result.append(ServiceHistory(service: service, months: months))
+        }
+        return result
+    }
+}

@@ -1,0 +1,98 @@
+extension BillChecker {
+    static let nameLimit = 200
+    static let areaLimit = 100
+    static let addressCodeLimit = 20
+    static let relationLimit = 50
+
+    func customer(_ node: RecordNode) throws(BillRejection) -> Customer {
+        try onlyChildren(of: node, ["name"])
+        let language = try node.attribute("language").map { raw throws(BillRejection) in
+            try enumValue(Language.self, raw, of: node, attribute: "language", code: .invalidLanguage)
+        } ?? .ar
+        let category = try node.attribute("category").map { raw throws(BillRejection) in
+            try enumValue(CustomerCategory.self, raw, of: node, attribute: "category", code: .invalidCategory)
+        }
+        let names = node.children.filter { $0.name == "name" }
+        guard !names.isEmpty else {
+            throw BillRejection(.missingElement, "<customer> at line \(node.line) has no <name>; at least one is required", line: node.line)
+        }
+        let name = try localized(names, code: .invalidName, maxScalars: Self.nameLimit)
+        return Customer(language: language, category: category, name: name)
+    }
+
+    func address(_ node: RecordNode) throws(BillRejection) -> Address {
+        try onlyChildren(of: node, ["flat", "building", "road", "block", "area"])
+        var address = Address()
+        var seen: Set<String> = []
+        for child in node.children where child.name != "area" {
+            guard seen.insert(child.name).inserted else {
+                throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <address>", line: child.line)
+            }
+            let code = try cleanText(child.text, of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit)
+            switch child.name {
+            case "flat": address.flat = code
+            case "building": address.building = code
+            case "road": address.road = code
+            default: address.block = code
+            }
+        }
+        address.area = try localized(node.children.filter { $0.name == "area" }, code: .invalidAddress, maxScalars: Self.areaLimit)
+        return address
+    }
+
+    func contact(_ node: RecordNode) throws(BillRejection) -> Contact {
+        try onlyChildren(of: node, ["email", "mobile", "relative-email"])
+        var contact = Contact()
+        var seen: Set<String> = []
+        for child in node.children {
+            guard seen.insert(child.name).inserted else {
+                throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <contact>", line: child.line)
+            }
+            switch child.name {
+            case "email":
+                contact.email = try email(child, code: .invalidEmail)
+            case "mobile":
+                guard let mobile = MobileNumber(child.text) else {
+                    throw BillRejection(.invalidMobile, "<mobile> at line \(child.line): \(TextRules.quoted(child.text)) is neither E.164 (+97333123456) nor an 8-digit Bahraini number", line: child.line)
+                }
+                contact.mobile = mobile
+            default:
+                contact.relativeEmail = try email(child, code: .invalidEmail)
+                if let relation = child.attribute("relation") {
+                    contact.relation = try cleanText(relation, of: child, code: .invalidRelation,
+                                                     maxScalars: Self.relationLimit, what: "relation of <relative-email>")
+                }
+            }
+        }
+        return contact
+    }
+
+    private func email(_ node: RecordNode, code: BillRejection.Code) throws(BillRejection) -> EmailAddress {
+        guard let address = EmailAddress(node.text) else {
+            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(TextRules.quoted(node.text)) is not a plain e-mail address (local@domain.tld)", line: node.line)
+        }
+        return address
+    }
+
+    func delivery(_ node: RecordNode) throws(BillRejection) -> Channel? {
+        guard let raw = node.attribute("prefer") else { return nil }
+        return try enumValue(Channel.self, raw, of: node, attribute: "prefer", code: .invalidDelivery)
+    }
+
+    func period(_ node: RecordNode) throws(BillRejection) -> (CalendarDate, CalendarDate) {
+        let from = try date(try requiredAttribute("from", of: node), what: "<period> from", code: .invalidPeriod, line: node.line)
+        let to = try date(try requiredAttribute("to", of: node), what: "<period> to", code: .invalidPeriod, line: node.line)
+        guard from <= to else {
+            throw BillRejection(.invalidPeriod, "<period> at line \(node.line) runs from \(from) to \(to): from must not be after to", line: node.line)
+        }
+        return (from, to)
+    }
+
+    func due(_ node: RecordNode) throws(BillRejection) -> CalendarDate {
+        let due = try date(node.text, what: "<due> at line \(node.line)", code: .invalidDue, line: node.line)
+        guard due >= header.issued else {
+            throw BillRejection(.dueBeforeIssued, "<due> at line \(node.line) is \(due), before the issue date \(header.issued)", line: node.line)
+        }
+        return due
+    }
+}

@@ -1,0 +1,181 @@
+/// Applies every rule of the bill-data contract to one record, turning it
+/// into a `Bill` or a `BillRejection` that names the element, its line and
+/// what is wrong. Rules that span the file (unique bill numbers and
+/// accounts) are kept by `BatchChecker`.
+public struct BillChecker: Sendable {
+    public let header: BatchHeader
+
+    public init(header: BatchHeader) {
+        self.header = header
+    }
+
+    static let singletons: Set<String> = ["customer", "address", "contact", "delivery", "period", "due", "balance", "total"]
+    static let repeatable: Set<String> = ["meter", "charge", "history"]
+
+    /// The bill's account and number when they are valid, read before any
+    /// other rule so that a rejection can name the account.
+    public func identity(of record: RecordNode) -> (account: String?, number: String?) {
+        (try? account(of: record), try? number(of: record))
+    }
+
+    public func check(_ record: RecordNode) throws(BillRejection) -> Bill {
+        guard record.name == "bill" else {
+            throw BillRejection(.unknownElement, "<\(record.name)> is not a bill: only <bill> elements may stand in <bills>", line: record.line)
+        }
+        try Self.checkFaults(record)
+        let account = try account(of: record)
+        let number = try number(of: record)
+
+        var single: [String: RecordNode] = [:]
+        var meters: [RecordNode] = []
+        var charges: [RecordNode] = []
+        var histories: [RecordNode] = []
+        for child in record.children {
+            if Self.singletons.contains(child.name) {
+                if let first = single[child.name] {
+                    throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) repeats the one at line \(first.line); a bill has at most one", line: child.line)
+                }
+                single[child.name] = child
+            } else if child.name == "meter" {
+                meters.append(child)
+            } else if child.name == "charge" {
+                charges.append(child)
+            } else if child.name == "history" {
+                histories.append(child)
+            } else {
+                throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) is not part of a bill in the contract", line: child.line)
+            }
+        }
+
+        let customer = try customer(try required("customer", in: single, bill: record))
+        let address = try single["address"].map(address)
+        let contact = try single["contact"].map(contact) ?? Contact()
+        let prefer = try single["delivery"].map(delivery) ?? nil
+        let (start, end) = try period(try required("period", in: single, bill: record))
+        let due = try due(try required("due", in: single, bill: record))
+        let parsedMeters = try meters.map(meter)
+        guard !charges.isEmpty else {
+            throw BillRejection(.missingElement, "the bill has no <charge>; at least one is required", line: record.line)
+        }
+        let parsedCharges = try charges.map(charge)
+        let (previous, payments) = try single["balance"].map(balance) ?? (.zero, .zero)
+        let totalNode = try required("total", in: single, bill: record)
+        let total = try money(totalNode.text, what: "<total> at line \(totalNode.line)", line: totalNode.line)
+        let history = try history(histories)
+
+        let sum = parsedCharges.reduce(previous - payments) { $0 + $1.amount }
+        guard sum == total else {
+            throw BillRejection(
+                .notReconciled,
+                "the bill does not reconcile: previous \(previous.contractText) − payments \(payments.contractText) + charges \((sum - previous + payments).contractText) = \(sum.contractText), but <total> at line \(totalNode.line) is \(total.contractText)",
+                line: totalNode.line)
+        }
+
+        return Bill(
+            account: account, number: number, month: header.period, issued: header.issued,
+            customer: customer, address: address, contact: contact, preferredChannel: prefer,
+            periodStart: start, periodEnd: end, due: due, meters: parsedMeters, charges: parsedCharges,
+            previousBalance: previous, payments: payments, total: total, history: history)
+    }
+
+    // MARK: Identity
+
+    func account(of record: RecordNode) throws(BillRejection) -> String {
+        guard let raw = record.attribute("account") else {
+            throw BillRejection(.missingAttribute, "<bill> has no account attribute", line: record.line)
+        }
+        let value = ContractText.trimXMLSpace(raw)
+        guard (6...12).contains(value.utf8.count), value.utf8.allSatisfy(\.isASCIIDigit) else {
+            throw BillRejection(.invalidAccount, "account \(TextRules.quoted(raw)) is not 6 to 12 digits", line: record.line)
+        }
+        return String(value)
+    }
+
+    func number(of record: RecordNode) throws(BillRejection) -> String {
+        guard let raw = record.attribute("number") else {
+            throw BillRejection(.missingAttribute, "<bill> has no number attribute", line: record.line)
+        }
+        let value = ContractText.trimXMLSpace(raw)
+        guard (1...32).contains(value.utf8.count),
+              value.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") })
+        else {
+            throw BillRejection(.invalidNumber, "bill number \(TextRules.quoted(raw)) is not 1 to 32 of A-Z, a-z, 0-9 and -", line: record.line)
+        }
+        return String(value)
+    }
+
+    // MARK: Helpers
+
+    static func checkFaults(_ node: RecordNode) throws(BillRejection) {
+        if let fault = node.fault {
+            throw BillRejection(.entityReference, "<\(node.name)> at line \(node.line): \(fault)", line: node.line)
+        }
+        for child in node.children { try checkFaults(child) }
+    }
+
+    func required(_ name: String, in single: [String: RecordNode], bill: RecordNode) throws(BillRejection) -> RecordNode {
+        guard let node = single[name] else {
+            throw BillRejection(.missingElement, "the bill has no <\(name)>, which is required", line: bill.line)
+        }
+        return node
+    }
+
+    func requiredAttribute(_ name: String, of node: RecordNode) throws(BillRejection) -> String {
+        guard let value = node.attribute(name) else {
+            throw BillRejection(.missingAttribute, "<\(node.name)> at line \(node.line) has no \(name) attribute, which is required", line: node.line)
+        }
+        return value
+    }
+
+    func money(_ text: String, what: String, line: Int) throws(BillRejection) -> Money {
+        switch Money.parse(text) {
+        case .success(let money): return money
+        case .failure(let failure):
+            throw BillRejection(.invalidAmount, "\(what): \(TextRules.quoted(text)) \(failure.explanation)", line: line)
+        }
+    }
+
+    func date(_ text: String, what: String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
+        guard let date = CalendarDate(text) else {
+            throw BillRejection(code, "\(what): \(TextRules.quoted(text)) is not a real date in the form YYYY-MM-DD", line: line)
+        }
+        return date
+    }
+
+    /// Children of `node` must all be named in `allowed`.
+    func onlyChildren(of node: RecordNode, _ allowed: Set<String>) throws(BillRejection) {
+        for child in node.children where !allowed.contains(child.name) {
+            throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) does not belong in <\(node.name)>", line: child.line)
+        }
+    }
+
+    /// Reads `<name xml:lang="ar|en">` children into a bilingual text.
+    func localized(_ nodes: [RecordNode], code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
+        var text = LocalizedText()
+        for node in nodes {
+            guard let lang = node.lang, let language = Language(rawValue: lang.lowercased()) else {
+                throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\", found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
+            }
+            guard text[language] == nil else {
+                throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)
+            }
+            text[language] = try cleanText(node.text, of: node, code: code, maxScalars: maxScalars)
+        }
+        return text
+    }
+
+    func cleanText(_ raw: String, of node: RecordNode, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String {
+        let result = TextRules.clean(raw, maxScalars: maxScalars)
+        guard case .ok(let text) = result else {
+            throw BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
+        }
+        return text
+    }
+
+    func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String, of node: RecordNode, attribute: String, code: BillRejection.Code) throws(BillRejection) -> T where T.RawValue == String {
+        guard let value = T(rawValue: String(ContractText.trimXMLSpace(raw))) else {
+            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not one of the contract's values", line: node.line)
+        }
+        return value
+    }
+}

@@ -1,0 +1,60 @@
+/// Rules for free text from the input (names, areas, codes, labels).
+enum TextRules {
+    /// Trims XML white space, removes the bidi embedding, override and
+    /// isolate controls (U+202A–U+202E, U+2066–U+2069) so no value can
+    /// reorder its neighbours, and keeps everything else (ZWJ and ZWNJ included).
+    /// Nil when what is left is empty or holds a control character (a line
+    /// break or tab included) that could break a line or a header.
+    static func clean(_ raw: String, maxScalars: Int) -> CleanResult {
+        var scalars = String.UnicodeScalarView()
+        var count = 0
+        for scalar in ContractText.trimXMLSpace(raw).unicodeScalars {
+            if isBidiControl(scalar) { continue }
+            if scalar.properties.generalCategory == .control
+                || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                return .control
+            }
+            scalars.append(scalar)
+            count += 1
+        }
+        // Removing a control may leave white space at either end.
+        let text = String(ContractText.trimXMLSpace(String(scalars)))
+        if text.isEmpty { return .empty }
+        if count > maxScalars { return .tooLong }
+        return .ok(text)
+    }
+
+    enum CleanResult: Equatable {
+        case ok(String)
+        case empty
+        case control
+        case tooLong
+
+        func problem(limit: Int) -> String {
+            switch self {
+            case .ok: ""
+            case .empty: "is empty"
+            case .control: "holds a control character (a line break, tab or other control)"
+            case .tooLong: "is longer than \(limit) characters"
+            }
+        }
+    }
+
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// Quotes a value for a message, shortened and with controls made visible.
+    static func quoted(_ value: String) -> String {
+        var shown = ""
+        for scalar in value.unicodeScalars.prefix(60) {
+            if scalar.properties.generalCategory == .control || isBidiControl(scalar) {
+                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        if value.unicodeScalars.count > 60 { shown += "…" }
+        return "\"\(shown)\""
+    }
+}

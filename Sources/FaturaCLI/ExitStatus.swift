@@ -1,0 +1,39 @@
+import ArgumentParser
+import Fatura
+
+/// The exit codes of `fatura`, decided only here at the command line.
+enum ExitStatus {
+    static let success = ExitCode(0)
+    /// The run finished, but some bills were rejected.
+    static let someRejected = ExitCode(3)
+    static let dataError = ExitCode(65)
+    static let noInput = ExitCode(66)
+    static let software = ExitCode(70)
+    static let cannotCreate = ExitCode(73)
+    static let configuration = ExitCode(78)
+
+    static func of(_ summary: BatchSummary) -> ExitCode {
+        summary.rejected > 0 ? someRejected : success
+    }
+
+    static func of(_ error: BatchError) -> ExitCode {
+        switch error {
+        case .input(let input): input.kind == .unreadable ? noInput : dataError
+        case .output: cannotCreate
+        case .templates: configuration
+        case .render: software
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    var standardError = StandardError()
+    print(text, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleOutput.stderr(string)
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct Fatura: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fatura",
+        abstract: "Reads a month's bill export, checks every bill, and renders and routes the e-bills.",
+        discussion: """
+        Exit codes: 0 every bill accepted; 3 finished, but some bills were rejected; \
+        64 bad command line; 65 the input is not well-formed XML or not a bill export (nothing written); \
+        66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
+        78 templates or string catalogs are missing or broken.
+        """,
+        subcommands: [Render.self, Check.self]
+    )
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+enum FileHandleOutput {
+    static func stderr(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

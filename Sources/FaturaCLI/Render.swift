@@ -1,0 +1,40 @@
+import ArgumentParser
+import Fatura
+import Foundation
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the accepted bills of an export into an output folder.",
+        discussion: """
+        Writes DIR/bills/ACCOUNT-PERIOD.html, DIR/manifest.jsonl, DIR/rejects.jsonl and \
+        DIR/summary.json. The folder is built under a hidden name and appears only when the \
+        run has finished; an earlier Fatura output in DIR is replaced.
+        """
+    )
+
+    @Argument(help: "The bill export (XML, contract urn:fatura:bill-data:1).")
+    var input: String
+
+    @Option(name: .long, help: "The output folder.")
+    var out: String
+
+    @Option(name: .long, help: "The folder of templates and string catalogs.")
+    var templates: String = "Templates"
+
+    @Flag(name: .long, help: "Arabic pages with Arabic-Indic digits (٠١٢) instead of Latin ones.")
+    var arabicDigits = false
+
+    func run() throws {
+        let configuration = BatchConfiguration(templates: URL(fileURLWithPath: templates), arabicIndicDigits: arabicDigits)
+        do {
+            let summary = try Batch.render(
+                input: input, output: URL(fileURLWithPath: out), configuration: configuration,
+                onReject: { printError($0.diagnostic(file: input)) })
+            printError(summary.line + " → \(out)")
+            throw ExitStatus.of(summary)
+        } catch let error as BatchError {
+            printError("fatura: \(error)")
+            throw ExitStatus.of(error)
+        }
+    }
+}
