@@ -41,7 +41,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaturaTests",
-            dependencies: ["Fatura"],
+            dependencies: ["Fatura", "FaturaCLI"],
             swiftSettings: swiftSettings
         ),
     ],

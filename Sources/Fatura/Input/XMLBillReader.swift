@@ -19,6 +19,10 @@ public final class XMLBillReader: BillSource {
     private let file: String
     private var index = 0
     private var finished = false
+    /// The line of the text node just read, if the last node was one: libxml2
+    /// keeps exact lines past 65,535 for text nodes only, and a text node
+    /// ends where the next element starts.
+    private var lineAfterText: Int?
 
     /// Opens `path` and reads up to the root element's attributes.
     public init(path: String) throws(InputError) {
@@ -84,11 +88,20 @@ public final class XMLBillReader: BillSource {
             throw InputError(.malformed, file: file, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                              column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: "the XML cannot be parsed")
         }
-        if status == 1, nodeType == XML_READER_TYPE_DOCUMENT_TYPE {
+        guard status == 1 else { return false }
+        switch nodeType {
+        case XML_READER_TYPE_DOCUMENT_TYPE:
             throw InputError(.notABillExport, file: file, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                              message: "a DOCTYPE is not allowed in bill data (no DTDs, no entity declarations)")
+        case XML_READER_TYPE_TEXT, XML_READER_TYPE_WHITESPACE, XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+            let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
+            lineAfterText = line > 0 ? line : nil
+        case XML_READER_TYPE_ELEMENT:
+            break
+        default:
+            lineAfterText = nil
         }
-        return status == 1
+        return true
     }
 
     private func skipSubtree() throws(InputError) {
@@ -135,10 +148,7 @@ public final class XMLBillReader: BillSource {
 
     /// A node for the element the reader is on, with its attributes.
     private func makeNode(inheritedLang: String?) -> RecordNode {
-        let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
-        var node = RecordNode(name: Self.string(xmlTextReaderConstLocalName(reader)),
-                              line: line > 0 ? line : Int(xmlTextReaderGetParserLineNumber(reader)),
-                              lang: inheritedLang)
+        var node = RecordNode(name: Self.string(xmlTextReaderConstLocalName(reader)), line: elementLine, lang: inheritedLang)
         if xmlTextReaderHasAttributes(reader) == 1 {
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 let name = Self.string(xmlTextReaderConstLocalName(reader))
@@ -152,6 +162,16 @@ public final class XMLBillReader: BillSource {
             xmlTextReaderMoveToElement(reader)
         }
         return node
+    }
+
+    /// The line of the element the reader is on. libxml2 stores element
+    /// lines in 16 bits: from line 65,535 on, the line comes from the text
+    /// node before the element, or failing that from the parser's position.
+    private var elementLine: Int {
+        let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
+        if line > 0, line < 65_535 { return line }
+        if let lineAfterText, lineAfterText >= 65_535 { return lineAfterText }
+        return max(line, Int(xmlTextReaderGetParserLineNumber(reader)))
     }
 
     private var nodeType: xmlReaderTypes {

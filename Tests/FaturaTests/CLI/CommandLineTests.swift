@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+/// Runs the built `fatura` executable, as an operator would.
+enum FaturaBinary {
+    static let url: URL = {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return folder.appendingPathComponent("fatura")
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot) throws -> Output {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite("fatura on the command line", .serialized)
+struct CommandLineTests {
+    static let sample = Fixture.packageRoot.appendingPathComponent("Samples/bills-2026-10.xml").path
+
+    static func lines(_ url: URL) throws -> [[String: Any]] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    @Test func rendersTheSampleMonth() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", out.path])
+        #expect(result.status == 3, "some sample bills are rejected: \(result.stderr)")
+
+        let manifest = try Self.lines(out.appendingPathComponent("manifest.jsonl"))
+        #expect(manifest.count == 10)
+        let channels = manifest.map { $0["channel"] as! String }
+        #expect(Set(channels) == ["email", "sms", "relative-email", "paper"])
+        let first = manifest[0]
+        #expect(first["account"] as? String == "1002345678")
+        #expect(first["number"] as? String == "2026100001")
+        #expect(first["period"] as? String == "2026-10")
+        #expect(first["recipient"] as? String == "m.ali@example.com")
+        #expect(first["language"] as? String == "ar")
+        #expect(first["total_fils"] as? Int == 6545)
+        #expect(first["files"] as? [String] == ["bills/1002345678-2026-10.html"])
+        #expect(manifest.contains { $0["total_fils"] as? Int == -14340 })
+        #expect(manifest.filter { $0["channel"] as? String == "paper" }.allSatisfy { $0["recipient"] is NSNull })
+
+        for entry in manifest {
+            for file in entry["files"] as! [String] {
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+            }
+        }
+
+        let rejects = try Self.lines(out.appendingPathComponent("rejects.jsonl"))
+        #expect(rejects.map { $0["code"] as! String } == ["not-reconciled", "invalid-amount", "due-before-issued", "duplicate-number", "invalid-account"])
+        #expect(rejects.map { $0["index"] as! Int } == [11, 12, 13, 14, 15])
+        #expect(rejects[0]["account"] as? String == "1002345690")
+        #expect(rejects[4]["account"] is NSNull)
+        #expect(rejects.allSatisfy { ($0["line"] as? Int ?? 0) > 0 && !($0["message"] as? String ?? "").isEmpty })
+
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(summary["bills"] as? Int == 15)
+        #expect(summary["accepted"] as? Int == 10)
+        #expect(summary["rejected"] as? Int == 5)
+        #expect(summary["channels"] as? [String: Int] == ["email": 2, "sms": 4, "relative-email": 2, "paper": 2])
+        let expectedDue = manifest.compactMap { $0["total_fils"] as? Int }.filter { $0 > 0 }.reduce(0, +)
+        #expect(summary["total_due_fils"] as? Int == expectedDue)
+        #expect(summary["total_credit_fils"] as? Int == 14340)
+
+        // Nothing is left beside the output.
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+        #expect(siblings == ["out"])
+    }
+
+    @Test func pagesAreBilingualAndEscaped() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        _ = try FaturaBinary.run(["render", Self.sample, "--out", out.path])
+        let arabic = try String(contentsOf: out.appendingPathComponent("bills/1002345678-2026-10.html"), encoding: .utf8)
+        #expect(arabic.contains(#"<html lang="ar" dir="rtl">"#))
+        #expect(arabic.contains("محمد علي حسن"))
+        #expect(arabic.contains("Mohammed Ali Hasan"))
+        #expect(arabic.contains("فاتورة الكهرباء والماء"))
+        #expect(arabic.contains("Electricity and water bill"))
+        #expect(arabic.contains(#"lang="en" dir="ltr""#))
+        #expect(arabic.contains("6.545"))
+
+        let english = try String(contentsOf: out.appendingPathComponent("bills/1002345684-2026-10.html"), encoding: .utf8)
+        #expect(english.contains(#"<html lang="en" dir="ltr">"#))
+        #expect(english.contains("John O&#39;Neill &amp; Partners"))
+        #expect(!english.contains("O'Neill & Partners"))
+        #expect(english.contains("BHD\u{00A0}14.340"), "a credit shows its amount, with CLDR's no-break space")
+        #expect(english.contains("Nothing to pay"))
+    }
+
+    @Test func rendersAreByteIdentical() throws {
+        let a = Fixture.temporaryFolder().appendingPathComponent("a")
+        let b = Fixture.temporaryFolder().appendingPathComponent("b")
+        _ = try FaturaBinary.run(["render", Self.sample, "--out", a.path])
+        _ = try FaturaBinary.run(["render", Self.sample, "--out", b.path])
+        let files = try FileManager.default.subpathsOfDirectory(atPath: a.path).sorted()
+        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: b.path).sorted()))
+        for file in files where !file.hasSuffix("bills") {
+            #expect(try Data(contentsOf: a.appendingPathComponent(file)) == Data(contentsOf: b.appendingPathComponent(file)), "\(file)")
+        }
+    }
+
+    @Test func aMalformedFileStopsAndLeavesNoOutput() throws {
+        let folder = Fixture.temporaryFolder()
+        let input = Fixture.file(Fixture.document(Fixture.bill, Fixture.bill.replacingOccurrences(of: "</due>", with: "</dew>")))
+        let out = folder.appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", input, "--out", out.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains(":"))
+        #expect(result.stderr.contains("dew"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func aMalformedFileDoesNotReplaceAnEarlierOutput() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        #expect(try FaturaBinary.run(["render", Self.sample, "--out", out.path]).status == 3)
+        let input = Fixture.file("<bills")
+        #expect(try FaturaBinary.run(["render", input, "--out", out.path]).status == 65)
+        #expect(try Self.lines(out.appendingPathComponent("manifest.jsonl")).count == 10)
+    }
+
+    @Test func anAllGoodMonthExitsZero() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Fixture.file(Fixture.document(Fixture.bill)), "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("rejects.jsonl"), encoding: .utf8).isEmpty)
+    }
+
+    @Test func refusesToReplaceAFolderThatIsNotAnOutput() throws {
+        let folder = Fixture.temporaryFolder()
+        try Data("keep me".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", folder.path])
+        #expect(result.status == 73)
+        #expect(try String(contentsOf: folder.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
+    }
+
+    @Test func aMissingInputExits66() throws {
+        let result = try FaturaBinary.run(["check", "/nonexistent/bills.xml"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("/nonexistent/bills.xml"))
+    }
+
+    @Test func missingTemplatesExit78() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", out.path, "--templates", "/nonexistent"])
+        #expect(result.status == 78)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func checkPrintsOneLinePerRejectedBill() throws {
+        let result = try FaturaBinary.run(["check", Self.sample])
+        #expect(result.status == 3)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix(Self.sample + ":215: bill 11 (account 1002345690): not-reconciled:"))
+        #expect(result.stderr.contains("15 bills: 10 accepted"))
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+@Suite("The XML reader: namespaces, encodings, positions")
+struct XMLBillReaderTests {
+    @Test func anyPrefixBoundToTheNamespaceWorks() throws {
+        let prefixed = Fixture.bill
+            .replacingOccurrences(of: "<", with: "<f:").replacingOccurrences(of: "<f:/", with: "</f:")
+        let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <f:bills xmlns:f="urn:fatura:bill-data:1" period="2026-10" issued="2026-11-02">
+        \(prefixed)
+        </f:bills>
+        """
+        let results = try Fixture.check(xml)
+        #expect(results.count == 1)
+        #expect(results[0].bill?.total.fils == 6545)
+    }
+
+    @Test func elementsOfOtherNamespacesAreIgnored() throws {
+        let xml = Fixture.document(
+            #"<x:bill xmlns:x="urn:other" account="1"/>"#,
+            #"<meta xmlns="urn:other"><bill account="999999"/></meta>"#,
+            Fixture.bill)
+        let results = try Fixture.check(xml)
+        #expect(results.count == 1)
+        #expect(results[0].bill?.account == "1002345678")
+    }
+
+    @Test func aBillInNoNamespaceIsNotABill() throws {
+        let xml = Fixture.document(#"<bill xmlns="" account="1002345679" number="A"/>"#, Fixture.bill)
+        #expect(try Fixture.check(xml).count == 1)
+    }
+
+    @Test func crlfLineEndingsKeepLinesRight() throws {
+        let xml = Fixture.document(Fixture.bill, Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679")
+            .replacingOccurrences(of: "2026100001", with: "2026100002").replacingOccurrences(of: "<total>6.545", with: "<total>1"))
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        let results = try Fixture.check(xml)
+        #expect(results[0].bill != nil)
+        guard case .failure(let rejected) = results[1] else {
+            Issue.record("second bill should not reconcile")
+            return
+        }
+        let billLines = Fixture.bill.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(rejected.position.line == 3 + billLines)
+        #expect(rejected.position.index == 2)
+        // The line of <total> itself is named in the message.
+        let totalOffset = Fixture.bill.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("<total>") }!
+        #expect(rejected.rejection.line == 3 + billLines + totalOffset)
+    }
+
+    @Test func aByteOrderMarkIsAccepted() throws {
+        var data = Data([0xEF, 0xBB, 0xBF])
+        data.append(Data(Fixture.document(Fixture.bill).utf8))
+        let reader = try XMLBillReader(path: Fixture.file(data))
+        let first = try #require(try reader.next())
+        #expect(first.record.attribute("account") == "1002345678")
+        #expect(try reader.next() == nil)
+    }
+
+    @Test func cdataIsText() throws {
+        let bill = Fixture.bill.replacingOccurrences(of: "Mohammed Ali Hasan", with: "<![CDATA[Mohammed & <Sons>]]>")
+        #expect(try Fixture.checkOne(bill).bill?.customer.name.en == "Mohammed & <Sons>")
+    }
+
+    @Test func characterReferencesAreExpanded() throws {
+        let bill = Fixture.bill.replacingOccurrences(of: "Mohammed Ali Hasan", with: "Mo&#104;ammed &amp; &#x645;")
+        #expect(try Fixture.checkOne(bill).bill?.customer.name.en == "Mohammed & م")
+    }
+
+    @Test func linesBeyond65535AreExact() throws {
+        let xml = "<?xml version=\"1.0\"?>\n" + Fixture.root + String(repeating: "\n", count: 70_000) + Fixture.bill + "\n</bills>"
+        let reader = try XMLBillReader(path: Fixture.file(xml))
+        let first = try #require(try reader.next())
+        #expect(first.position.line == 70_002)
+    }
+
+    @Test func theHeaderIsRead() throws {
+        let reader = try XMLBillReader(path: Fixture.file(Fixture.document()))
+        #expect(reader.header == BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!))
+        #expect(try reader.next() == nil)
+    }
+}
+
+@Suite("Files the reader refuses: the run stops, naming where")
+struct XMLReaderRefusalTests {
+    @Test func malformedXMLNamesLineAndColumn() throws {
+        let xml = Fixture.document(Fixture.bill.replacingOccurrences(of: "</due>", with: "</dew>"))
+        let error = try #require(Fixture.inputError(xml))
+        #expect(error.kind == .malformed)
+        let dueLine = 3 + Fixture.bill.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("<due>") }!
+        #expect(error.line == dueLine)
+        #expect((error.column ?? 0) > 0)
+        #expect(error.description.contains(":\(dueLine):"))
+    }
+
+    @Test func aTruncatedFileStops() throws {
+        let xml = String(Fixture.document(Fixture.bill).dropLast(40))
+        #expect(Fixture.inputError(xml)?.kind == .malformed)
+    }
+
+    @Test func anUnboundPrefixStops() {
+        let xml = Fixture.document("<z:bill/>")
+        #expect(Fixture.inputError(xml)?.kind == .malformed)
+    }
+
+    @Test func anUndeclaredEntityStops() {
+        let xml = Fixture.document(Fixture.bill.replacingOccurrences(of: "Manama", with: "Man&nbsp;ama"))
+        #expect(Fixture.inputError(xml)?.kind == .malformed)
+    }
+
+    @Test(arguments: [
+        (#"<bills xmlns="urn:other" period="2026-10" issued="2026-11-02">"#, "root element"),
+        (#"<bills period="2026-10" issued="2026-11-02">"#, "root element"),
+        (#"<bills xmlns="urn:fatura:bill-data:1" issued="2026-11-02">"#, "period"),
+        (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-13" issued="2026-11-02">"#, "period"),
+        (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-10">"#, "issued"),
+        (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-10" issued="2026-02-30">"#, "issued"),
+    ])
+    func aWrongRootStops(root: String, mentions: String) throws {
+        let error = try #require(Fixture.inputError(Fixture.document(Fixture.bill, root: root)))
+        #expect(error.kind == .notABillExport)
+        #expect(error.line == 2)
+        #expect(error.message.contains(mentions))
+    }
+
+    @Test func aMissingFileIsUnreadable() {
+        #expect(Fixture.inputError(path: "/nonexistent/bills.xml")?.kind == .unreadable)
+    }
+
+    @Test func anEmptyFileStops() {
+        #expect(Fixture.inputError("")?.kind == .malformed)
+    }
+}
+
+@Suite("Hostile XML: no entity, DTD, XInclude or network is ever loaded")
+struct HostileXMLTests {
+    /// A file the attacks try to read; its text must never come back.
+    static func secret() -> (path: String, text: String) {
+        let text = "TOP-SECRET-\(UUID().uuidString)"
+        return (Fixture.file(text, name: "secret.txt"), text)
+    }
+
+    @Test func externalEntitiesAreRefused() throws {
+        let secret = Self.secret()
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE bills [<!ENTITY xxe SYSTEM "file://\(secret.path)">]>
+        \(Fixture.root)
+        \(Fixture.bill.replacingOccurrences(of: "Manama", with: "&xxe;"))
+        </bills>
+        """
+        let error = try #require(Fixture.inputError(xml))
+        #expect(error.kind == .notABillExport)
+        #expect(error.message.contains("DOCTYPE"))
+        #expect(!error.description.contains(secret.text))
+    }
+
+    @Test func externalParameterEntitiesAndDTDsAreRefused() throws {
+        let secret = Self.secret()
+        for doctype in [
+            #"<!DOCTYPE bills [<!ENTITY % p SYSTEM "file://\#(secret.path)"> %p;]>"#,
+            #"<!DOCTYPE bills SYSTEM "file://\#(secret.path)">"#,
+            #"<!DOCTYPE bills SYSTEM "http://127.0.0.1:9/bills.dtd">"#,
+        ] {
+            let xml = "<?xml version=\"1.0\"?>\n\(doctype)\n" + Fixture.root + Fixture.bill + "</bills>"
+            let error = try #require(Fixture.inputError(xml), "\(doctype)")
+            #expect(!error.description.contains(secret.text))
+            #expect(error.kind == .notABillExport || error.kind == .malformed)
+        }
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() throws {
+        var entities = #"<!ENTITY lol "lol">"#
+        for level in 1...9 {
+            let previous = level == 1 ? "lol" : "lol\(level - 1)"
+            entities += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">"
+        }
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE bills [\(entities)]>\n" + Fixture.root
+            + Fixture.bill.replacingOccurrences(of: "Manama", with: "&lol9;") + "</bills>"
+        let start = ContinuousClock.now
+        let error = try #require(Fixture.inputError(xml))
+        #expect(error.kind == .notABillExport)
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test func xincludeIsNotProcessed() throws {
+        let secret = Self.secret()
+        let bill = Fixture.bill.replacingOccurrences(
+            of: "<total>6.545</total>",
+            with: #"<total>6.545</total><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="\#(secret.path)" parse="text"/>"#)
+        let reader = try XMLBillReader(path: Fixture.file(Fixture.document(bill)))
+        let record = try #require(try reader.next()).record
+        func texts(_ node: RecordNode) -> String { node.text + node.children.map(texts).joined() }
+        #expect(!texts(record).contains(secret.text))
+        #expect(try Fixture.checkOne(bill).bill != nil)
+    }
+}

@@ -1,0 +1,238 @@
+import Testing
+@testable import Fatura
+
+/// One case per contract rule: a change to the valid fixture bill, and the
+/// code it must be rejected with (nil: it must be accepted).
+struct RuleCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var replace: [(String, String)]
+    var expected: BillRejection.Code?
+
+    init(_ name: String, _ replace: [(String, String)], _ expected: BillRejection.Code?) {
+        self.name = name
+        self.replace = replace
+        self.expected = expected
+    }
+
+    init(_ name: String, _ old: String, _ new: String, _ expected: BillRejection.Code?) {
+        self.init(name, [(old, new)], expected)
+    }
+
+    var testDescription: String { "\(name) → \(expected?.rawValue ?? "accepted")" }
+
+    var bill: String {
+        var text = Fixture.bill
+        for (old, new) in replace {
+            precondition(text.contains(old), "fixture has no \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return text
+    }
+}
+
+let twentyFiveMonths = (1...25).map { #"<month period="\#(BillingMonth(year: 2024, month: 1)!.adding(months: $0 - 1))" quantity="1"/>"# }.joined()
+let twentyFourMonths = (1...24).map { #"<month period="\#(BillingMonth(year: 2024, month: 1)!.adding(months: $0 - 1))" quantity="1"/>"# }.joined()
+let waterHistory = #"<month period="2025-10" quantity="21"/>"#
+
+@Suite("Contract rules, one by one")
+struct ContractRuleTests {
+    static let cases: [RuleCase] = [
+        RuleCase("the fixture", [], nil),
+        // bill/@account
+        RuleCase("account of 6 digits", #"account="1002345678""#, #"account="100234""#, nil),
+        RuleCase("account of 12 digits", #"account="1002345678""#, #"account="100234567890""#, nil),
+        RuleCase("account of 5 digits", #"account="1002345678""#, #"account="10023""#, .invalidAccount),
+        RuleCase("account of 13 digits", #"account="1002345678""#, #"account="1002345678901""#, .invalidAccount),
+        RuleCase("account with a letter", #"account="1002345678""#, #"account="10023456A8""#, .invalidAccount),
+        RuleCase("account in Arabic-Indic digits", #"account="1002345678""#, #"account="١٠٠٢٣٤٥٦٧٨""#, .invalidAccount),
+        RuleCase("no account", #"account="1002345678" "#, "", .missingAttribute),
+        // bill/@number
+        RuleCase("number of 32", #"number="2026100001""#, #"number="\#(String(repeating: "A-9", count: 10))xy""#, nil),
+        RuleCase("number of 33", #"number="2026100001""#, #"number="\#(String(repeating: "A", count: 33))""#, .invalidNumber),
+        RuleCase("number with underscore", #"number="2026100001""#, #"number="2026_1""#, .invalidNumber),
+        RuleCase("number with a space", #"number="2026100001""#, #"number="2026 1""#, .invalidNumber),
+        RuleCase("empty number", #"number="2026100001""#, #"number="""#, .invalidNumber),
+        RuleCase("no number", #" number="2026100001""#, "", .missingAttribute),
+        // customer
+        RuleCase("language en", #"language="ar""#, #"language="en""#, nil),
+        RuleCase("language fr", #"language="ar""#, #"language="fr""#, .invalidLanguage),
+        RuleCase("category agricultural", "residential", "agricultural", nil),
+        RuleCase("category military", "residential", "military", .invalidCategory),
+        RuleCase("only an English name", #"<name xml:lang="ar">محمد علي حسن</name>"#, "", nil),
+        RuleCase("no name", [(#"<name xml:lang="ar">محمد علي حسن</name>"#, ""), (#"<name xml:lang="en">Mohammed Ali Hasan</name>"#, "")], .missingElement),
+        RuleCase("no customer", [(#"<name xml:lang="ar">محمد علي حسن</name>"#, ""), (#"<name xml:lang="en">Mohammed Ali Hasan</name>"#, ""), (#"<customer language="ar" category="residential">"#, ""), ("</customer>", "")], .missingElement),
+        RuleCase("name in French", #"<name xml:lang="en">"#, #"<name xml:lang="fr">"#, .invalidName),
+        RuleCase("name without xml:lang", #"<name xml:lang="en">"#, "<name>", .invalidName),
+        RuleCase("two Arabic names", #"<name xml:lang="en">Mohammed Ali Hasan"#, #"<name xml:lang="ar">Mohammed Ali Hasan"#, .duplicateElement),
+        RuleCase("name of 200 characters", "Mohammed Ali Hasan", String(repeating: "م", count: 200), nil),
+        RuleCase("name of 201 characters", "Mohammed Ali Hasan", String(repeating: "م", count: 201), .invalidName),
+        RuleCase("empty name", "Mohammed Ali Hasan", "  ", .invalidName),
+        RuleCase("name with a line break", "Mohammed Ali Hasan", "Mohammed&#10;Ali", .invalidName),
+        RuleCase("name with a C1 control", "Mohammed Ali Hasan", "Mohammed\u{85}Ali", .invalidName),
+        // address
+        RuleCase("no address", [("<flat>12</flat><building>345</building><road>1234</road><block>356</block>", ""), (#"<area xml:lang="ar">المنامة</area><area xml:lang="en">Manama</area>"#, ""), ("<address>", ""), ("</address>", "")], nil),
+        RuleCase("long address code", "<flat>12</flat>", "<flat>\(String(repeating: "1", count: 21))</flat>", .invalidAddress),
+        RuleCase("two flats", "<flat>12</flat>", "<flat>12</flat><flat>13</flat>", .duplicateElement),
+        RuleCase("unknown address part", "<flat>12</flat>", "<floor>2</floor>", .unknownElement),
+        // contact
+        RuleCase("no contact at all", [("<email>m.ali@example.com</email>", ""), ("<mobile>+97333123456</mobile>", ""), (#"<relative-email relation="son">ali.m@example.com</relative-email>"#, "")], nil),
+        RuleCase("bad e-mail", "m.ali@example.com", "m.ali@", .invalidEmail),
+        RuleCase("e-mail with a header injection", "m.ali@example.com", "m.ali@example.com&#13;&#10;Bcc: x@example.com", .invalidEmail),
+        RuleCase("two e-mails", "<email>m.ali@example.com</email>", "<email>m.ali@example.com</email><email>b@example.com</email>", .duplicateElement),
+        RuleCase("8-digit mobile", "+97333123456", "33123456", nil),
+        RuleCase("7-digit mobile", "+97333123456", "3312345", .invalidMobile),
+        RuleCase("Bahraini E.164 too short", "+97333123456", "+9733312345", .invalidMobile),
+        RuleCase("mobile with a space", "+97333123456", "+973 33123456", .invalidMobile),
+        RuleCase("bad relative e-mail", "ali.m@example.com", "ali.m at example.com", .invalidEmail),
+        RuleCase("relation with a line break", #"relation="son""#, #"relation="son&#10;Bcc: x""#, .invalidRelation),
+        // delivery
+        RuleCase("prefer paper", #"prefer="email""#, #"prefer="paper""#, nil),
+        RuleCase("prefer fax", #"prefer="email""#, #"prefer="fax""#, .invalidDelivery),
+        // period and due
+        RuleCase("one-day period", #"to="2026-10-31""#, #"to="2026-10-01""#, nil),
+        RuleCase("period ends before it starts", #"to="2026-10-31""#, #"to="2026-09-30""#, .invalidPeriod),
+        RuleCase("period to 2026-02-30", #"to="2026-10-31""#, #"to="2026-02-30""#, .invalidPeriod),
+        RuleCase("period without from", #"from="2026-10-01" "#, "", .missingAttribute),
+        RuleCase("no period", #"<period from="2026-10-01" to="2026-10-31"/>"#, "", .missingElement),
+        RuleCase("due on the issue date", "<due>2026-11-30</due>", "<due>2026-11-02</due>", nil),
+        RuleCase("due the day before issue", "<due>2026-11-30</due>", "<due>2026-11-01</due>", .dueBeforeIssued),
+        RuleCase("due 2026-11-31", "<due>2026-11-30</due>", "<due>2026-11-31</due>", .invalidDue),
+        RuleCase("no due", "<due>2026-11-30</due>", "", .missingElement),
+        // meter
+        RuleCase("no meters", [(#"<meter service="electricity" id="E-0045123" previous="10234" current="11034" unit="kWh" reading="actual"/>"#, ""), (#"<meter service="water" id="W-0098765" previous="2345" current="2367" unit="m3" reading="estimated"/>"#, "")], nil),
+        RuleCase("meter previous = current", #"previous="10234" current="11034""#, #"previous="10234" current="10234""#, nil),
+        RuleCase("meter previous > current", #"previous="10234" current="11034""#, #"previous="11035" current="11034""#, .invalidMeter),
+        RuleCase("meter reading not whole", #"current="11034""#, #"current="11034.5""#, .invalidMeter),
+        RuleCase("meter reading negative", #"previous="10234""#, #"previous="-1""#, .invalidMeter),
+        RuleCase("meter of gas", #"<meter service="electricity""#, #"<meter service="gas""#, .invalidMeter),
+        RuleCase("meter unit litre", #"unit="m3" reading="estimated""#, #"unit="L" reading="estimated""#, .invalidMeter),
+        RuleCase("meter reading guessed", #"reading="estimated""#, #"reading="guessed""#, .invalidMeter),
+        RuleCase("meter without id", #" id="E-0045123""#, "", .missingAttribute),
+        // charge
+        RuleCase("charge with labels", #"<charge code="MUNICIPAL" amount="3.000"/>"#, #"<charge code="MUNICIPAL" amount="3.000"><label xml:lang="en">Municipal</label><label xml:lang="ar">بلدية</label></charge>"#, nil),
+        RuleCase("no charge", [(#"<charge code="ELEC_TIER1" service="electricity" quantity="800" unit="kWh" rate="0.003" amount="2.400"/>"#, ""), (#"<charge code="WATER_TIER1" service="water" quantity="22" unit="m3" rate="0.025" amount="0.550"/>"#, ""), (#"<charge code="MUNICIPAL" amount="3.000"/>"#, ""), (#"<charge code="VAT" rate="0.10" amount="0.595"/>"#, ""), ("<total>6.545</total>", "<total>0</total>")], .missingElement),
+        RuleCase("charge code in lower case", #"code="MUNICIPAL""#, #"code="municipal""#, .invalidCharge),
+        RuleCase("charge without amount", #"<charge code="MUNICIPAL" amount="3.000"/>"#, #"<charge code="MUNICIPAL"/>"#, .missingAttribute),
+        RuleCase("charge amount with exponent", #"amount="3.000""#, #"amount="3e0""#, .invalidAmount),
+        RuleCase("charge rate not a number", #"rate="0.10""#, #"rate="ten percent""#, .invalidCharge),
+        RuleCase("charge of gas service", #"<charge code="MUNICIPAL""#, #"<charge code="MUNICIPAL" service="gas""#, .invalidCharge),
+        RuleCase("two labels in one language", #"<charge code="MUNICIPAL" amount="3.000"/>"#, #"<charge code="MUNICIPAL" amount="3.000"><label xml:lang="en">A</label><label xml:lang="en">B</label></charge>"#, .duplicateElement),
+        // balance and total
+        RuleCase("no balance", #"<balance previous="5.000" payments="5.000"/>"#, "", nil),
+        RuleCase("balance with payments only", [(#"<balance previous="5.000" payments="5.000"/>"#, #"<balance payments="1.000"/>"#), ("<total>6.545</total>", "<total>5.545</total>")], nil),
+        RuleCase("balance with a thousands separator", #"previous="5.000""#, #"previous="5,000""#, .invalidAmount),
+        RuleCase("credit total", [(#"payments="5.000""#, #"payments="20.000""#), ("<total>6.545</total>", "<total>-8.455</total>")], nil),
+        RuleCase("total with four decimals", "<total>6.545</total>", "<total>6.5450</total>", .invalidAmount),
+        RuleCase("total of a million", "<total>6.545</total>", "<total>1000000.000</total>", .invalidAmount),
+        RuleCase("no total", "<total>6.545</total>", "", .missingElement),
+        RuleCase("two totals", "<total>6.545</total>", "<total>6.545</total><total>6.545</total>", .duplicateElement),
+        RuleCase("total off by one fil", "<total>6.545</total>", "<total>6.544</total>", .notReconciled),
+        RuleCase("arrears unpaid, reconciled", [(#"payments="5.000""#, #"payments="0""#), ("<total>6.545</total>", "<total>11.545</total>")], nil),
+        RuleCase("payments ignored in the total", #"payments="5.000""#, #"payments="4.000""#, .notReconciled),
+        // history
+        RuleCase("24 months of history", waterHistory, twentyFourMonths, nil),
+        RuleCase("25 months of history", waterHistory, twentyFiveMonths, .invalidHistory),
+        RuleCase("a month twice", waterHistory, waterHistory + waterHistory, .invalidHistory),
+        RuleCase("history month 2026-13", #"period="2025-10" quantity="21""#, #"period="2026-13" quantity="21""#, .invalidHistory),
+        RuleCase("history quantity not whole", #"quantity="21""#, #"quantity="2.1""#, .invalidHistory),
+        RuleCase("two histories of water", #"<history service="water">"#, #"<history service="electricity">"#, .duplicateElement),
+        // structure
+        RuleCase("an unknown element", "<total>6.545</total>", "<total>6.545</total><notes>hi</notes>", .unknownElement),
+        RuleCase("an element of another namespace", "<total>6.545</total>", #"<total>6.545</total><x:notes xmlns:x="urn:other"><bill/></x:notes>"#, nil),
+        RuleCase("values with white space around them", "<total>6.545</total>", "<total>\n  6.545\n</total>", nil),
+        RuleCase("names with xml:lang inherited", [(#"<customer language="ar" category="residential">"#, #"<customer language="ar" category="residential" xml:lang="ar">"#), (#"<name xml:lang="ar">"#, "<name>")], nil),
+    ]
+
+    @Test(arguments: cases)
+    func rule(_ rule: RuleCase) throws {
+        let result = try Fixture.checkOne(rule.bill)
+        if let expected = rule.expected {
+            #expect(result.code == expected, "\(result)")
+            if case .failure(let rejected) = result {
+                #expect(rejected.position.index == 1)
+                #expect(rejected.position.line == 3)
+                #expect(!rejected.rejection.message.isEmpty)
+            }
+        } else {
+            #expect(result.bill != nil, "\(result)")
+        }
+    }
+}
+
+@Suite("What an accepted bill holds")
+struct AcceptedBillTests {
+    @Test func theFixtureBillReadsExactly() throws {
+        let bill = try #require(try Fixture.checkOne(Fixture.bill).bill)
+        #expect(bill.account == "1002345678")
+        #expect(bill.number == "2026100001")
+        #expect(bill.month.description == "2026-10")
+        #expect(bill.customer.language == .ar)
+        #expect(bill.customer.category == .residential)
+        #expect(bill.customer.name.ar == "محمد علي حسن")
+        #expect(bill.customer.name.en == "Mohammed Ali Hasan")
+        #expect(bill.address?.area.en == "Manama")
+        #expect(bill.address?.flat == "12")
+        #expect(bill.contact.mobile?.e164 == "+97333123456")
+        #expect(bill.contact.relation == "son")
+        #expect(bill.preferredChannel == .email)
+        #expect(bill.periodDays == 31)
+        #expect(bill.meters.map(\.consumption) == [800, 22])
+        #expect(bill.meters[1].reading == .estimated)
+        #expect(bill.charges.map(\.amount.fils) == [2400, 550, 3000, 595])
+        #expect(bill.charges[0].rate?.text == "0.003")
+        #expect(bill.total.fils == 6545)
+        #expect(bill.arrears == .zero)
+        #expect(bill.history.map(\.months.count) == [2, 1])
+    }
+
+    @Test func languageDefaultsToArabic() throws {
+        let bill = try #require(try Fixture.checkOne(Fixture.bill.replacingOccurrences(of: #"language="ar" "#, with: "")).bill)
+        #expect(bill.customer.language == .ar)
+    }
+
+    @Test func bidiControlsAreStrippedAndJoinersKept() throws {
+        let name = "\u{202E}Evil\u{202C} Name\u{2066}\u{2069} \u{200D}ZWJ\u{200C}ZWNJ"
+        let bill = try #require(try Fixture.checkOne(Fixture.bill.replacingOccurrences(of: "Mohammed Ali Hasan", with: name)).bill)
+        #expect(bill.customer.name.en == "Evil Name \u{200D}ZWJ\u{200C}ZWNJ")
+    }
+
+    @Test func meterUnitAndReadingDefault() throws {
+        let bill = try #require(try Fixture.checkOne(Fixture.bill.replacingOccurrences(of: #" unit="m3" reading="estimated""#, with: "")).bill)
+        #expect(bill.meters[1].unit == .m3)
+        #expect(bill.meters[1].reading == .actual)
+    }
+}
+
+@Suite("Rules across the file")
+struct BatchRuleTests {
+    @Test func aDuplicateNumberRejectsTheLaterBill() throws {
+        let second = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679")
+        let results = try Fixture.check(Fixture.document(Fixture.bill, second))
+        #expect(results[0].bill != nil)
+        #expect(results[1].code == .duplicateNumber)
+    }
+
+    @Test func aDuplicateAccountRejectsTheLaterBill() throws {
+        let second = Fixture.bill.replacingOccurrences(of: "2026100001", with: "2026100002")
+        let results = try Fixture.check(Fixture.document(Fixture.bill, second))
+        #expect(results[0].bill != nil)
+        #expect(results[1].code == .duplicateAccount)
+    }
+
+    @Test func aRejectedBillDoesNotStopTheOthers() throws {
+        let bad = Fixture.bill.replacingOccurrences(of: "<total>6.545</total>", with: "<total>6.546</total>")
+            .replacingOccurrences(of: "1002345678", with: "1002345677").replacingOccurrences(of: "2026100001", with: "X1")
+        let good = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "X2")
+        let results = try Fixture.check(Fixture.document(Fixture.bill, bad, good))
+        #expect(results.map { $0.code } == [nil, .notReconciled, nil])
+        if case .failure(let rejected) = results[1] {
+            #expect(rejected.position.index == 2)
+            #expect(rejected.account == "1002345677")
+        }
+    }
+
+    @Test func anElementOtherThanBillIsARejectedRecord() throws {
+        let results = try Fixture.check(Fixture.document("<invoice/>", Fixture.bill))
+        #expect(results.map { $0.code } == [.unknownElement, nil])
+    }
+}
