@@ -81,6 +81,7 @@ extension BillChecker {
             var months: [HistoryMonth] = []
             var seen: Set<BillingMonth> = []
             for child in node.children {
+                try onlyChildren(of: child, [])
                 let rawPeriod = try requiredAttribute("period", of: child)
                 guard let month = BillingMonth(rawPeriod) else {
                     throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(rawPeriod)) is not a month YYYY-MM", line: child.line)

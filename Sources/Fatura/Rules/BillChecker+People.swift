@@ -28,7 +28,7 @@ extension BillChecker {
             guard seen.insert(child.name).inserted else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <address>", line: child.line)
             }
-            let code = try cleanText(child.text, of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit)
+            let code = try cleanText(try leafText(child), of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit)
             switch child.name {
             case "flat": address.flat = code
             case "building": address.building = code
@@ -48,6 +48,7 @@ extension BillChecker {
             guard seen.insert(child.name).inserted else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <contact>", line: child.line)
             }
+            _ = try leafText(child)
             switch child.name {
             case "email":
                 contact.email = try email(child, code: .invalidEmail)
@@ -75,11 +76,13 @@ extension BillChecker {
     }
 
     func delivery(_ node: RecordNode) throws(BillRejection) -> Channel? {
+        try onlyChildren(of: node, [])
         guard let raw = node.attribute("prefer") else { return nil }
         return try enumValue(Channel.self, raw, of: node, attribute: "prefer", code: .invalidDelivery)
     }
 
     func period(_ node: RecordNode) throws(BillRejection) -> (CalendarDate, CalendarDate) {
+        try onlyChildren(of: node, [])
         let from = try date(try requiredAttribute("from", of: node), what: "<period> from", code: .invalidPeriod, line: node.line)
         let to = try date(try requiredAttribute("to", of: node), what: "<period> to", code: .invalidPeriod, line: node.line)
         guard from <= to else {
@@ -89,7 +92,7 @@ extension BillChecker {
     }
 
     func due(_ node: RecordNode) throws(BillRejection) -> CalendarDate {
-        let due = try date(node.text, what: "<due> at line \(node.line)", code: .invalidDue, line: node.line)
+        let due = try date(try leafText(node), what: "<due> at line \(node.line)", code: .invalidDue, line: node.line)
         guard due >= header.issued else {
             throw BillRejection(.dueBeforeIssued, "<due> at line \(node.line) is \(due), before the issue date \(header.issued)", line: node.line)
         }

@@ -60,7 +60,7 @@ public struct BillChecker: Sendable {
         let parsedCharges = try charges.map(charge)
         let (previous, payments) = try single["balance"].map(balance) ?? (.zero, .zero)
         let totalNode = try required("total", in: single, bill: record)
-        let total = try money(totalNode.text, what: "<total> at line \(totalNode.line)", line: totalNode.line)
+        let total = try money(try leafText(totalNode), what: "<total> at line \(totalNode.line)", line: totalNode.line)
         let history = try history(histories)
 
         let sum = parsedCharges.reduce(previous - payments) { $0 + $1.amount }
@@ -159,9 +159,17 @@ public struct BillChecker: Sendable {
             guard text[language] == nil else {
                 throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)
             }
-            text[language] = try cleanText(node.text, of: node, code: code, maxScalars: maxScalars)
+            text[language] = try cleanText(try leafText(node), of: node, code: code, maxScalars: maxScalars)
         }
         return text
+    }
+
+    /// The text of an element that may hold only text.
+    func leafText(_ node: RecordNode) throws(BillRejection) -> String {
+        if let child = node.children.first {
+            throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) may not stand inside <\(node.name)>, which holds only text", line: child.line)
+        }
+        return node.text
     }
 
     func cleanText(_ raw: String, of node: RecordNode, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String {

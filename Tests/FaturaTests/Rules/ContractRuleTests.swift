@@ -139,6 +139,10 @@ struct ContractRuleTests {
         // structure
         RuleCase("an unknown element", "<total>6.545</total>", "<total>6.545</total><notes>hi</notes>", .unknownElement),
         RuleCase("an element of another namespace", "<total>6.545</total>", #"<total>6.545</total><x:notes xmlns:x="urn:other"><bill/></x:notes>"#, nil),
+        RuleCase("markup inside a name", "Mohammed Ali Hasan", "Mo<b>ham</b>med", .unknownElement),
+        RuleCase("markup inside the total", "<total>6.545</total>", "<total><b>6.545</b></total>", .unknownElement),
+        RuleCase("a comment inside the total", "<total>6.545</total>", "<total>6.<!-- fils -->545</total>", nil),
+        RuleCase("an element inside a period", #"<period from="2026-10-01" to="2026-10-31"/>"#, #"<period from="2026-10-01" to="2026-10-31"><x/></period>"#, .unknownElement),
         RuleCase("values with white space around them", "<total>6.545</total>", "<total>\n  6.545\n</total>", nil),
         RuleCase("names with xml:lang inherited", [(#"<customer language="ar" category="residential">"#, #"<customer language="ar" category="residential" xml:lang="ar">"#), (#"<name xml:lang="ar">"#, "<name>")], nil),
     ]
