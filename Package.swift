@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "fatura", targets: ["FaturaCLI"]),
         .library(name: "Fatura", targets: ["Fatura"]),
+        .library(name: "FaturaMustache", targets: ["FaturaMustache"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,12 +24,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .target(name: "FaturaMustache"),
         .target(
             name: "Fatura",
-            dependencies: [
-                "CLibXML2",
-                .product(name: "Mustache", package: "swift-mustache"),
-            ],
+            dependencies: ["CLibXML2", "FaturaMustache"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -41,7 +40,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaturaTests",
-            dependencies: ["Fatura", "FaturaCLI"],
+            dependencies: [
+                "Fatura", "FaturaCLI", "FaturaMustache",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

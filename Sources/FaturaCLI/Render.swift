@@ -21,11 +21,16 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "The folder of templates and string catalogs.")
     var templates: String = "Templates"
 
+    @Option(name: .long, help: "The utility's details for how to pay and contact (default: TEMPLATES/utility.json).")
+    var utility: String?
+
     @Flag(name: .long, help: "Arabic pages with Arabic-Indic digits (٠١٢) instead of Latin ones.")
     var arabicDigits = false
 
     func run() throws {
-        let configuration = BatchConfiguration(templates: URL(fileURLWithPath: templates), arabicIndicDigits: arabicDigits)
+        let configuration = BatchConfiguration(
+            templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
+            arabicIndicDigits: arabicDigits)
         do {
             let summary = try Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,

@@ -4,11 +4,14 @@ public import Foundation
 public struct BatchConfiguration: Sendable {
     /// The folder of templates and string catalogs.
     public var templates: URL
+    /// The utility's details (how to pay, contact); `templates/utility.json` when nil.
+    public var utility: URL?
     /// Arabic pages with Arabic-Indic digits instead of Latin ones.
     public var arabicIndicDigits: Bool
 
-    public init(templates: URL = URL(fileURLWithPath: "Templates"), arabicIndicDigits: Bool = false) {
+    public init(templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false) {
         self.templates = templates
+        self.utility = utility
         self.arabicIndicDigits = arabicIndicDigits
     }
 }
@@ -47,17 +50,13 @@ public enum Batch {
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
         onReject: (RejectedBill) -> Void = { _ in }
     ) throws(BatchError) -> BatchSummary {
-        let catalogs: [Language: StringCatalog]
-        let renderer: any BillRenderer
+        let templates: TemplateSet
         do {
-            catalogs = try StringCatalog.load(templates: configuration.templates)
-            renderer = try SwiftMustacheRenderer(templates: configuration.templates)
+            templates = try TemplateSet.load(directory: configuration.templates, utility: configuration.utility,
+                                             arabicIndicDigits: configuration.arabicIndicDigits)
         } catch {
             throw .templates(error)
         }
-        let formatters = Dictionary(uniqueKeysWithValues: Language.allCases.map {
-            ($0, BillFormatter(language: $0, arabicIndicDigits: configuration.arabicIndicDigits))
-        })
         let reader: XMLBillReader
         do { reader = try XMLBillReader(path: input) } catch { throw .input(error) }
 
@@ -73,10 +72,13 @@ public enum Batch {
             throw .output(error)
         }
 
+        var page: [UInt8] = []
+        page.reserveCapacity(1 << 15)
         let summary = try process(reader, accept: { (bill, route) throws(BatchError) in
-            let view = BillPageView(bill: bill, route: route, catalogs: catalogs, formatters: formatters)
-            let page: String
-            do { page = try renderer.renderPage(view) } catch {
+            page.removeAll(keepingCapacity: true)
+            do {
+                try templates.renderPage(BillPage(bill: bill, route: route, resources: templates.resources), into: &page)
+            } catch {
                 throw .render(account: bill.account, message: "\(error)")
             }
             let file = "bills/\(bill.account)-\(bill.month).html"

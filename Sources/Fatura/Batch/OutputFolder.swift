@@ -58,8 +58,12 @@ public final class OutputFolder {
     }
 
     public func write(_ relative: String, _ text: String) throws(OutputError) {
+        try write(relative, Array(text.utf8))
+    }
+
+    public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
         do {
-            try Data(text.utf8).write(to: url(relative))
+            try Data(bytes).write(to: url(relative))
         } catch {
             throw OutputError("cannot write \(relative): \(error.localizedDescription)")
         }

@@ -9,6 +9,9 @@ public struct BillFormatter: Sendable {
     private let currency: Decimal.FormatStyle.Currency
     private let longDate: Date.FormatStyle
     private let monthYear: Date.FormatStyle
+    private let shortMonthStyle: Date.FormatStyle
+    private let integer: IntegerFormatStyle<Int64>
+    private let percentStyle: IntegerFormatStyle<Int>.Percent
     private let calendar: Calendar
 
     /// - Parameter arabicIndicDigits: Arabic text with Arabic-Indic digits
@@ -27,6 +30,9 @@ public struct BillFormatter: Sendable {
         currency = Decimal.FormatStyle.Currency(code: "BHD", locale: locale)
         longDate = Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: utc)
         monthYear = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.wide).year()
+        shortMonthStyle = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.abbreviated).year(.twoDigits)
+        integer = IntegerFormatStyle<Int64>(locale: locale)
+        percentStyle = IntegerFormatStyle<Int>.Percent(locale: locale)
     }
 
     /// `BHD 6.545` / `6.545 د.ب.`: three decimals, from exact fils.
@@ -43,6 +49,29 @@ public struct BillFormatter: Sendable {
     /// `October 2026` / `أكتوبر 2026`.
     public func month(_ month: BillingMonth) -> String {
         monthYear.format(foundationDate(year: month.year, month: month.month, day: 1))
+    }
+
+    /// `Sep 26` / `سبتمبر 26`: for chart labels.
+    public func shortMonth(_ month: BillingMonth) -> String {
+        shortMonthStyle.format(foundationDate(year: month.year, month: month.month, day: 1))
+    }
+
+    /// `1,234,567` / `١٬٢٣٤٬٥٦٧`: meter readings and quantities.
+    public func number(_ value: Int64) -> String {
+        integer.format(value)
+    }
+
+    /// `3%` / `3‎%‎`: a whole percentage.
+    public func percent(_ value: Int) -> String {
+        percentStyle.format(value)
+    }
+
+    /// A decimal from the data (a rate or quantity) in this language's digits,
+    /// keeping every fraction digit it was given (`0.10` stays `0.10`).
+    public func decimal(_ value: DecimalText) -> String {
+        guard let decimal = Decimal(string: value.text, locale: Locale(identifier: "en_US_POSIX")) else { return value.text }
+        let fraction = value.text.split(separator: ".").dropFirst().first?.count ?? 0
+        return decimal.formatted(.number.locale(locale).precision(.fractionLength(fraction)).grouping(.never))
     }
 
     private func foundationDate(year: Int, month: Int, day: Int) -> Date {

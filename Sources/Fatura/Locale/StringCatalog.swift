@@ -14,6 +14,15 @@ public struct StringCatalog: Sendable {
 
     public subscript(key: String) -> String? { strings[key] }
 
+    /// A counted phrase (`31 days` / `31 يومًا`): the catalog's string for
+    /// the number's CLDR plural category (`KEY_few`…), with `{count}`
+    /// replaced by the formatted number.
+    public func counted(_ key: String, _ count: Int, formatter: BillFormatter) -> String {
+        let category = PluralCategory.of(count, in: language)
+        let pattern = strings[key + "_" + category.rawValue] ?? strings[key + "_other"] ?? key
+        return pattern.replacingOccurrences(of: "{count}", with: formatter.number(Int64(count)))
+    }
+
     /// The label of a charge code, or nil when the catalog has none.
     public func chargeLabel(_ code: String) -> String? { strings["charge_" + code] }
 
@@ -41,13 +50,48 @@ public struct StringCatalog: Sendable {
             }
             catalogs[language] = StringCatalog(language: language, strings: strings)
         }
-        let ar = Set(catalogs[.ar]!.strings.keys)
-        let en = Set(catalogs[.en]!.strings.keys)
-        if let key = ar.symmetricDifference(en).sorted().first {
-            let missing = ar.contains(key) ? "en" : "ar"
-            throw TemplateSetupError("string catalog strings/\(missing).json has no \"\(key)\", which strings/\(missing == "en" ? "ar" : "en").json has")
-        }
+        try checkSameKeys(catalogs)
         return catalogs
+    }
+}
+
+extension StringCatalog {
+    /// Plural strings end in a category (`days_few`); every other key must be
+    /// in both catalogs, and every plural key must have each category its
+    /// language's rule produces.
+    static func checkSameKeys(_ catalogs: [Language: StringCatalog]) throws(TemplateSetupError) {
+        var plain: [Language: Set<String>] = [:]
+        var plural: [Language: Set<String>] = [:]
+        for (language, catalog) in catalogs {
+            for key in catalog.strings.keys {
+                if let base = pluralBase(key) {
+                    plural[language, default: []].insert(base)
+                } else {
+                    plain[language, default: []].insert(key)
+                }
+            }
+        }
+        for language in Language.allCases {
+            let other = language.other
+            if let key = plain[other, default: []].subtracting(plain[language, default: []]).sorted().first {
+                throw TemplateSetupError("string catalog strings/\(language.rawValue).json has no \"\(key)\", which strings/\(other.rawValue).json has")
+            }
+            let bases = plural[.ar, default: []].union(plural[.en, default: []])
+            for base in bases.sorted() {
+                for category in PluralCategory.used(by: language) where catalogs[language]?[base + "_" + category.rawValue] == nil {
+                    throw TemplateSetupError("string catalog strings/\(language.rawValue).json has no \"\(base)_\(category.rawValue)\": \(language.rawValue) needs the plural forms \(PluralCategory.used(by: language).map(\.rawValue).joined(separator: ", ")) of \"\(base)\"")
+                }
+            }
+        }
+    }
+
+    /// `days` for `days_few`; nil for a key that is not a plural form.
+    static func pluralBase(_ key: String) -> String? {
+        for category in PluralCategory.allCases {
+            let suffix = "_" + category.rawValue
+            if key.hasSuffix(suffix), key.count > suffix.count { return String(key.dropLast(suffix.count)) }
+        }
+        return nil
     }
 }
 

@@ -1,0 +1,139 @@
+/// The bill page's view of one checked, routed bill: every value already
+/// formatted, in the subscriber's language and in the other one. The
+/// template escapes it, isolates it and lays it out; nothing here holds
+/// markup or words of its own (those come from the catalogs).
+public struct BillPage: Sendable {
+    let main: LanguagePack
+    let other: LanguagePack
+    let bill: Bill
+    let route: Route
+
+    let customerName: String
+    let customerNameOther: String?
+    let category: String?
+    let categoryOther: String?
+    let addressParts: [AddressPart]
+    let area: String?
+    let month: String
+    let monthOther: String
+    let periodFrom: String
+    let periodTo: String
+    let periodFromOther: String
+    let periodToOther: String
+    let periodDays: String
+    let periodDaysOther: String
+    let issued: String
+    let issuedOther: String
+    let due: String
+    let dueOther: String
+    let meters: [MeterRow]
+    let charges: [ChargeRow]
+    let chargesTotal: String
+    let previousBalance: String
+    let payments: String
+    let total: String
+    let totalOther: String
+    let credit: String
+    let arrears: String
+    let arrearsOther: String
+    let charts: [ChartView]
+
+    public init(bill: Bill, route: Route, resources: RenderResources) {
+        let language = bill.customer.language
+        let main = resources[language]
+        let other = resources[language.other]
+        let f = main.formatter
+        let g = other.formatter
+        self.main = main
+        self.other = other
+        self.bill = bill
+        self.route = route
+
+        customerName = bill.customer.name.preferring(language) ?? ""
+        customerNameOther = bill.customer.name[language] != nil ? bill.customer.name[language.other] : nil
+        category = bill.customer.category.map { main.text("category_" + $0.rawValue) }
+        categoryOther = bill.customer.category.map { other.text("category_" + $0.rawValue) }
+        if let address = bill.address {
+            let parts: [(String, String?)] = [("flat", address.flat), ("building", address.building),
+                                              ("road", address.road), ("block", address.block)]
+            let present = parts.compactMap { key, value in value.map { (key, $0) } }
+            addressParts = present.enumerated().map { index, part in
+                AddressPart(label: main.text("address_" + part.0), value: part.1, last: index == present.count - 1)
+            }
+            area = address.area.preferring(language)
+        } else {
+            addressParts = []
+            area = nil
+        }
+        month = f.month(bill.month)
+        monthOther = g.month(bill.month)
+        periodFrom = f.date(bill.periodStart)
+        periodTo = f.date(bill.periodEnd)
+        periodFromOther = g.date(bill.periodStart)
+        periodToOther = g.date(bill.periodEnd)
+        periodDays = main.catalog.counted("days", bill.periodDays, formatter: f)
+        periodDaysOther = other.catalog.counted("days", bill.periodDays, formatter: g)
+        issued = f.date(bill.issued)
+        issuedOther = g.date(bill.issued)
+        due = f.date(bill.due)
+        dueOther = g.date(bill.due)
+        meters = bill.meters.map { meter in
+            MeterRow(service: main.text("service_" + meter.service.rawValue),
+                     serviceOther: other.text("service_" + meter.service.rawValue),
+                     id: meter.id, previous: f.number(meter.previous), current: f.number(meter.current),
+                     consumption: f.number(meter.consumption), unit: main.text("unit_" + meter.unit.rawValue),
+                     isEstimated: meter.reading == .estimated)
+        }
+        charges = bill.charges.map { charge in
+            var detail: [String] = []
+            if let quantity = charge.quantity {
+                detail.append(f.decimal(quantity) + (charge.unit.map { " " + main.text("unit_" + $0.rawValue) } ?? ""))
+            }
+            if let rate = charge.rate { detail.append(f.decimal(rate)) }
+            return ChargeRow(
+                label: charge.label[language] ?? main.catalog.chargeLabel(charge.code) ?? charge.code,
+                labelOther: charge.label[language.other] ?? other.catalog.chargeLabel(charge.code) ?? charge.code,
+                detail: detail.joined(separator: " × "), amount: f.money(charge.amount))
+        }
+        chargesTotal = f.money(bill.charges.reduce(Money.zero) { $0 + $1.amount })
+        previousBalance = f.money(bill.previousBalance)
+        payments = f.money(bill.payments)
+        total = f.money(bill.total)
+        totalOther = g.money(bill.total)
+        credit = f.money(Money(fils: -bill.total.fils))
+        arrears = f.money(bill.arrears)
+        arrearsOther = g.money(bill.arrears)
+        charts = Service.allCases.compactMap { service in
+            ConsumptionChart(service: service, month: bill.month, history: bill.history, meters: bill.meters,
+                             rightToLeft: language.isRightToLeft)
+                .map { ChartView(chart: $0, main: main, other: other) }
+        }
+    }
+
+    var hasArrears: Bool { bill.arrears.fils > 0 }
+    var hasEstimated: Bool { bill.meters.contains { $0.reading == .estimated } }
+}
+
+struct AddressPart: Sendable {
+    var label: String
+    var value: String
+    var last: Bool
+}
+
+struct MeterRow: Sendable {
+    var service: String
+    var serviceOther: String
+    var id: String
+    var previous: String
+    var current: String
+    var consumption: String
+    var unit: String
+    var isEstimated: Bool
+}
+
+struct ChargeRow: Sendable {
+    var label: String
+    var labelOther: String
+    var detail: String
+    var amount: String
+}

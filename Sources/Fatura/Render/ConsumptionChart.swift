@@ -1,0 +1,76 @@
+/// The twelve months of one service's consumption up to the billing month,
+/// laid out as bars in whole SVG units (so pages are byte-stable), with the
+/// same month last year for comparison. In a right-to-left page time runs
+/// right to left: the newest bar stands at the left.
+public struct ConsumptionChart: Sendable, Equatable {
+    public struct Bar: Sendable, Equatable {
+        public var month: BillingMonth
+        /// Nil when the data has no figure for the month.
+        public var value: Int64?
+        public var x: Int
+        public var y: Int
+        public var height: Int
+        /// The middle of the bar, for its label.
+        public var labelX: Int
+        public var isCurrent: Bool
+    }
+
+    public static let width = 360
+    public static let height = 150
+    static let slot = 30
+    static let barWidth = 20
+    static let labelY = 136
+    static let plotTop = 16
+    static let plotBottom = 118
+    static var plotHeight: Int { plotBottom - plotTop }
+
+    public var service: Service
+    public var unit: MeterUnit
+    /// Oldest first.
+    public var bars: [Bar]
+    public var current: Int64?
+    public var sameMonthLastYear: Int64?
+    /// The height of last year's figure, as a reference line across the chart.
+    public var lastYearY: Int?
+
+    /// The chart of `service`, or nil when the bill has no figure for it at all.
+    public init?(service: Service, month: BillingMonth, history: [ServiceHistory], meters: [Meter], rightToLeft: Bool) {
+        let past = history.first { $0.service == service }?.months ?? []
+        var figures: [BillingMonth: Int64] = [:]
+        for entry in past { figures[entry.month] = entry.quantity }
+        let metered = meters.filter { $0.service == service }
+        if !metered.isEmpty {
+            figures[month] = metered.reduce(0) { $0 + $1.consumption }
+        }
+        let months = (0..<12).map { month.adding(months: $0 - 11) }
+        guard months.contains(where: { figures[$0] != nil }) else { return nil }
+
+        self.service = service
+        unit = metered.first?.unit ?? (service == .electricity ? .kWh : .m3)
+        current = figures[month]
+        sameMonthLastYear = figures[month.adding(months: -12)]
+        let largest = max(months.compactMap { figures[$0] }.max() ?? 0, sameMonthLastYear ?? 0)
+
+        func barHeight(_ value: Int64) -> Int {
+            guard largest > 0, value > 0 else { return 0 }
+            return max(2, Int(value * Int64(Self.plotHeight) / largest))
+        }
+        bars = months.enumerated().map { index, barMonth in
+            let value = figures[barMonth]
+            let height = value.map(barHeight) ?? 0
+            let slotIndex = rightToLeft ? 11 - index : index
+            let x = slotIndex * Self.slot + (Self.slot - Self.barWidth) / 2
+            return Bar(month: barMonth, value: value, x: x, y: Self.plotBottom - height, height: height,
+                       labelX: x + Self.barWidth / 2, isCurrent: barMonth == month)
+        }
+        lastYearY = sameMonthLastYear.map { Self.plotBottom - barHeight($0) }
+    }
+
+    /// The change from the same month last year, in whole percent, when both are known.
+    public var changePercent: Int? {
+        guard let current, let last = sameMonthLastYear, last > 0 else { return nil }
+        let change = (current - last) * 100
+        // Round half away from zero, exactly.
+        return Int((change + (change >= 0 ? last / 2 : -last / 2)) / last)
+    }
+}

@@ -1,0 +1,95 @@
+public import FaturaMustache
+public import Foundation
+
+/// The bill templates, catalogs and utility details of a template folder,
+/// compiled once and checked at start-up: a missing template or partial, a
+/// name no view can provide, or a catalog key a page needs but a catalog
+/// lacks is an error naming it, never an empty spot in a bill.
+public struct TemplateSet: Sendable {
+    /// The templates a run renders.
+    public static let requiredTemplates = ["bill", "layout"]
+
+    public let library: TemplateLibrary
+    public let resources: RenderResources
+
+    /// Loads `directory` (templates, `strings/`) and the utility details
+    /// (`directory/utility.json` unless `utility` names another file).
+    public static func load(directory: URL, utility: URL? = nil, arabicIndicDigits: Bool = false) throws(TemplateSetupError) -> TemplateSet {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw TemplateSetupError("template folder \(directory.path) does not exist")
+        }
+        let library: TemplateLibrary
+        do {
+            library = try TemplateLibrary(directory: directory.path, options: .strict)
+        } catch {
+            throw TemplateSetupError("\(error)")
+        }
+        for name in requiredTemplates where !library.hasTemplate(name) {
+            throw TemplateSetupError("missing template \(directory.appendingPathComponent(name).path).mustache")
+        }
+        if let unknown = library.unknownNames(allowed: BillPage.templateNames).first {
+            throw TemplateSetupError("\(unknown)")
+        }
+        let catalogs = try StringCatalog.load(templates: directory)
+        let keys = try catalogKeys(in: directory).union(BillPage.catalogKeys)
+        for language in Language.allCases {
+            if let missing = keys.subtracting(catalogs[language]!.strings.keys).sorted().first {
+                throw TemplateSetupError("string catalog \(directory.path)/strings/\(language.rawValue).json has no \"\(missing)\", which the bill needs")
+            }
+        }
+        let details = try UtilityDetails.load(utility ?? directory.appendingPathComponent("utility.json"))
+        return TemplateSet(
+            library: library,
+            resources: RenderResources(catalogs: catalogs, utility: details, arabicIndicDigits: arabicIndicDigits))
+    }
+
+    /// Renders the page of `page` as UTF-8 onto `buffer`.
+    public func renderPage(_ page: BillPage, into buffer: inout [UInt8]) throws {
+        try library.render("bill", .object(page), into: &buffer)
+    }
+
+    /// The catalog keys the templates name as `l.KEY` or `o.KEY`.
+    static func catalogKeys(in directory: URL) throws(TemplateSetupError) -> Set<String> {
+        var keys: Set<String> = []
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return keys }
+        for case let url as URL in walker where url.pathExtension == "mustache" {
+            guard let source = try? String(contentsOf: url, encoding: .utf8) else {
+                throw TemplateSetupError("template \(url.path) cannot be read as UTF-8")
+            }
+            keys.formUnion(catalogKeys(inSource: source))
+        }
+        return keys
+    }
+
+    /// `KEY` of every `{{l.KEY}}`, `{{#o.KEY}}`… in a template's source.
+    static func catalogKeys(inSource source: String) -> Set<String> {
+        var keys: Set<String> = []
+        var rest = source[...]
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            var tag = rest[..<close.lowerBound].drop { "#^/&{! ".contains($0) }
+            tag = tag.prefix { !$0.isWhitespace && $0 != "}" }
+            if tag.hasPrefix("l.") || tag.hasPrefix("o.") {
+                keys.insert(String(tag.dropFirst(2)))
+            }
+            rest = rest[close.upperBound...]
+        }
+        return keys
+    }
+}
+
+extension BillPage {
+    /// The catalog keys the page's Swift side reads (categories, services,
+    /// units, address parts, chart sentences, plurals by their `_other` form).
+    static let catalogKeys: Set<String> = {
+        var keys: Set<String> = ["chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
+                                 "days_other", "months_other"]
+        keys.formUnion(["residential", "commercial", "industrial", "government", "agricultural"].map { "category_" + $0 })
+        keys.formUnion(Service.allCases.map { "service_" + $0.rawValue })
+        keys.formUnion(["kWh", "m3"].map { "unit_" + $0 })
+        keys.formUnion(["flat", "building", "road", "block"].map { "address_" + $0 })
+        return keys
+    }()
+}
