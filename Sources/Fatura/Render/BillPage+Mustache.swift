@@ -12,7 +12,7 @@ extension BillPage: TemplateView {
         "customerName", "customerNameOther", "hasCustomerNameOther", "category", "categoryOther", "hasCategory",
         "hasAddress", "addressParts", "area", "hasArea", "month", "monthOther", "periodFrom", "periodTo",
         "periodFromOther", "periodToOther", "periodDays", "periodDaysOther", "issued", "issuedOther", "due", "dueOther",
-        "hasMeters", "meters", "charges", "chargesTotal", "hasBalance", "previousBalance", "payments",
+        "hasMeters", "meters", "charges", "chargesTotal", "hasPreviousBalance", "hasPayments", "previousBalance", "payments",
         "total", "totalOther", "isCredit", "credit", "hasArrears", "arrears", "arrearsOther", "hasEstimated",
         "hasCharts", "charts",
     ]
@@ -55,7 +55,8 @@ extension BillPage: TemplateView {
         case "meters": .list(meters.map { .object($0) })
         case "charges": .list(charges.map { .object($0) })
         case "chargesTotal": .string(chargesTotal)
-        case "hasBalance": .bool(bill.previousBalance != .zero || bill.payments != .zero)
+        case "hasPreviousBalance": .bool(bill.previousBalance != .zero)
+        case "hasPayments": .bool(bill.payments != .zero)
         case "previousBalance": .string(previousBalance)
         case "payments": .string(payments)
         case "total": .string(total)

@@ -33,7 +33,8 @@ public struct ConsumptionChart: Sendable, Equatable {
     /// The height of last year's figure, as a reference line across the chart.
     public var lastYearY: Int?
 
-    /// The chart of `service`, or nil when the bill has no figure for it at all.
+    /// The chart of `service`, or nil when the bill has fewer than two
+    /// monthly figures for it in the twelve months.
     public init?(service: Service, month: BillingMonth, history: [ServiceHistory], meters: [Meter], rightToLeft: Bool) {
         let past = history.first { $0.service == service }?.months ?? []
         var figures: [BillingMonth: Int64] = [:]
@@ -43,7 +44,8 @@ public struct ConsumptionChart: Sendable, Equatable {
             figures[month] = metered.reduce(0) { $0 + $1.consumption }
         }
         let months = (0..<12).map { month.adding(months: $0 - 11) }
-        guard months.contains(where: { figures[$0] != nil }) else { return nil }
+        // One figure alone compares with nothing: no chart.
+        guard months.filter({ figures[$0] != nil }).count >= 2 else { return nil }
 
         self.service = service
         unit = metered.first?.unit ?? (service == .electricity ? .kWh : .m3)

