@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "FaturaCLI",
             dependencies: [
-                "Fatura",
+                "Fatura", "FaturaMustache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

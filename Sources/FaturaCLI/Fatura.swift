@@ -11,6 +11,6 @@ struct Fatura: ParsableCommand {
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
         78 templates or string catalogs are missing or broken.
         """,
-        subcommands: [Render.self, Check.self]
+        subcommands: [Render.self, Check.self, Template.self]
     )
 }

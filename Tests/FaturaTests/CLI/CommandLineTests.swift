@@ -177,4 +177,40 @@ struct CommandLineTests {
         #expect(lines[0].hasPrefix(Self.sample + ":215: bill 11 (account 1002345690): not-reconciled:"))
         #expect(result.stderr.contains("15 bills: 10 accepted"))
     }
+
+    @Test func templateRenderUsesJSONAsTheContext() throws {
+        let folder = Fixture.temporaryFolder()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("partials"), withIntermediateDirectories: true)
+        try "{{#people}}{{> partials/person}}{{/people}}{{^people}}nobody{{/people}}".write(
+            to: folder.appendingPathComponent("list.mustache"), atomically: true, encoding: .utf8)
+        try "<{{name}} {{age}} {{admin}}>".write(
+            to: folder.appendingPathComponent("partials/person.mustache"), atomically: true, encoding: .utf8)
+        let data = folder.appendingPathComponent("data.json")
+        try #"{"people":[{"name":"Ali & \"Noor\"","age":30,"admin":true},{"name":"سارة","age":2.5,"admin":false}]}"#
+            .write(to: data, atomically: true, encoding: .utf8)
+        let result = try FaturaBinary.run(["template", "render", folder.path, "list", "--data", data.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "<Ali &amp; &quot;Noor&quot; 30 true><سارة 2.5 false>")
+
+        let missing = try FaturaBinary.run(["template", "render", folder.path, "nothing", "--data", data.path])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("list, partials/person"))
+
+        try "{\"people\": [".write(to: data, atomically: true, encoding: .utf8)
+        let broken = try FaturaBinary.run(["template", "render", folder.path, "list", "--data", data.path])
+        #expect(broken.status == 65)
+        #expect(broken.stderr.contains("line 1"))
+    }
+
+    @Test func templateRenderStrictRefusesMissingVariables() throws {
+        let folder = Fixture.temporaryFolder()
+        try "Dear {{name}}".write(to: folder.appendingPathComponent("t.mustache"), atomically: true, encoding: .utf8)
+        let data = folder.appendingPathComponent("d.json")
+        try "{}".write(to: data, atomically: true, encoding: .utf8)
+        #expect(try FaturaBinary.run(["template", "render", folder.path, "t", "--data", data.path]).stdout == "Dear ")
+        let strict = try FaturaBinary.run(["template", "render", folder.path, "t", "--data", data.path, "--strict"])
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("t.mustache:1:6"))
+        #expect(strict.stderr.contains("name"))
+    }
 }
