@@ -6,6 +6,8 @@ enum ExitStatus {
     static let success = ExitCode(0)
     /// The run finished, but some bills were rejected.
     static let someRejected = ExitCode(3)
+    /// `link verify`: the token does not verify.
+    static let linkRefused = ExitCode(4)
     static let dataError = ExitCode(65)
     static let noInput = ExitCode(66)
     static let software = ExitCode(70)

@@ -7,10 +7,11 @@ struct Fatura: ParsableCommand {
         abstract: "Reads a month's bill export, checks every bill, and renders and routes the e-bills.",
         discussion: """
         Exit codes: 0 every bill accepted; 3 finished, but some bills were rejected; \
+        4 (link verify) the token does not verify; \
         64 bad command line; 65 the input is not well-formed XML or not a bill export (nothing written); \
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
         78 templates or string catalogs are missing or broken.
         """,
-        subcommands: [Render.self, Check.self, Template.self]
+        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self]
     )
 }

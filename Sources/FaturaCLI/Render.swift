@@ -27,10 +27,22 @@ struct Render: ParsableCommand {
     @Flag(name: .long, help: "Arabic pages with Arabic-Indic digits (٠١٢) instead of Latin ones.")
     var arabicDigits = false
 
+    @OptionGroup var ring: KeyRingOption
+
+    @Option(name: .long, help: "The base of the links (default: link_base_url of the utility details).")
+    var linkBaseURL: String?
+
+    @Option(name: .long, help: "SMS parts allowed per Arabic message.")
+    var smsMaxPartsAr = 2
+
+    @Option(name: .long, help: "SMS parts allowed per English message.")
+    var smsMaxPartsEn = 1
+
     func run() throws {
         let configuration = BatchConfiguration(
             templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
-            arabicIndicDigits: arabicDigits)
+            arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
+            smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn])
         do {
             let summary = try Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,

@@ -31,9 +31,13 @@ enum SampleBills {
         }
     }
 
+    /// Links as a run without a key ring signs them: deterministic.
+    static let signer = LinkSigner(ring: .development, baseURL: "https://b.example.bh")
+
     static func page(_ bill: Bill, _ route: Route, templates: TemplateSet = templateSet) throws -> String {
         var buffer: [UInt8] = []
-        try templates.renderPage(BillPage(bill: bill, route: route, resources: templates.resources), into: &buffer)
+        let link = signer.link(account: bill.account, month: bill.month)
+        try templates.renderPage(BillPage(bill: bill, route: route, link: link, resources: templates.resources), into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
 }

@@ -4,15 +4,27 @@ public import Foundation
 public struct BatchConfiguration: Sendable {
     /// The folder of templates and string catalogs.
     public var templates: URL
-    /// The utility's details (how to pay, contact); `templates/utility.json` when nil.
+    /// The utility's details (how to pay, contact, link base); `templates/utility.json` when nil.
     public var utility: URL?
     /// Arabic pages with Arabic-Indic digits instead of Latin ones.
     public var arabicIndicDigits: Bool
+    /// The keys that sign the links; the development ring when nil.
+    public var keyRing: KeyRing?
+    /// Overrides the utility details' `link_base_url`.
+    public var linkBaseURL: String?
+    /// SMS parts allowed per message, by language.
+    public var smsMaxParts: [Language: Int]
 
-    public init(templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false) {
+    public init(
+        templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false,
+        keyRing: KeyRing? = nil, linkBaseURL: String? = nil, smsMaxParts: [Language: Int] = SMSComposer.defaultMaxParts
+    ) {
         self.templates = templates
         self.utility = utility
         self.arabicIndicDigits = arabicIndicDigits
+        self.keyRing = keyRing
+        self.linkBaseURL = linkBaseURL
+        self.smsMaxParts = smsMaxParts
     }
 }
 
@@ -33,19 +45,19 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The monthly batch: read, check, route, render, write.
+/// The monthly batch: read, check, route, sign, render, write.
 public enum Batch {
     /// Reads and checks every bill of `input` without rendering anything;
     /// `onReject` hears of each rejected bill in file order.
     public static func check(input: String, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
         let reader: XMLBillReader
         do { reader = try XMLBillReader(path: input) } catch { throw .input(error) }
-        return try process(reader, accept: { _, _ in }, reject: onReject)
+        return try process(reader, accept: { _, _ throws(BatchError) in nil }, reject: onReject)
     }
 
     /// Renders every accepted bill of `input` into `output`: `bills/`,
-    /// `manifest.jsonl`, `rejects.jsonl` and `summary.json`. The folder
-    /// appears only when the run has finished.
+    /// `manifest.jsonl`, `rejects.jsonl`, `sms.csv` and `summary.json`. The
+    /// folder appears only when the run has finished.
     public static func render(
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
         onReject: (RejectedBill) -> Void = { _ in }
@@ -57,45 +69,73 @@ public enum Batch {
         } catch {
             throw .templates(error)
         }
+        let signer = LinkSigner(ring: configuration.keyRing ?? .development,
+                                baseURL: configuration.linkBaseURL ?? templates.resources.utility.linkBaseURL)
+        let composer = SMSComposer(maxParts: configuration.smsMaxParts)
         let reader: XMLBillReader
         do { reader = try XMLBillReader(path: input) } catch { throw .input(error) }
 
         let folder: OutputFolder
         let manifest: LineWriter
         let rejects: LineWriter
+        let sms: LineWriter
         do throws(OutputError) {
             folder = try OutputFolder(destination: output)
             try folder.makeFolder("bills")
             manifest = try LineWriter(folder.url("manifest.jsonl"))
             rejects = try LineWriter(folder.url("rejects.jsonl"))
+            sms = try LineWriter(folder.url("sms.csv"), lineEnd: [])
+            try sms.line(CSV.row(SMSRecord.header))
         } catch {
             throw .output(error)
         }
 
         var page: [UInt8] = []
         page.reserveCapacity(1 << 15)
-        let summary = try process(reader, accept: { (bill, route) throws(BatchError) in
+        var smsParts: [Language: Int] = [:]
+        var summary = try process(reader, accept: { (bill, route) throws(BatchError) -> BillRejection? in
+            guard let link = signer.link(account: bill.account, month: bill.month) else {
+                throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
+            }
+            var message: SMSMessage?
+            if route.channel == .sms {
+                let view = SMSView(bill: bill, link: link, formatter: templates.resources[bill.customer.language].formatter)
+                do throws(SMSError) {
+                    message = try composer.compose(view, library: templates.library)
+                } catch {
+                    guard error.kind == .tooLong else { throw .render(account: bill.account, message: error.message) }
+                    return BillRejection(.smsTooLong, error.message, line: 0)
+                }
+            }
             page.removeAll(keepingCapacity: true)
             do {
-                try templates.renderPage(BillPage(bill: bill, route: route, resources: templates.resources), into: &page)
+                try templates.renderPage(BillPage(bill: bill, route: route, link: link, resources: templates.resources), into: &page)
             } catch {
                 throw .render(account: bill.account, message: "\(error)")
             }
             let file = "bills/\(bill.account)-\(bill.month).html"
             do throws(OutputError) {
                 try folder.write(file, page)
-                try manifest.line(ManifestEntry(bill: bill, route: route, files: [file]).json)
+                try manifest.line(ManifestEntry(bill: bill, route: route, link: link, files: [file]).json)
+                if let message, let mobile = route.recipient {
+                    try sms.line(CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields))
+                    smsParts[bill.customer.language, default: 0] += message.encoding.segments
+                }
             } catch {
                 throw .output(error)
             }
+            return nil
         }, reject: { (rejected) throws(BatchError) in
             onReject(rejected)
             do throws(OutputError) { try rejects.line(rejected.json) } catch { throw .output(error) }
         })
+        summary.smsParts = smsParts
+        summary.developmentKey = signer.ring.isDevelopment
 
         do throws(OutputError) {
             try manifest.close()
             try rejects.close()
+            try sms.close()
             try folder.write("summary.json", summary.json)
             try folder.publish()
         } catch {
@@ -106,9 +146,11 @@ public enum Batch {
 
     /// The one loop every command shares: each record is checked once,
     /// routed once, and handed to `accept` or `reject` in file order.
+    /// `accept` may still refuse a bill (its SMS cannot fit): that bill is
+    /// rejected with its position like any other.
     static func process(
         _ reader: some BillSource,
-        accept: (Bill, Route) throws(BatchError) -> Void,
+        accept: (Bill, Route) throws(BatchError) -> BillRejection?,
         reject: (RejectedBill) throws(BatchError) -> Void
     ) throws(BatchError) -> BatchSummary {
         var checker = BatchChecker(header: reader.header)
@@ -120,8 +162,14 @@ public enum Batch {
             switch checker.check(record, at: position) {
             case .success(let bill):
                 let route = Router.route(bill.contact, prefer: bill.preferredChannel)
-                try accept(bill, route)
-                summary.count(bill, via: route.channel)
+                if var refusal = try accept(bill, route) {
+                    refusal.line = position.line
+                    let rejected = RejectedBill(position: position, account: bill.account, rejection: refusal)
+                    try reject(rejected)
+                    summary.count(rejected)
+                } else {
+                    summary.count(bill, via: route.channel)
+                }
             case .failure(let rejected):
                 try reject(rejected)
                 summary.count(rejected)
@@ -135,6 +183,7 @@ public enum Batch {
 struct ManifestEntry {
     var bill: Bill
     var route: Route
+    var link: String
     var files: [String]
 
     var json: String {
@@ -146,7 +195,19 @@ struct ManifestEntry {
             ("recipient", route.recipient.map { .string($0) } ?? .null),
             ("language", .string(bill.customer.language.rawValue)),
             ("total_fils", .int(bill.total.fils)),
+            ("link", .string(link)),
             ("files", .strings(files)),
         ])
+    }
+}
+
+/// One row of `sms.csv`.
+struct SMSRecord {
+    static let header = ["account", "period", "mobile", "language", "encoding", "segments", "link", "text"]
+    var fields: [String]
+
+    init(bill: Bill, mobile: String, message: SMSMessage, link: String) {
+        fields = [bill.account, bill.month.description, mobile, bill.customer.language.rawValue,
+                  message.encoding.alphabet.rawValue, String(message.encoding.segments), link, message.text]
     }
 }

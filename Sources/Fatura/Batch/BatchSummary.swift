@@ -13,6 +13,10 @@ public struct BatchSummary: Sendable, Equatable {
     public var creditFils: Int64 = 0
     /// Rejected bills by reason code.
     public var rejectsByCode: [BillRejection.Code: Int] = [:]
+    /// SMS parts to send, by language.
+    public var smsParts: [Language: Int] = [:]
+    /// The links were signed with the public development key.
+    public var developmentKey = false
 
     public init(header: BatchHeader) {
         period = header.period
@@ -44,6 +48,8 @@ public struct BatchSummary: Sendable, Equatable {
             ("total_due_fils", .int(dueFils)),
             ("total_credit_fils", .int(creditFils)),
             ("net_total_fils", .int(dueFils - creditFils)),
+            ("sms_parts", .object(Language.allCases.map { ($0.rawValue, .int(Int64(smsParts[$0] ?? 0))) })),
+            ("development_key", .bool(developmentKey)),
             ("rejects_by_code", .object(rejectsByCode.keys.map(\.rawValue).sorted().map {
                 ($0, .int(Int64(rejectsByCode[BillRejection.Code(rawValue: $0)!]!)))
             })),

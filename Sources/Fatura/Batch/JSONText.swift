@@ -25,6 +25,7 @@ enum JSONText {
     enum Value {
         case string(String)
         case int(Int64)
+        case bool(Bool)
         case null
         case strings([String])
         case object([(String, Value)])
@@ -44,6 +45,7 @@ enum JSONText {
         switch value {
         case .string(let text): return quoted(text)
         case .int(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
         case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
         case .object(let fields):

@@ -5,8 +5,11 @@ final class LineWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private let path: String
+    private let lineEnd: [UInt8]
 
-    init(_ url: URL) throws(OutputError) {
+    /// `lineEnd` follows every line (a line feed unless told otherwise).
+    init(_ url: URL, lineEnd: [UInt8] = [0x0A]) throws(OutputError) {
+        self.lineEnd = lineEnd
         path = url.lastPathComponent
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: url)
@@ -17,7 +20,7 @@ final class LineWriter {
 
     func line(_ text: String) throws(OutputError) {
         buffer.append(contentsOf: text.utf8)
-        buffer.append(0x0A)
+        buffer.append(contentsOf: lineEnd)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

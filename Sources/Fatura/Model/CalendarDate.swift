@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A day of the Gregorian calendar, as the contract writes it: `YYYY-MM-DD`.
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
@@ -26,6 +28,28 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     public var billingMonth: BillingMonth { BillingMonth(year: year, month: month)! }
+
+    /// 00:00 UTC at the start of this day.
+    public var startInUTC: Date {
+        Date(timeIntervalSince1970: TimeInterval((ordinal - CalendarDate.unixEpochOrdinal) * 86_400))
+    }
+
+    static let unixEpochOrdinal = CalendarDate(year: 1970, month: 1, day: 1)!.ordinal
+
+    /// Today in UTC.
+    public static var today: CalendarDate {
+        let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)) + unixEpochOrdinal
+        return CalendarDate(ordinal: days)
+    }
+
+    /// The date `ordinal` days from 0001-01-01.
+    init(ordinal: Int) {
+        var year = max(1, ordinal / 366)
+        while CalendarDate(year: year + 1, month: 1, day: 1)!.ordinal <= ordinal { year += 1 }
+        var month = 1
+        while month < 12, CalendarDate(year: year, month: month + 1, day: 1)!.ordinal <= ordinal { month += 1 }
+        self.init(year: year, month: month, day: ordinal - CalendarDate(year: year, month: month, day: 1)!.ordinal + 1)!
+    }
 
     public var description: String {
         ContractText.padded(year, 4) + "-" + ContractText.padded(month, 2) + "-" + ContractText.padded(day, 2)

@@ -14,7 +14,7 @@ extension BillPage: TemplateView {
         "periodFromOther", "periodToOther", "periodDays", "periodDaysOther", "issued", "issuedOther", "due", "dueOther",
         "hasMeters", "meters", "charges", "chargesTotal", "hasPreviousBalance", "hasPayments", "previousBalance", "payments",
         "total", "totalOther", "isCredit", "credit", "hasArrears", "arrears", "arrearsOther", "hasEstimated",
-        "hasCharts", "charts",
+        "hasCharts", "charts", "link", "hasLink",
     ]
 
     public func value(for key: MustacheKey) -> MustacheValue? {
@@ -69,6 +69,8 @@ extension BillPage: TemplateView {
         case "hasEstimated": .bool(hasEstimated)
         case "hasCharts": .bool(!charts.isEmpty)
         case "charts": .list(charts.map { .object($0) })
+        case "link": .string(link ?? "")
+        case "hasLink": .bool(link != nil)
         default: nil
         }
     }

@@ -7,6 +7,8 @@ public struct BillPage: Sendable {
     let other: LanguagePack
     let bill: Bill
     let route: Route
+    /// The signed "view online" link, when the run signs links.
+    let link: String?
 
     let customerName: String
     let customerNameOther: String?
@@ -38,7 +40,7 @@ public struct BillPage: Sendable {
     let arrearsOther: String
     let charts: [ChartView]
 
-    public init(bill: Bill, route: Route, resources: RenderResources) {
+    public init(bill: Bill, route: Route, link: String? = nil, resources: RenderResources) {
         let language = bill.customer.language
         let main = resources[language]
         let other = resources[language.other]
@@ -48,6 +50,7 @@ public struct BillPage: Sendable {
         self.other = other
         self.bill = bill
         self.route = route
+        self.link = link
 
         customerName = bill.customer.name.preferring(language) ?? ""
         customerNameOther = bill.customer.name[language] != nil ? bill.customer.name[language.other] : nil

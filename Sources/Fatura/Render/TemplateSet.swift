@@ -7,7 +7,7 @@ public import Foundation
 /// lacks is an error naming it, never an empty spot in a bill.
 public struct TemplateSet: Sendable {
     /// The templates a run renders.
-    public static let requiredTemplates = ["bill", "layout"]
+    public static let requiredTemplates = ["bill", "layout"] + Language.allCases.flatMap(SMSComposer.templateNames)
 
     public let library: TemplateLibrary
     public let resources: RenderResources
@@ -28,7 +28,7 @@ public struct TemplateSet: Sendable {
         for name in requiredTemplates where !library.hasTemplate(name) {
             throw TemplateSetupError("missing template \(directory.appendingPathComponent(name).path).mustache")
         }
-        if let unknown = library.unknownNames(allowed: BillPage.templateNames).first {
+        if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys)).first {
             throw TemplateSetupError("\(unknown)")
         }
         let catalogs = try StringCatalog.load(templates: directory)

@@ -29,10 +29,13 @@ public struct UtilityDetails: Sendable, Codable, Equatable {
     public var contactUpdate: String
     public var app: Bilingual
     public var centres: [Centre]
+    /// Where the web view of a bill answers: a link is `linkBaseURL/TOKEN`.
+    public var linkBaseURL: String
 
     enum CodingKeys: String, CodingKey {
         case portal, portalURL = "portal_url", callCentre = "call_centre", callCentreDisplay = "call_centre_display"
         case email, contactUpdateURL = "contact_update_url", contactUpdate = "contact_update", app, centres
+        case linkBaseURL = "link_base_url"
     }
 
     /// Reads the details from a JSON file, naming the file and the fault.

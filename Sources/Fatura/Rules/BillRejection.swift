@@ -27,6 +27,8 @@ public struct BillRejection: Error, Sendable, Hashable {
         case invalidAmount = "invalid-amount"
         case invalidHistory = "invalid-history"
         case notReconciled = "not-reconciled"
+        /// Found when delivering: even the short SMS needs more parts than allowed.
+        case smsTooLong = "sms-too-long"
     }
 
     public var code: Code

@@ -213,4 +213,91 @@ struct CommandLineTests {
         #expect(strict.stderr.contains("t.mustache:1:6"))
         #expect(strict.stderr.contains("name"))
     }
+
+    @Test func smsBillsGoToSmsCsvWithSignedLinks() throws {
+        let folder = Fixture.temporaryFolder()
+        let ring = folder.appendingPathComponent("ring.json").path
+        let created = try FaturaBinary.run(["keys", "new", "--ring", ring])
+        #expect(created.status == 0)
+        let out = folder.appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", out.path, "--ring", ring])
+        #expect(result.status == 3)
+        #expect(!result.stderr.contains("DEVELOPMENT"))
+
+        let csv = try String(contentsOf: out.appendingPathComponent("sms.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("account,period,mobile,language,encoding,segments,link,text\r\n"))
+        let rows = csv.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(rows.count == 4)
+        #expect(rows.contains { $0.hasPrefix("1002345679,2026-10,+97333987654,en,GSM-7,1,https://b.example.bh/") })
+        #expect(rows.contains { $0.hasPrefix("1002345687,2026-10,+97336001122,ar,UCS-2,2,https://b.example.bh/") })
+
+        let manifest = try Self.lines(out.appendingPathComponent("manifest.jsonl"))
+        for entry in manifest {
+            let link = try #require(entry["link"] as? String)
+            let verified = try FaturaBinary.run(["link", "verify", link, "--ring", ring, "--at", "2026-11-24"])
+            #expect(verified.status == 0)
+            #expect(verified.stdout.contains("account: \(entry["account"] as! String)"))
+            #expect(verified.stdout.contains("period: 2026-10"))
+        }
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"development_key\": false"))
+    }
+
+    @Test func withoutARingLinksAreSignedWithTheDevelopmentKeyLoudly() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", out.path])
+        #expect(result.stderr.contains("WARNING"))
+        #expect(result.stderr.contains("DEVELOPMENT key"))
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"development_key\": true"))
+    }
+
+    @Test func anSmsThatCannotFitRejectsItsBill() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.sample, "--out", out.path, "--sms-max-parts-ar", "1"])
+        #expect(result.status == 3)
+        let rejects = try Self.lines(out.appendingPathComponent("rejects.jsonl"))
+        let sms = try #require(rejects.first { $0["code"] as? String == "sms-too-long" })
+        #expect(sms["account"] as? String == "1002345687")
+        #expect((sms["line"] as? Int ?? 0) > 0)
+        #expect((sms["message"] as? String)?.contains("sms-short.ar needs 2") == true)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/1002345687-2026-10.html").path))
+    }
+
+    @Test func linkCommandsSayWhyATokenFails() throws {
+        let ring = Fixture.temporaryFolder().appendingPathComponent("ring.json").path
+        _ = try FaturaBinary.run(["keys", "new", "--ring", ring])
+        let signed = try FaturaBinary.run(["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring])
+        #expect(signed.status == 0)
+        let link = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(link.hasPrefix("https://b.example.bh/"))
+
+        let expired = try FaturaBinary.run(["link", "verify", link, "--ring", ring, "--at", "2027-02-01"])
+        #expect(expired.status == 4)
+        #expect(expired.stdout.contains("verifies: no (expired)"))
+        #expect(expired.stdout.contains("account: 1002345678"), "signed is not encrypted: the holder can read it")
+
+        var forged = Array(link)
+        forged[forged.count - 1] = forged.last == "A" ? "B" : "A"
+        let bad = try FaturaBinary.run(["link", "verify", String(forged), "--ring", ring, "--at", "2026-11-24"])
+        #expect(bad.status == 4)
+        #expect(bad.stdout.contains("bad tag"))
+
+        let rotated = try FaturaBinary.run(["keys", "new", "--ring", ring])
+        #expect(rotated.stdout.contains("key 2 is now active"))
+        #expect(try FaturaBinary.run(["link", "verify", link, "--ring", ring, "--at", "2026-11-24"]).status == 0)
+        #expect(try FaturaBinary.run(["keys", "retire", "1", "--ring", ring]).status == 0)
+        let retired = try FaturaBinary.run(["link", "verify", link, "--ring", ring, "--at", "2026-11-24"])
+        #expect(retired.stdout.contains("retired key"))
+        #expect(try FaturaBinary.run(["keys", "retire", "2", "--ring", ring]).status == 78)
+
+        let list = try FaturaBinary.run(["keys", "list", "--ring", ring])
+        #expect(list.stdout == "1\tretired\t\(CalendarDate.today)\n2\tactive\t\(CalendarDate.today)\n")
+        let secrets = try String(contentsOfFile: ring, encoding: .utf8)
+            .components(separatedBy: "\"secret\" : \"").dropFirst().map { String($0.prefix(44)) }
+        #expect(secrets.count == 2)
+        for output in [signed, expired, bad, rotated, retired, list] {
+            for secret in secrets { #expect(!(output.stdout + output.stderr).contains(secret)) }
+        }
+    }
 }

@@ -16,10 +16,17 @@ struct DifferentialTests {
         let (bill, route) = try #require(SampleBills.inBothLanguages.first {
             "\($0.bill.account)-\($0.bill.customer.language.rawValue)" == name
         })
-        let page = BillPage(bill: bill, route: route, resources: SampleBills.templateSet.resources)
-        for template in TemplateSet.requiredTemplates where template == "bill" {
-            let ours = try SampleBills.templateSet.library.render(template, .object(page))
-            let theirs = try #require(ReferenceEngine.render(Self.reference, template, .object(page)))
+        let page = BillPage(bill: bill, route: route, link: "https://b.example.bh/QAAH33GI4UHQ1vaYC0y0jQAz",
+                            resources: SampleBills.templateSet.resources)
+        let ours = try SampleBills.templateSet.library.render("bill", .object(page))
+        let theirs = try #require(ReferenceEngine.render(Self.reference, "bill", .object(page)))
+        #expect(ours == theirs, "bill for \(name) differs at byte \(firstDifference(ours, theirs))")
+
+        let sms = SMSView(bill: bill, link: "https://b.example.bh/QAAH33GI4UHQ1vaYC0y0jQAz",
+                          formatter: SampleBills.templateSet.resources[bill.customer.language].formatter)
+        for template in SMSComposer.templateNames(bill.customer.language) {
+            let ours = try SampleBills.templateSet.library.render(template, .object(sms))
+            let theirs = try #require(ReferenceEngine.render(Self.reference, template, .object(sms)))
             #expect(ours == theirs, "\(template) for \(name) differs at byte \(firstDifference(ours, theirs))")
         }
     }
@@ -28,7 +35,7 @@ struct DifferentialTests {
         // Partials and the layout are rendered through `bill`; any new
         // top-level template must be added to the differential test.
         let topLevel = SampleBills.templateSet.library.templateNames.filter { !$0.hasPrefix("partials/") && $0 != "layout" }
-        #expect(Set(topLevel) == ["bill"])
+        #expect(Set(topLevel) == Set(["bill"] + Language.allCases.flatMap(SMSComposer.templateNames)))
     }
 
     @Test(arguments: [

@@ -1,0 +1,106 @@
+public import FaturaMustache
+
+/// One SMS, ready for the gateway.
+public struct SMSMessage: Sendable, Equatable {
+    public var text: String
+    public var encoding: SMSEncoding
+    /// The template it came from (`sms.ar`, or the shorter `sms-short.ar`).
+    public var template: String
+}
+
+/// Writes a bill's SMS from `Templates/sms.LANG.mustache` in the
+/// subscriber's language; when that needs more parts than the language's
+/// ceiling it falls back to `sms-short.LANG.mustache`, and a bill whose
+/// short text still does not fit is an error that names both counts.
+public struct SMSComposer: Sendable {
+    /// Parts allowed per message, by language (2 for Arabic, 1 for English).
+    public var maxParts: [Language: Int]
+
+    public static let defaultMaxParts: [Language: Int] = [.ar: 2, .en: 1]
+
+    public init(maxParts: [Language: Int] = SMSComposer.defaultMaxParts) {
+        self.maxParts = maxParts
+    }
+
+    public static func templateNames(_ language: Language) -> [String] {
+        ["sms.\(language.rawValue)", "sms-short.\(language.rawValue)"]
+    }
+
+    public func compose(_ view: SMSView, library: TemplateLibrary) throws(SMSError) -> SMSMessage {
+        let language = view.language
+        let ceiling = maxParts[language] ?? 1
+        var tried: [(String, SMSEncoding)] = []
+        for name in Self.templateNames(language) {
+            let text: String
+            do {
+                text = try library.render(name, .object(view))
+            } catch {
+                throw SMSError(kind: .template, account: view.account, message: "template \(name): \(error)")
+            }
+            let trimmed = String(text.drop { $0 == "\n" || $0 == " " }.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
+            let encoding = SMSEncoding(trimmed)
+            if encoding.segments <= ceiling {
+                return SMSMessage(text: trimmed, encoding: encoding, template: name)
+            }
+            tried.append((name, encoding))
+        }
+        throw SMSError(kind: .tooLong, account: view.account, message: "the SMS does not fit in \(ceiling) part\(ceiling == 1 ? "" : "s"): "
+            + tried.map { "\($0.0) needs \($0.1.segments) (\($0.1.units) \($0.1.alphabet == .gsm7 ? "septets" : "UTF-16 units"), \($0.1.alphabet.rawValue))" }
+            .joined(separator: ", "))
+    }
+}
+
+public struct SMSError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case tooLong, template }
+    public let kind: Kind
+    public let account: String
+    public let message: String
+    public var description: String { message }
+}
+
+/// What an SMS template sees: the bill's essentials in the subscriber's
+/// language, with spaces a phone shows as spaces (CLDR's no-break spaces
+/// would force GSM-7 messages into UCS-2).
+public struct SMSView: Sendable, MustacheObject {
+    public let language: Language
+    let account: String
+    let month: String
+    let total: String
+    let credit: String
+    let isCredit: Bool
+    let due: String
+    let link: String
+    let name: String
+
+    public init(bill: Bill, link: String, formatter: BillFormatter) {
+        language = bill.customer.language
+        account = bill.account
+        month = Self.plainSpaces(formatter.month(bill.month))
+        total = Self.plainSpaces(formatter.money(bill.total))
+        credit = Self.plainSpaces(formatter.money(Money(fils: -bill.total.fils)))
+        isCredit = bill.isCredit
+        due = Self.plainSpaces(formatter.date(bill.due))
+        self.link = link
+        name = bill.customer.name.preferring(language) ?? ""
+    }
+
+    static let keys: Set<String> = ["account", "month", "total", "credit", "isCredit", "due", "link", "name"]
+
+    public func value(for key: MustacheKey) -> MustacheValue? {
+        switch key.name {
+        case "account": .string(account)
+        case "month": .string(month)
+        case "total": .string(total)
+        case "credit": .string(credit)
+        case "isCredit": .bool(isCredit)
+        case "due": .string(due)
+        case "link": .string(link)
+        case "name": .string(name)
+        default: nil
+        }
+    }
+
+    static func plainSpaces(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : Character($0) })
+    }
+}

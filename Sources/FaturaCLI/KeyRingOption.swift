@@ -1,0 +1,38 @@
+import ArgumentParser
+import Fatura
+import Foundation
+
+/// `--ring FILE`, or the FATURA_KEY_RING environment variable.
+struct KeyRingOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The key ring file (default: $FATURA_KEY_RING).", valueName: "file"))
+    var ring: String?
+
+    var path: String? { ring ?? ProcessInfo.processInfo.environment["FATURA_KEY_RING"] }
+
+    /// The ring to sign and verify with: the file's, or the development
+    /// ring with a loud warning when none is given.
+    func load() throws -> KeyRing {
+        guard let path else {
+            printError("""
+            fatura: WARNING: no key ring (--ring or FATURA_KEY_RING): links are signed with the built-in \
+            DEVELOPMENT key, which is public; anyone can forge them. Create a ring with `fatura keys new --ring FILE`.
+            """)
+            return .development
+        }
+        do {
+            return try KeyRing.load(URL(fileURLWithPath: path))
+        } catch {
+            printError("fatura: \(error)")
+            throw ExitStatus.configuration
+        }
+    }
+
+    /// The path for commands that must have a ring.
+    func requiredPath() throws -> String {
+        guard let path else {
+            printError("fatura: name the key ring with --ring FILE or FATURA_KEY_RING")
+            throw ExitCode.validationFailure
+        }
+        return path
+    }
+}
