@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Fatura: ParsableCommand {
+struct Fatura: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fatura",
         abstract: "Reads a month's bill export, checks every bill, and renders and routes the e-bills.",
@@ -12,6 +12,6 @@ struct Fatura: ParsableCommand {
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
         78 templates or string catalogs are missing or broken.
         """,
-        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self]
+        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self]
     )
 }

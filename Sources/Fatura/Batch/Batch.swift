@@ -113,7 +113,7 @@ public enum Batch {
             } catch {
                 throw .render(account: bill.account, message: "\(error)")
             }
-            let file = "bills/\(bill.account)-\(bill.month).html"
+            let file = OutputLayout.billPage(account: bill.account, month: bill.month)
             do throws(OutputError) {
                 try folder.write(file, page)
                 try manifest.line(ManifestEntry(bill: bill, route: route, link: link, files: [file]).json)

@@ -1,0 +1,39 @@
+public import FaturaMustache
+
+/// A page of the web view that is not a bill (not found, gone): Arabic
+/// first with English beside it, and the utility's details for getting the
+/// bill another way.
+public struct StatusPage: Sendable, MustacheObject {
+    let main: LanguagePack
+    let other: LanguagePack
+
+    public init(resources: RenderResources) {
+        main = resources[.ar]
+        other = resources[.en]
+    }
+
+    public func value(for key: MustacheKey) -> MustacheValue? {
+        switch key.name {
+        case "lang": .string(main.language.rawValue)
+        case "dir": .string("rtl")
+        case "otherLang": .string(other.language.rawValue)
+        case "otherDir": .string("ltr")
+        case "l": main.catalogValue
+        case "o": other.catalogValue
+        case "utility": main.utilityValue
+        default: nil
+        }
+    }
+}
+
+extension TemplateSet {
+    /// Templates the web view needs besides the bill's.
+    public static let statusTemplates = ["not-found", "gone"]
+
+    /// Renders a status page (`not-found`, `gone`) to bytes.
+    public func renderStatusPage(_ name: String) throws -> [UInt8] {
+        var buffer: [UInt8] = []
+        try library.render(name, .object(StatusPage(resources: resources)), into: &buffer)
+        return buffer
+    }
+}

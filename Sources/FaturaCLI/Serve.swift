@@ -1,0 +1,66 @@
+import ArgumentParser
+import Fatura
+import FaturaServer
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the web view behind the SMS links from a batch output.",
+        discussion: """
+        GET /b/TOKEN serves the bill of the verified account and month; /healthz answers OK. \
+        The revocation list (--revoked) is read at start and again on SIGHUP; SIGTERM stops \
+        gracefully, letting requests in flight finish.
+        """
+    )
+
+    @Option(name: .long, help: "The batch output folder (fatura render --out).")
+    var out: String
+
+    @Option(name: .long, help: "The folder of templates and string catalogs.")
+    var templates: String = "Templates"
+
+    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
+    var utility: String?
+
+    @OptionGroup var ring: KeyRingOption
+
+    @Option(name: .long, help: "A revocation list: one token, link, or 'ACCOUNT YYYY-MM' a line.")
+    var revoked: String?
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port).")
+    var port: Int = 8080
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = {
+            var logger = Logger(label: "fatura.serve")
+            logger.logLevel = .info
+            return logger
+        }()
+        let ring = try self.ring.load()
+        let view: WebView
+        let revocations: RevocationList
+        do {
+            let templates = try TemplateSet.load(directory: URL(fileURLWithPath: self.templates), utility: utility.map { URL(fileURLWithPath: $0) })
+            revocations = try RevocationList(file: revoked.map { URL(fileURLWithPath: $0) })
+            let signer = LinkSigner(ring: ring, baseURL: templates.resources.utility.linkBaseURL)
+            view = WebView(configuration: try .load(output: URL(fileURLWithPath: out), templates: templates,
+                                                    signer: signer, revocations: revocations),
+                           logger: logger)
+        } catch {
+            printError("fatura: \(error)")
+            throw ExitStatus.configuration
+        }
+        let hangup = revocations.reloadOnHangup(logger: logger)
+        defer { hangup.cancel() }
+        let app = view.application(host: host, port: port) { channel in
+            logger.info("serving \(out) on \(channel.localAddress?.description ?? "\(host):\(port)")")
+        }
+        try await app.runService()
+    }
+}

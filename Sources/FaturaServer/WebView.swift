@@ -1,0 +1,126 @@
+public import Fatura
+public import Foundation
+import Crypto
+public import HTTPTypes
+public import Hummingbird
+public import Logging
+public import NIOCore
+
+/// The web view behind the SMS links: `GET /b/TOKEN` serves the bill page
+/// of the verified account and month from a batch output, `/healthz`
+/// answers the load balancer. Unknown, malformed and forged tokens get one
+/// and the same 404 page; expired, retired-key and revoked links a 410 page
+/// that says how to get the bill another way.
+public struct WebView: Sendable {
+    public struct Configuration: Sendable {
+        /// The batch output folder (`fatura render --out`).
+        public var output: URL
+        public var signer: LinkSigner
+        public var revocations: RevocationList
+        /// The 404 and 410 pages, rendered once at start.
+        public var notFoundPage: [UInt8]
+        public var gonePage: [UInt8]
+        /// Longest request target accepted (414 beyond).
+        public var maxURLLength: Int
+        public var now: @Sendable () -> Date
+
+        public init(output: URL, signer: LinkSigner, revocations: RevocationList, notFoundPage: [UInt8],
+                    gonePage: [UInt8], maxURLLength: Int = 512, now: @escaping @Sendable () -> Date = { Date() }) {
+            self.output = output
+            self.signer = signer
+            self.revocations = revocations
+            self.notFoundPage = notFoundPage
+            self.gonePage = gonePage
+            self.maxURLLength = maxURLLength
+            self.now = now
+        }
+
+        /// Renders the status pages from `templates` and checks the output folder.
+        public static func load(output: URL, templates: TemplateSet, signer: LinkSigner, revocations: RevocationList) throws -> Configuration {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw TemplateSetupError("the output folder \(output.path) does not exist")
+            }
+            for name in TemplateSet.statusTemplates where !templates.library.hasTemplate(name) {
+                throw TemplateSetupError("missing template \(name).mustache")
+            }
+            return Configuration(output: output, signer: signer, revocations: revocations,
+                                 notFoundPage: try templates.renderStatusPage("not-found"),
+                                 gonePage: try templates.renderStatusPage("gone"))
+        }
+    }
+
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The routes and middleware, for an application or an in-process test.
+    public func router() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        router.add(middleware: StatusPageMiddleware(notFound: configuration.notFoundPage))
+        router.add(middleware: RequestLimitsMiddleware(maxURLLength: configuration.maxURLLength))
+        let configuration = self.configuration
+        router.get("healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.head("healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store", .contentLength: "3"])
+        }
+        let bill: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+            Self.bill(token: context.parameters.get("token") ?? "", request: request, configuration: configuration)
+        }
+        router.get("b/:token", use: bill)
+        router.head("b/:token", use: bill)
+        return router
+    }
+
+    /// An application listening on `host:port` (port 0: any free port),
+    /// stopping gracefully on SIGTERM and SIGINT through `runService()`.
+    public func application(host: String, port: Int,
+                            onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                    onServerRunning: onServerRunning, logger: logger)
+    }
+
+    static func bill(token: String, request: Request, configuration: Configuration) -> Response {
+        let verified: LinkToken
+        switch configuration.signer.verify(token, now: configuration.now()) {
+        case .success(let token): verified = token
+        case .failure(.expired), .failure(.retiredKey):
+            return page(.gone, configuration.gonePage, request: request)
+        case .failure:
+            return page(.notFound, configuration.notFoundPage, request: request)
+        }
+        if configuration.revocations.isRevoked(token: token, account: verified.account, month: verified.month) {
+            return page(.gone, configuration.gonePage, request: request)
+        }
+        // Nothing from the request becomes a path: only the verified account and month.
+        let file = configuration.output.appendingPathComponent(OutputLayout.billPage(account: verified.account, month: verified.month))
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            return page(.notFound, configuration.notFoundPage, request: request)
+        }
+        let etag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store", .eTag: etag]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+            let candidate = $0.trimmingCharacters(in: .whitespaces)
+            return candidate == etag || candidate == "W/" + etag || candidate == "*"
+        }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(data.count)
+        if request.method == .head { return Response(status: .ok, headers: headers) }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func page(_ status: HTTPResponse.Status, _ bytes: [UInt8], request: Request) -> Response {
+        let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLength: String(bytes.count)]
+        if request.method == .head { return Response(status: status, headers: headers) }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
