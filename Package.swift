@@ -63,8 +63,9 @@ let package = Package(
         .testTarget(
             name: "FaturaTests",
             dependencies: [
-                "Fatura", "FaturaCLI", "FaturaMustache",
+                "Fatura", "FaturaCLI", "FaturaMustache", "FaturaServer",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             exclude: ["Render/__Snapshots__"],

@@ -10,8 +10,8 @@ struct Fatura: AsyncParsableCommand {
         4 (link verify) the token does not verify; \
         64 bad command line; 65 the input is not well-formed XML or not a bill export (nothing written); \
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
-        78 templates or string catalogs are missing or broken.
+        78 templates or string catalogs are missing or broken; 1 (snapshot) a snapshot differs.
         """,
-        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self]
+        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self, PreviewCommand.self, Snapshot.self]
     )
 }

@@ -28,7 +28,9 @@ struct StatusPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             response = WebView.page(.notFound, notFound, request: request)
         } catch let error as HTTPError {
-            response = Response(status: error.status, headers: [.contentType: "text/plain; charset=utf-8"],
+            var headers = error.headers
+            headers[.contentType] = "text/plain; charset=utf-8"
+            response = Response(status: error.status, headers: headers,
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: "\(error.status.code) \(error.status.reasonPhrase)\n")))
         }
         response.headers[.contentSecurityPolicy] = Self.policy

@@ -300,4 +300,29 @@ struct CommandLineTests {
             for secret in secrets { #expect(!(output.stdout + output.stderr).contains(secret)) }
         }
     }
+
+    @Test func theSampleSnapshotsMatch() throws {
+        let result = try FaturaBinary.run(["snapshot"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("40 matched, 0 differ, 0 stale"))
+    }
+
+    @Test func aTemplateChangeFailsTheSnapshotsWithADiffUntilRecorded() throws {
+        let folder = Fixture.temporaryFolder()
+        let samples = folder.appendingPathComponent("Samples")
+        try FileManager.default.copyItem(at: Fixture.packageRoot.appendingPathComponent("Samples"), to: samples)
+        let templates = try templateCopy()
+        let catalog = templates.appendingPathComponent("strings/en.json")
+        try String(contentsOf: catalog, encoding: .utf8).replacingOccurrences(of: "\"Total to pay\"", with: "\"Amount to pay\"")
+            .write(to: catalog, atomically: true, encoding: .utf8)
+        let arguments = ["snapshot", "--samples", samples.path, "--templates", templates.path]
+        let failed = try FaturaBinary.run(arguments)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("--- bills-2026-10/1002345679.en.html (snapshot)"))
+        #expect(failed.stdout.contains("-<h2>Total to pay"))
+        #expect(failed.stdout.contains("+<h2>Amount to pay"))
+        #expect(!failed.stdout.contains(".sms.txt (snapshot)"), "SMS text did not change")
+        #expect(try FaturaBinary.run(arguments + ["--record"]).status == 0)
+        #expect(try FaturaBinary.run(arguments).status == 0)
+    }
 }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Fatura
+import Foundation
+
+struct Snapshot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render every sample through every template and compare with SAMPLES/snapshots/ (exit 1 on a difference).",
+        discussion: "With --record the snapshot files are rewritten (and those no sample produces removed): review the change in a browser first."
+    )
+
+    @Option(name: .long, help: "The folder of templates and string catalogs.")
+    var templates: String = "Templates"
+
+    @Option(name: .long, help: "The folder of sample months (*.xml); snapshots live in its snapshots/ folder.")
+    var samples: String = "Samples"
+
+    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
+    var utility: String?
+
+    @Flag(name: .long, help: "Rewrite the snapshots instead of comparing.")
+    var record = false
+
+    func run() throws {
+        let report: Snapshots.Report
+        do {
+            let set = try TemplateSet.load(directory: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) })
+            report = try Snapshots.run(samples: URL(fileURLWithPath: samples), templates: set, record: record)
+        } catch {
+            printError("fatura: \(error)")
+            throw ExitStatus.configuration
+        }
+        for difference in report.differences { print(difference) }
+        for name in report.stale { print("\(name): no sample produces this snapshot any more (fatura snapshot --record removes it)") }
+        for name in report.recorded { printError("recorded \(name)") }
+        printError("snapshots: \(report.matched) matched, \(report.differences.count) differ, \(report.stale.count) stale, \(report.recorded.count) recorded")
+        if !report.passed { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,129 @@
+public import Fatura
+public import Foundation
+public import Hummingbird
+import HTTPTypes
+public import Logging
+
+/// `fatura preview`: every sample bill × every output × both languages, each
+/// rendered from the files on disk when it is asked for, so an edit shows on
+/// reload; the pages reload themselves when a template or sample changes,
+/// and a template error shows with its file, line and column.
+public struct Preview: Sendable {
+    public let templates: URL
+    public let samples: URL
+    public let utility: URL?
+    public let logger: Logger
+
+    public init(templates: URL, samples: URL, utility: URL? = nil, logger: Logger) {
+        self.templates = templates
+        self.samples = samples
+        self.utility = utility
+        self.logger = logger
+    }
+
+    public func router() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        let preview = self
+        router.get("/") { _, _ in preview.index() }
+        router.get("__stamp") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: preview.stamp())))
+        }
+        router.get("view/:output/:language/:sample/:account") { _, context in
+            preview.view(output: context.parameters.get("output") ?? "", language: context.parameters.get("language") ?? "",
+                         sample: context.parameters.get("sample") ?? "", account: context.parameters.get("account") ?? "")
+        }
+        return router
+    }
+
+    // MARK: Pages
+
+    func index() -> Response {
+        var html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fatura preview</title>"
+            + "<style>body{font-family:sans-serif;margin:2rem}td,th{padding:.25rem .75rem;text-align:start}</style></head><body>"
+            + "<h1>Fatura preview</h1><p>Templates: <code>\(escape(templates.path))</code> · samples: <code>\(escape(samples.path))</code></p>"
+        do {
+            let set = try SampleSet.load(samples)
+            html += "<table><thead><tr><th>Sample</th><th>Account</th><th>Channel</th>"
+            for output in SampleSet.Output.allCases { html += "<th>\(output.rawValue)</th>" }
+            html += "</tr></thead><tbody>"
+            for entry in set.entries {
+                html += "<tr><td>\(escape(entry.sample))</td><td>\(entry.bill.account)</td><td>\(entry.route.channel.rawValue)</td>"
+                for output in SampleSet.Output.allCases {
+                    html += "<td>" + Language.allCases.map {
+                        "<a href=\"/view/\(output.rawValue)/\($0.rawValue)/\(percentEncoded(entry.sample))/\(entry.bill.account)\">\($0.rawValue)</a>"
+                    }.joined(separator: " · ") + "</td>"
+                }
+                html += "</tr>"
+            }
+            html += "</tbody></table>"
+        } catch {
+            html += errorBlock("\(error)")
+        }
+        return page(.ok, html + Self.reloadScript + "</body></html>")
+    }
+
+    func view(output: String, language: String, sample: String, account: String) -> Response {
+        guard let output = SampleSet.Output(rawValue: output), let language = Language(rawValue: language) else {
+            return page(.notFound, "<p>No such view.</p>")
+        }
+        do {
+            // The sample is found among the files of the folder, never opened by the requested name.
+            guard let entry = try SampleSet.load(samples).entry(sample: sample, account: account) else {
+                return page(.notFound, "<p>No sample bill \(escape(sample)) / \(escape(account)).</p>")
+            }
+            let templates = try TemplateSet.load(directory: self.templates, utility: utility)
+            let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
+            switch output {
+            case .page:
+                return page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
+            case .sms:
+                return page(.ok, "<!DOCTYPE html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>SMS</title></head><body>"
+                    + "<pre dir=\"auto\" style=\"font-size:1.25rem;white-space:pre-wrap;max-width:24rem\">\(escape(rendered))</pre>"
+                    + Self.reloadScript + "</body></html>")
+            }
+        } catch {
+            return page(.internalServerError, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Template error</title></head><body>"
+                + errorBlock("\(error)") + Self.reloadScript + "</body></html>")
+        }
+    }
+
+    /// Changes whenever a file under the templates or samples changes.
+    func stamp() -> String {
+        var parts: [String] = []
+        for folder in [templates, samples] {
+            let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey])
+            while let url = walker?.nextObject() as? URL {
+                let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
+                parts.append("\(url.path) \(values?.contentModificationDate?.timeIntervalSince1970 ?? 0) \(values?.fileSize ?? 0)")
+            }
+        }
+        var digest: UInt64 = 1469598103934665603
+        for byte in parts.sorted().joined(separator: "\n").utf8 { digest = (digest ^ UInt64(byte)) &* 1099511628211 }
+        return String(digest, radix: 16)
+    }
+
+    /// Polls the stamp each second and reloads the page when it changes.
+    static let reloadScript = """
+    <script>(()=>{let s=null;setInterval(async()=>{try{const t=await (await fetch('/__stamp',{cache:'no-store'})).text();if(s!==null&&t!==s)location.reload();s=t}catch(e){}},1000)})()</script>
+    """
+
+    func errorBlock(_ message: String) -> String {
+        "<h2 style=\"color:#a4262c\">Template error</h2><pre style=\"white-space:pre-wrap;border:2px solid #a4262c;padding:1rem\">\(escape(message))</pre>"
+    }
+
+    func page(_ status: HTTPResponse.Status, _ html: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    }
+}

@@ -1,0 +1,62 @@
+import Fatura
+import FaturaServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@Suite("The designers' preview", .serialized)
+struct PreviewTests {
+    @Test func listsEverySampleOutputAndReflectsAnEditOnReload() async throws {
+        let templates = try templateCopy()
+        let preview = Preview(templates: templates, samples: SampleBills.file.deletingLastPathComponentURL, logger: Logger(label: "test"))
+        try await Application(router: preview.router()).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok)
+                for output in ["page", "sms"] {
+                    for language in ["ar", "en"] {
+                        #expect(body.contains("/view/\(output)/\(language)/bills-2026-10/1002345678"))
+                    }
+                }
+            }
+            let stamp = try await client.execute(uri: "/__stamp", method: .get) { String(buffer: $0.body) }
+            try await client.execute(uri: "/view/page/en/bills-2026-10/1002345678", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("Total to pay"))
+                #expect(String(buffer: response.body).contains("/__stamp"), "the page reloads itself")
+            }
+
+            // A designer edits a catalog and a template while the preview runs.
+            let catalog = templates.appendingPathComponent("strings/en.json")
+            try String(contentsOf: catalog, encoding: .utf8).replacingOccurrences(of: "\"Total to pay\"", with: "\"Amount to pay\"")
+                .write(to: catalog, atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/view/page/en/bills-2026-10/1002345678", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Amount to pay"))
+            }
+            let newStamp = try await client.execute(uri: "/__stamp", method: .get) { String(buffer: $0.body) }
+            #expect(newStamp != stamp)
+
+            // A broken template shows its place instead of a blank page.
+            try "<p>{{#charges}}\n".write(to: templates.appendingPathComponent("partials/footer.mustache"), atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/view/page/en/bills-2026-10/1002345678", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                let body = String(buffer: response.body)
+                #expect(body.contains("Template error"))
+                #expect(body.contains("footer"))
+                #expect(body.contains(":1:"))
+            }
+            try await client.execute(uri: "/view/sms/ar/bills-2026-10/1002345687", method: .get) { response in
+                #expect(response.status == .internalServerError, "every view loads the whole template folder")
+            }
+            try await client.execute(uri: "/view/page/en/..%2F..%2Fetc/1002345678", method: .get) { response in
+                #expect(response.status != .ok)
+            }
+        }
+    }
+}
+
+extension String {
+    var deletingLastPathComponentURL: URL { URL(fileURLWithPath: self).deletingLastPathComponent() }
+}

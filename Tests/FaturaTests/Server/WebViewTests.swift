@@ -1,0 +1,239 @@
+import Fatura
+import FaturaServer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// A batch output of the sample month, a ring, and a web view over them.
+struct WebViewFixture {
+    let output: URL
+    let ring: KeyRing
+    let links: [String: String]
+    let revokedFile: URL
+
+    init() throws {
+        let folder = Fixture.temporaryFolder()
+        output = folder.appendingPathComponent("out")
+        var ring = KeyRing.new(created: "2026-01-01")
+        _ = try ring.addKey(created: "2026-11-01")
+        self.ring = ring
+        _ = try? Batch.render(input: SampleBills.file, output: output,
+                              configuration: BatchConfiguration(templates: SampleBills.templates, keyRing: ring))
+        var links: [String: String] = [:]
+        for line in try String(contentsOf: output.appendingPathComponent("manifest.jsonl"), encoding: .utf8).split(separator: "\n") {
+            let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            links[entry["account"] as! String] = entry["link"] as? String
+        }
+        self.links = links
+        revokedFile = folder.appendingPathComponent("revoked.txt")
+        try "# revoked by the call centre\n1002345679 2026-10\n".write(to: revokedFile, atomically: true, encoding: .utf8)
+    }
+
+    func token(_ account: String) -> String { String(links[account]!.split(separator: "/").last!) }
+
+    func view(ring: KeyRing? = nil, now: Date = CalendarDate("2026-11-24")!.startInUTC, logger: Logger = Logger(label: "test")) throws -> WebView {
+        let templates = SampleBills.templateSet
+        var configuration = try WebView.Configuration.load(
+            output: output, templates: templates, signer: LinkSigner(ring: ring ?? self.ring, baseURL: "https://b.example.bh"),
+            revocations: try RevocationList(file: revokedFile))
+        configuration.now = { now }
+        return WebView(configuration: configuration, logger: logger)
+    }
+}
+
+@Suite("The web view behind the links", .serialized)
+struct WebViewTests {
+    let fixture: WebViewFixture
+
+    init() throws {
+        fixture = try WebViewFixture()
+    }
+
+    func test(_ view: WebView, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: view.router())
+        try await app.test(.router, body)
+    }
+
+    static func expectSecurityHeaders(_ response: TestResponse) {
+        let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+        #expect(policy.contains("default-src 'none'"))
+        #expect(policy.contains("frame-ancestors 'none'"))
+        #expect(!policy.contains("http"))
+        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+        #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+        #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+        #expect(response.headers[.cacheControl]?.contains("no-store") == true)
+    }
+
+    @Test func aValidLinkServesItsBill() async throws {
+        let token = fixture.token("1002345678")
+        let expected = try Data(contentsOf: fixture.output.appendingPathComponent("bills/1002345678-2026-10.html"))
+        try await test(try fixture.view()) { client in
+            try await client.execute(uri: "/b/\(token)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(Data(buffer: response.body) == expected)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.cacheControl] == "private, no-store")
+                #expect(response.headers[.eTag]?.hasPrefix("\"") == true)
+                Self.expectSecurityHeaders(response)
+            }
+        }
+    }
+
+    @Test func headAndConditionalGetWork() async throws {
+        let token = fixture.token("1002345678")
+        try await test(try fixture.view()) { client in
+            let etag = try await client.execute(uri: "/b/\(token)", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.contentLength] != nil)
+                return response.headers[.eTag]
+            }
+            let tag = try #require(etag)
+            try await client.execute(uri: "/b/\(token)", method: .get, headers: [.ifNoneMatch: tag]) { response in
+                #expect(response.status == .notModified)
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/b/\(token)", method: .get, headers: [.ifNoneMatch: "\"other\""]) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func malformedUnknownAndForgedTokensGetTheSame404() async throws {
+        let token = fixture.token("1002345678")
+        var forged = Array(token)
+        forged[10] = forged[10] == "A" ? "B" : "A"
+        let otherRing = LinkSigner(ring: .new(created: "2026-01-01"), baseURL: "").token(account: "1002345678", month: BillingMonth("2026-10")!)!
+        let development = LinkSigner(ring: .development, baseURL: "").token(account: "1002345678", month: BillingMonth("2026-10")!)!
+        let unissued = LinkSigner(ring: fixture.ring, baseURL: "").token(account: "999999", month: BillingMonth("2026-10")!)!
+        let paths = ["/b/\(String(forged))", "/b/abc", "/b/\(otherRing)", "/b/\(development)", "/b/\(unissued)",
+                     "/b/..%2F..%2Fetc%2Fpasswd", "/b/../../etc/passwd", "/bills/1002345678-2026-10.html", "/nothing"]
+        try await test(try fixture.view()) { client in
+            var bodies: Set<Data> = []
+            for path in paths {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .notFound, "\(path)")
+                    Self.expectSecurityHeaders(response)
+                    bodies.insert(Data(buffer: response.body))
+                }
+            }
+            #expect(bodies.count == 1, "one and the same 404 page")
+            #expect(String(decoding: bodies.first!, as: UTF8.self).contains("هذا الرابط لا يؤدي إلى فاتورة"))
+        }
+    }
+
+    @Test func expiredRetiredAndRevokedLinksAreGone() async throws {
+        let token = fixture.token("1002345678")
+        var retiredRing = fixture.ring
+        _ = try retiredRing.addKey(created: "2027-01-01")
+        try retiredRing.retire(2)
+        let cases: [(WebView, String)] = [
+            (try fixture.view(now: CalendarDate("2027-02-01")!.startInUTC), token),
+            (try fixture.view(ring: retiredRing), token),
+            (try fixture.view(), fixture.token("1002345679")),
+        ]
+        for (view, token) in cases {
+            try await test(view) { client in
+                try await client.execute(uri: "/b/\(token)", method: .get) { response in
+                    #expect(response.status == .gone)
+                    let body = String(buffer: response.body)
+                    #expect(body.contains("انتهت صلاحية هذا الرابط"))
+                    #expect(body.contains("This link has expired"))
+                    #expect(body.contains("8000 8000"), "how to get the bill another way")
+                    Self.expectSecurityHeaders(response)
+                }
+            }
+        }
+    }
+
+    @Test func revocationsReloadAndAcceptTokens() async throws {
+        let revocations = try RevocationList(file: fixture.revokedFile)
+        let month = BillingMonth("2026-10")!
+        #expect(revocations.isRevoked(token: "x", account: "1002345679", month: month))
+        #expect(!revocations.isRevoked(token: fixture.token("1002345678"), account: "1002345678", month: month))
+        try "\(fixture.links["1002345678"]!)\n".write(to: fixture.revokedFile, atomically: true, encoding: .utf8)
+        try revocations.reload()
+        #expect(revocations.isRevoked(token: fixture.token("1002345678"), account: "1002345678", month: month))
+        #expect(!revocations.isRevoked(token: "x", account: "1002345679", month: month))
+        try "1002345678 2026-13\n".write(to: fixture.revokedFile, atomically: true, encoding: .utf8)
+        #expect(throws: RevocationError.self) { try revocations.reload() }
+        #expect(revocations.isRevoked(token: fixture.token("1002345678"), account: "1002345678", month: month), "a bad file keeps the old list")
+    }
+
+    @Test func limitsAndMethods() async throws {
+        let token = fixture.token("1002345678")
+        try await test(try fixture.view()) { client in
+            try await client.execute(uri: "/b/\(token)", method: .post, body: ByteBuffer(string: "x")) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+                Self.expectSecurityHeaders(response)
+            }
+            try await client.execute(uri: "/b/" + String(repeating: "A", count: 600), method: .get) { response in
+                #expect(response.status == .uriTooLong)
+            }
+            try await client.execute(uri: "/b/\(token)", method: .get, headers: [.contentLength: "5"], body: ByteBuffer(string: "hello")) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "ok\n")
+                Self.expectSecurityHeaders(response)
+            }
+        }
+    }
+
+    @Test func theAccessLogNeverHoldsAWholeToken() async throws {
+        let collector = LogCollector()
+        let token = fixture.token("1002345678")
+        let logger = Logger(label: "test") { _ in collector }
+        try await test(try fixture.view(logger: logger)) { client in
+            try await client.execute(uri: "/b/\(token)", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/b/\(token)x", method: .get) { #expect($0.status == .notFound) }
+        }
+        let lines = collector.lines
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { !$0.contains(token) && !$0.contains(String(token.prefix(7))) })
+        #expect(lines[0].contains("GET /b/\(token.prefix(6))… 200"))
+    }
+
+    @Test func aLiveServerAnswersARealHTTPClient() async throws {
+        let token = fixture.token("1002345678")
+        let app = Application(router: try fixture.view().router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let url = URL(string: "http://127.0.0.1:\(port)/b/\(token)")!
+            let (data, response) = try await URLSession.shared.data(from: url)
+            let http = try #require(response as? HTTPURLResponse)
+            #expect(http.statusCode == 200)
+            #expect(String(decoding: data, as: UTF8.self).contains("1002345678"))
+            let (_, missing) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/b/nope")!)
+            #expect((missing as? HTTPURLResponse)?.statusCode == 404)
+        }
+    }
+}
+
+/// Keeps the messages logged through it.
+final class LogCollector: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var lines: [String] { lock.withLock { messages } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        lock.withLock { messages.append(message.description) }
+    }
+}
