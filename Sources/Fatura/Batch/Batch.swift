@@ -79,9 +79,19 @@ public enum Batch {
         let manifest: LineWriter
         let rejects: LineWriter
         let sms: LineWriter
+        let paper: LineWriter
+        let mail: MailComposer
+        do {
+            mail = try MailComposer(templates: templates)
+        } catch {
+            throw .templates(TemplateSetupError("\(error)"))
+        }
         do throws(OutputError) {
             folder = try OutputFolder(destination: output)
             try folder.makeFolder("bills")
+            try folder.makeFolder("email")
+            paper = try LineWriter(folder.url("paper.csv"), lineEnd: [])
+            try paper.line(CSV.row(PaperRecord.header))
             manifest = try LineWriter(folder.url("manifest.jsonl"))
             rejects = try LineWriter(folder.url("rejects.jsonl"))
             sms = try LineWriter(folder.url("sms.csv"), lineEnd: [])
@@ -114,9 +124,21 @@ public enum Batch {
                 throw .render(account: bill.account, message: "\(error)")
             }
             let file = OutputLayout.billPage(account: bill.account, month: bill.month)
+            var files = [file]
+            var email: [UInt8]?
+            if route.channel == .email || route.channel == .relativeEmail {
+                do {
+                    email = try mail.message(bill: bill, route: route, link: link)
+                } catch {
+                    throw .render(account: bill.account, message: "e-mail: \(error)")
+                }
+                files.append(OutputLayout.email(account: bill.account, month: bill.month))
+            }
             do throws(OutputError) {
                 try folder.write(file, page)
-                try manifest.line(ManifestEntry(bill: bill, route: route, link: link, files: [file]).json)
+                if let email { try folder.write(files[1], email) }
+                if route.channel == .paper { try paper.line(CSV.row(PaperRecord(bill: bill).fields)) }
+                try manifest.line(ManifestEntry(bill: bill, route: route, link: link, files: files).json)
                 if let message, let mobile = route.recipient {
                     try sms.line(CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields))
                     smsParts[bill.customer.language, default: 0] += message.encoding.segments
@@ -131,12 +153,20 @@ public enum Batch {
         })
         summary.smsParts = smsParts
         summary.developmentKey = signer.ring.isDevelopment
+        let report: String
+        do {
+            report = try templates.renderReport(summary)
+        } catch {
+            throw .render(account: "-", message: "report: \(error)")
+        }
 
         do throws(OutputError) {
             try manifest.close()
             try rejects.close()
             try sms.close()
+            try paper.close()
             try folder.write("summary.json", summary.json)
+            try folder.write("report.html", report)
             try folder.publish()
         } catch {
             throw .output(error)
@@ -198,6 +228,24 @@ struct ManifestEntry {
             ("link", .string(link)),
             ("files", .strings(files)),
         ])
+    }
+}
+
+/// One row of `paper.csv`: a bill with no electronic contact (or one that
+/// asked for paper), with its address, for printing and the contact-update campaign.
+struct PaperRecord {
+    static let header = ["account", "number", "period", "language", "reason", "name_ar", "name_en",
+                         "flat", "building", "road", "block", "area_ar", "area_en", "total_fils", "due"]
+    var fields: [String]
+
+    init(bill: Bill) {
+        let hasContact = bill.contact.email != nil || bill.contact.mobile != nil || bill.contact.relativeEmail != nil
+        let address = bill.address
+        fields = [bill.account, bill.number, bill.month.description, bill.customer.language.rawValue,
+                  hasContact ? "prefers-paper" : "no-contact",
+                  bill.customer.name.ar ?? "", bill.customer.name.en ?? "",
+                  address?.flat ?? "", address?.building ?? "", address?.road ?? "", address?.block ?? "",
+                  address?.area.ar ?? "", address?.area.en ?? "", String(bill.total.fils), bill.due.description]
     }
 }
 

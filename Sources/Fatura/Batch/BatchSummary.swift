@@ -13,6 +13,9 @@ public struct BatchSummary: Sendable, Equatable {
     public var creditFils: Int64 = 0
     /// Rejected bills by reason code.
     public var rejectsByCode: [BillRejection.Code: Int] = [:]
+    /// The lines of the first rejected bills of each reason (at most `firstLinesKept`).
+    public var firstRejectLines: [BillRejection.Code: [Int]] = [:]
+    public static let firstLinesKept = 5
     /// SMS parts to send, by language.
     public var smsParts: [Language: Int] = [:]
     /// The links were signed with the public development key.
@@ -34,6 +37,14 @@ public struct BatchSummary: Sendable, Equatable {
         bills += 1
         self.rejected += 1
         rejectsByCode[rejected.rejection.code, default: 0] += 1
+        if firstRejectLines[rejected.rejection.code, default: []].count < Self.firstLinesKept {
+            firstRejectLines[rejected.rejection.code, default: []].append(rejected.position.line)
+        }
+    }
+
+    /// Accepted bills that go out electronically, in thousandths (exact, rounded down).
+    public var electronicReachPermille: Int {
+        accepted == 0 ? 0 : (accepted - (channels[.paper] ?? 0)) * 1000 / accepted
     }
 
     /// `summary.json`: fixed key order, every channel listed.
@@ -48,10 +59,14 @@ public struct BatchSummary: Sendable, Equatable {
             ("total_due_fils", .int(dueFils)),
             ("total_credit_fils", .int(creditFils)),
             ("net_total_fils", .int(dueFils - creditFils)),
+            ("electronic_reach_permille", .int(Int64(electronicReachPermille))),
             ("sms_parts", .object(Language.allCases.map { ($0.rawValue, .int(Int64(smsParts[$0] ?? 0))) })),
             ("development_key", .bool(developmentKey)),
             ("rejects_by_code", .object(rejectsByCode.keys.map(\.rawValue).sorted().map {
                 ($0, .int(Int64(rejectsByCode[BillRejection.Code(rawValue: $0)!]!)))
+            })),
+            ("rejects_first_lines", .object(firstRejectLines.keys.map(\.rawValue).sorted().map { code in
+                (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
         ])
     }

@@ -28,6 +28,7 @@ enum JSONText {
         case bool(Bool)
         case null
         case strings([String])
+        case ints([Int64])
         case object([(String, Value)])
     }
 
@@ -48,6 +49,7 @@ enum JSONText {
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
         case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
+        case .ints(let items): return "[" + items.map(String.init).joined(separator: ", ") + "]"
         case .object(let fields):
             guard let indent else {
                 return "{" + fields.map { quoted($0.0) + ":" + render($0.1, indent: nil) }.joined(separator: ",") + "}"

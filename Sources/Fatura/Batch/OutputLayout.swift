@@ -6,4 +6,9 @@ public enum OutputLayout {
     public static func billPage(account: String, month: BillingMonth) -> String {
         "bills/\(account)-\(month).html"
     }
+
+    /// `email/ACCOUNT-PERIOD.eml`.
+    public static func email(account: String, month: BillingMonth) -> String {
+        "email/\(account)-\(month).eml"
+    }
 }

@@ -74,6 +74,11 @@ public struct BillFormatter: Sendable {
         return decimal.formatted(.number.locale(locale).precision(.fractionLength(fraction)).grouping(.never))
     }
 
+    /// A share given in thousandths, with one decimal: `80.0%`.
+    public func permille(_ value: Int) -> String {
+        (Decimal(value) / 1000).formatted(.percent.locale(locale).precision(.fractionLength(1)))
+    }
+
     private func foundationDate(year: Int, month: Int, day: Int) -> Date {
         calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
     }

@@ -14,7 +14,7 @@ extension BillPage: TemplateView {
         "periodFromOther", "periodToOther", "periodDays", "periodDaysOther", "issued", "issuedOther", "due", "dueOther",
         "hasMeters", "meters", "charges", "chargesTotal", "hasPreviousBalance", "hasPayments", "previousBalance", "payments",
         "total", "totalOther", "isCredit", "credit", "hasArrears", "arrears", "arrearsOther", "hasEstimated",
-        "hasCharts", "charts", "link", "hasLink",
+        "hasCharts", "charts", "link", "hasLink", "start", "end", "isRelative", "relativeNote", "relativeNoteOther",
     ]
 
     public func value(for key: MustacheKey) -> MustacheValue? {
@@ -69,6 +69,11 @@ extension BillPage: TemplateView {
         case "hasEstimated": .bool(hasEstimated)
         case "hasCharts": .bool(!charts.isEmpty)
         case "charts": .list(charts.map { .object($0) })
+        case "start": .string(main.language.isRightToLeft ? "right" : "left")
+        case "end": .string(main.language.isRightToLeft ? "left" : "right")
+        case "isRelative": .bool(relativeNote != nil)
+        case "relativeNote": .string(relativeNote ?? "")
+        case "relativeNoteOther": .string(relativeNoteOther ?? "")
         case "link": .string(link ?? "")
         case "hasLink": .bool(link != nil)
         default: nil
@@ -148,7 +153,7 @@ extension ChartView: TemplateView {
 }
 
 extension ChartView.BarView: TemplateView {
-    static let keys: Set<String> = ["x", "y", "height", "barWidth", "labelX", "labelY", "isCurrent", "label", "monthNumber", "value", "hasValue"]
+    static let keys: Set<String> = ["x", "y", "height", "barWidth", "labelX", "labelY", "isCurrent", "label", "monthNumber", "value", "hasValue", "percent"]
 
     func value(for key: MustacheKey) -> MustacheValue? {
         switch key.name {
@@ -163,6 +168,7 @@ extension ChartView.BarView: TemplateView {
         case "monthNumber": .string(monthNumber)
         case "value": .string(value)
         case "hasValue": .bool(bar.value != nil)
+        case "percent": .int(bar.height * 100 / ConsumptionChart.plotHeight)
         default: nil
         }
     }

@@ -39,6 +39,9 @@ public struct BillPage: Sendable {
     let arrears: String
     let arrearsOther: String
     let charts: [ChartView]
+    /// For a relative's e-mail: whose bill it is and why they receive it.
+    let relativeNote: String?
+    let relativeNoteOther: String?
 
     public init(bill: Bill, route: Route, link: String? = nil, resources: RenderResources) {
         let language = bill.customer.language
@@ -106,6 +109,20 @@ public struct BillPage: Sendable {
         credit = f.money(Money(fils: -bill.total.fils))
         arrears = f.money(bill.arrears)
         arrearsOther = g.money(bill.arrears)
+        if route.channel == .relativeEmail {
+            func note(_ pack: LanguagePack) -> String {
+                pack.text("relative_note", [
+                    "name": bill.customer.name.preferring(pack.language) ?? "",
+                    "account": bill.account,
+                    "relation": bill.contact.relation ?? pack.text("relative_unnamed"),
+                ])
+            }
+            relativeNote = note(main)
+            relativeNoteOther = note(other)
+        } else {
+            relativeNote = nil
+            relativeNoteOther = nil
+        }
         charts = Service.allCases.compactMap { service in
             ConsumptionChart(service: service, month: bill.month, history: bill.history, meters: bill.meters,
                              rightToLeft: language.isRightToLeft)

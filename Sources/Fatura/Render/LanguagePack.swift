@@ -36,10 +36,15 @@ public struct LanguagePack: Sendable {
     /// The text of a catalog key (every key a page uses is checked at start-up).
     func text(_ key: String) -> String { catalog[key] ?? key }
 
-    /// A catalog text with `{name}` placeholders filled in.
+    /// A catalog text with `{name}` placeholders filled in, each value
+    /// between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE so that an
+    /// Arabic name in an English sentence (or the reverse) cannot reorder
+    /// the words around it, in HTML and plain text alike.
     func text(_ key: String, _ values: [String: String]) -> String {
         var text = self.text(key)
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        for (name, value) in values {
+            text = text.replacingOccurrences(of: "{\(name)}", with: "\u{2068}" + value + "\u{2069}")
+        }
         return text
     }
 }

@@ -7,7 +7,8 @@ public import Foundation
 /// lacks is an error naming it, never an empty spot in a bill.
 public struct TemplateSet: Sendable {
     /// The templates a run renders.
-    public static let requiredTemplates = ["bill", "layout"] + Language.allCases.flatMap(SMSComposer.templateNames)
+    public static let requiredTemplates = ["bill", "layout", "email.html", "email.text", "email-subject", "report"]
+        + Language.allCases.flatMap(SMSComposer.templateNames)
 
     public let library: TemplateLibrary
     public let resources: RenderResources
@@ -28,7 +29,7 @@ public struct TemplateSet: Sendable {
         for name in requiredTemplates where !library.hasTemplate(name) {
             throw TemplateSetupError("missing template \(directory.appendingPathComponent(name).path).mustache")
         }
-        if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys)).first {
+        if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys).union(ReportView.keys)).first {
             throw TemplateSetupError("\(unknown)")
         }
         let catalogs = try StringCatalog.load(templates: directory)
@@ -84,7 +85,7 @@ extension BillPage {
     /// The catalog keys the page's Swift side reads (categories, services,
     /// units, address parts, chart sentences, plurals by their `_other` form).
     static let catalogKeys: Set<String> = {
-        var keys: Set<String> = ["chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
+        var keys: Set<String> = ["relative_note", "relative_unnamed", "chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
                                  "days_other", "months_other"]
         keys.formUnion(["residential", "commercial", "industrial", "government", "agricultural"].map { "category_" + $0 })
         keys.formUnion(Service.allCases.map { "service_" + $0.rawValue })

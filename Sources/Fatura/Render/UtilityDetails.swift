@@ -31,11 +31,18 @@ public struct UtilityDetails: Sendable, Codable, Equatable {
     public var centres: [Centre]
     /// Where the web view of a bill answers: a link is `linkBaseURL/TOKEN`.
     public var linkBaseURL: String
+    /// The e-mails' From address and name, Reply-To, and the domain of their Message-IDs.
+    public var mailFrom: String
+    public var mailFromName: String
+    public var mailReplyTo: String
+    public var messageIDDomain: String
 
     enum CodingKeys: String, CodingKey {
         case portal, portalURL = "portal_url", callCentre = "call_centre", callCentreDisplay = "call_centre_display"
         case email, contactUpdateURL = "contact_update_url", contactUpdate = "contact_update", app, centres
         case linkBaseURL = "link_base_url"
+        case mailFrom = "mail_from", mailFromName = "mail_from_name", mailReplyTo = "mail_reply_to"
+        case messageIDDomain = "message_id_domain"
     }
 
     /// Reads the details from a JSON file, naming the file and the fault.

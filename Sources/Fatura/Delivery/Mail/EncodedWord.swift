@@ -1,0 +1,122 @@
+import Foundation
+
+/// Header field values on folded lines (RFC 5322 §2.2.3), with RFC 2047
+/// encoded-words for any text that cannot go as it is.
+///
+/// A value is a list of pieces, separated by one space. A line folds (CRLF,
+/// then the space) before a piece or between two encoded-words when it would
+/// otherwise pass 78 characters, never right after a fold or the field name,
+/// so no line is ever blank. Every encoded-word is `=?UTF-8?B?…?=`, at most
+/// 75 characters, and holds whole grapheme clusters; only a cluster longer
+/// than one word (45 bytes) is cut, and then between its Unicode scalars, so
+/// each word decodes to valid UTF-8 on its own.
+enum EncodedWord {
+    /// One unbreakable part of a header value.
+    enum Piece {
+        /// Printable ASCII, written as it is.
+        case token(String)
+        /// Any text, written as encoded-words.
+        case text(String)
+    }
+
+    /// The longest encoded-word (RFC 2047 §2).
+    static let maxLength = 75
+    /// The line length to keep to where a piece allows it (RFC 5322 §2.1.1).
+    static let lineLength = 78
+    /// UTF-8 bytes that fit in a word of `length` characters:
+    /// `=?UTF-8?B?` and `?=` take 12, base64 4 for every 3 bytes.
+    static func byteCapacity(length: Int) -> Int { max(0, (length - 12) / 4 * 3) }
+
+    /// The lines of the field `name: pieces`, without their CRLF.
+    static func fold(_ name: String, _ pieces: [Piece]) -> [String] {
+        var lines: [String] = []
+        var line = name + ":"
+        var lineHasValue = false
+        func put(_ item: String) {
+            if lineHasValue, line.utf8.count + 1 + item.utf8.count > lineLength {
+                lines.append(line)
+                line = ""
+            }
+            line += " " + item
+            lineHasValue = true
+        }
+        for piece in pieces {
+            switch piece {
+            case .token(let token):
+                put(token)
+            case .text(let text):
+                let units = units(of: text)
+                // A text that fits one word is never split over two: some
+                // parsers (Python's, in display names) keep the space between
+                // adjacent encoded-words that RFC 2047 says to drop.
+                let total = units.reduce(0) { $0 + $1.count }
+                if lineHasValue, total <= byteCapacity(length: maxLength),
+                   total > byteCapacity(length: min(maxLength, lineLength - line.utf8.count - 1)) {
+                    lines.append(line)
+                    line = ""
+                    lineHasValue = false
+                }
+                var next = 0
+                while next < units.count {
+                    var capacity = byteCapacity(length: min(maxLength, lineLength - line.utf8.count - 1))
+                    if units[next].count > capacity {
+                        if lineHasValue {
+                            lines.append(line)
+                            line = ""
+                            lineHasValue = false
+                        }
+                        capacity = byteCapacity(length: maxLength)
+                    }
+                    var bytes: [UInt8] = []
+                    while next < units.count, bytes.count + units[next].count <= capacity {
+                        bytes += units[next]
+                        next += 1
+                    }
+                    put("=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?=")
+                }
+            }
+        }
+        return lines + [line]
+    }
+
+    /// The UTF-8 bytes of each grapheme cluster, or of each scalar of a
+    /// cluster too long for one word.
+    private static func units(of text: String) -> [[UInt8]] {
+        let longest = byteCapacity(length: maxLength)
+        return text.flatMap { character -> [[UInt8]] in
+            let bytes = Array(character.utf8)
+            return bytes.count <= longest ? [bytes] : character.unicodeScalars.map { Array(String($0).utf8) }
+        }
+    }
+
+    /// Unstructured text (a subject, an extra header's value): its words as
+    /// they are when it is printable ASCII in words of at most 77 characters
+    /// separated by single spaces, otherwise all of it as encoded-words.
+    static func unstructured(_ text: String) -> [Piece] {
+        let clean = withoutControls(text)
+        let words = clean.split(separator: " ", omittingEmptySubsequences: false)
+        let plain = !clean.contains("=?") && words.allSatisfy { word in
+            (1...lineLength - 1).contains(word.utf8.count) && word.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        }
+        if plain { return words.map { .token(String($0)) } }
+        return clean.isEmpty ? [] : [.text(clean)]
+    }
+
+    /// `text` with every run of control characters (C0, DEL, C1: CR, LF and
+    /// tab among them) replaced by one space, so no value can end a header
+    /// line or start another.
+    static func withoutControls(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var inRun = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                if !inRun { scalars.append(" ") }
+                inRun = true
+            } else {
+                scalars.append(scalar)
+                inRun = false
+            }
+        }
+        return String(scalars)
+    }
+}

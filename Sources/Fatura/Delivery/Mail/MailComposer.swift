@@ -1,0 +1,46 @@
+import Foundation
+
+/// Builds a bill's e-mail from the templates: a bilingual subject from
+/// `email-subject`, the plain text from `email.text` and the mail-client
+/// HTML from `email.html`, addressed to the subscriber or the relative.
+/// Everything is deterministic: the Date is the issue date at 08:00 UTC and
+/// the Message-ID is made of the month, account and configured domain.
+struct MailComposer: Sendable {
+    let templates: TemplateSet
+    let from: MailMailbox
+    let replyTo: MailMailbox
+    let domain: String
+
+    /// Gmail clips a message whose HTML passes 102 KB.
+    static let htmlLimit = 102 * 1024
+
+    init(templates: TemplateSet) throws(MailError) {
+        self.templates = templates
+        let utility = templates.resources.utility
+        from = try MailMailbox(name: utility.mailFromName, address: utility.mailFrom)
+        replyTo = try MailMailbox(address: utility.mailReplyTo)
+        domain = utility.messageIDDomain
+    }
+
+    func message(bill: Bill, route: Route, link: String) throws -> [UInt8] {
+        let page = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
+        let html = try templates.render("email.html", page)
+        guard html.utf8.count <= Self.htmlLimit else {
+            throw MailComposerError("the e-mail HTML is \(html.utf8.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")
+        }
+        let subject = try templates.render("email-subject", page).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
+        let message = try MailMessage(
+            from: from, replyTo: replyTo, to: MailMailbox(name: name, address: route.recipient ?? ""),
+            subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
+            messageID: "<\(bill.month).\(bill.account)@\(domain)>",
+            textBody: try templates.render("email.text", page), htmlBody: html,
+            headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)])
+        return message.rendered()
+    }
+}
+
+struct MailComposerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

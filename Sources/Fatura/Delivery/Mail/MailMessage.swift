@@ -1,0 +1,144 @@
+import Crypto
+public import Foundation
+
+/// A complete RFC 5322 message: multipart/alternative with a text/plain part
+/// first and a text/html part last, both UTF-8.
+///
+/// `rendered()` is deterministic: the same message gives the same bytes. The
+/// headers come in a fixed order: From, Reply-To (when there is one), To,
+/// Subject, Date, Message-ID, MIME-Version, the extra headers in their
+/// order, Content-Type. Names and the subject are written as they are when
+/// they are plain ASCII and as RFC 2047 encoded-words otherwise; control
+/// characters in them become spaces, so no value can add a header line.
+public struct MailMessage: Sendable {
+    public var from: MailMailbox
+    public var replyTo: MailMailbox?
+    public var to: MailMailbox
+    /// Any Unicode text.
+    public var subject: String
+    /// Written in UTC: `Mon, 02 Nov 2026 08:00:00 +0000`.
+    public var date: Date
+    /// `<id-left@id-right>`, both sides dot-atoms and the right a host name,
+    /// at most 986 characters (a deterministic id such as
+    /// `<2026-10.1002345678@bills.example.bh>`).
+    public let messageID: String
+    public var textBody: String
+    public var htmlBody: String
+    /// Extra headers, written after MIME-Version. Names are checked when the
+    /// message is made; values are unstructured text, written like the subject.
+    public let headers: [(name: String, value: String)]
+    public var transferEncoding: TransferEncoding
+
+    /// How both parts' bodies are written.
+    public enum TransferEncoding: String, Sendable {
+        case quotedPrintable = "quoted-printable"
+        case base64 = "base64"
+    }
+
+    /// Header names the message writes itself, or that would add recipients,
+    /// and so cannot be extra headers; nor can any `Content-` header.
+    static let reservedHeaders: Set<String> = [
+        "from", "reply-to", "to", "cc", "bcc", "sender", "subject", "date", "message-id", "mime-version",
+    ]
+
+    /// Throws when the message-id is not `<dot-atom@host>` or an extra
+    /// header's name is not 1 to 76 printable ASCII characters without a
+    /// colon, or is reserved.
+    public init(
+        from: MailMailbox, replyTo: MailMailbox? = nil, to: MailMailbox,
+        subject: String, date: Date, messageID: String,
+        textBody: String, htmlBody: String,
+        headers: [(String, String)] = [],
+        transferEncoding: TransferEncoding = .quotedPrintable
+    ) throws(MailError) {
+        let inner = messageID.dropFirst().dropLast()
+        guard messageID.utf8.count <= 986, messageID.hasPrefix("<"), messageID.hasSuffix(">"),
+              EmailAddress(inner)?.address == String(inner)
+        else { throw .invalidMessageID(messageID) }
+        for (name, _) in headers {
+            let lower = name.lowercased()
+            guard (1...76).contains(name.utf8.count),
+                  name.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }),
+                  !Self.reservedHeaders.contains(lower), !lower.hasPrefix("content-")
+            else { throw .invalidHeaderName(name) }
+        }
+        self.from = from
+        self.replyTo = replyTo
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.textBody = textBody
+        self.htmlBody = htmlBody
+        self.headers = headers.map { (name: $0.0, value: $0.1) }
+        self.transferEncoding = transferEncoding
+    }
+
+    /// The whole message, every line ending in CRLF and at most 998 octets.
+    public func rendered() -> [UInt8] {
+        var fields: [(String, [EncodedWord.Piece])] = [("From", from.pieces)]
+        if let replyTo { fields.append(("Reply-To", replyTo.pieces)) }
+        fields += [
+            ("To", to.pieces),
+            ("Subject", EncodedWord.unstructured(subject)),
+            ("Date", [.token(Self.rfc5322Date(date))]),
+            ("Message-ID", [.token(messageID)]),
+            ("MIME-Version", [.token("1.0")]),
+        ]
+        fields += headers.map { ($0.name, EncodedWord.unstructured($0.value)) }
+        fields.append(("Content-Type", [.token("multipart/alternative;"), .token("boundary=\"\(boundary)\"")]))
+
+        var lines = fields.flatMap { EncodedWord.fold($0.0, $0.1) }
+        lines.append("")
+        for (type, body) in [("text/plain", textBody), ("text/html", htmlBody)] {
+            lines += [
+                "--" + boundary,
+                "Content-Type: \(type); charset=utf-8",
+                "Content-Transfer-Encoding: \(transferEncoding.rawValue)",
+                "",
+                String(decoding: encode(body), as: UTF8.self),
+            ]
+        }
+        lines.append("--" + boundary + "--")
+        return Array(lines.map { $0 + "\r\n" }.joined().utf8)
+    }
+
+    /// `=_fatura_` and 16 hex digits of the SHA-256 of the message-id. `=_`
+    /// never occurs in quoted-printable (`=` starts a hex pair or a soft
+    /// break) or in base64, so the boundary cannot occur in either body.
+    var boundary: String {
+        "=_fatura_" + SHA256.hash(data: Array(messageID.utf8)).prefix(8)
+            .map { String($0 >> 4, radix: 16) + String($0 & 0x0F, radix: 16) }.joined()
+    }
+
+    /// A body in the message's transfer encoding, line breaks made CRLF.
+    func encode(_ body: String) -> [UInt8] {
+        switch transferEncoding {
+        case .quotedPrintable:
+            return QuotedPrintable.encode(body)
+        case .base64:
+            let canonical = QuotedPrintable.lines(of: body).joined(separator: QuotedPrintable.crlf)
+            return Array(Data(canonical)
+                .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]).utf8)
+        }
+    }
+
+    /// RFC 5322 §3.3 date-time in UTC with English names.
+    static func rfc5322Date(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int?) -> String { ContractText.padded(value ?? 0, 2) }
+        return "\(days[parts.weekday! - 1]), \(two(parts.day)) \(months[parts.month! - 1]) "
+            + "\(ContractText.padded(parts.year ?? 0, 4)) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+    }
+}
+
+/// Why a mailbox or message cannot be made.
+public enum MailError: Error, Equatable, Sendable {
+    case invalidAddress(String)
+    case invalidMessageID(String)
+    case invalidHeaderName(String)
+}

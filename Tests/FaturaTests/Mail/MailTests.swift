@@ -1,0 +1,486 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+@Suite("E-mail messages")
+struct MailTests {
+    static let bilingualSubject =
+        "فاتورة الكهرباء والماء لشهر أكتوبر 2026 · Electricity and water bill, October 2026 · account 1002345678"
+    static let arabic = "عزيزي المشترك، فاتورتك لشهر أكتوبر 2026 جاهزة. المبلغ المستحق: 12.345 د.ب"
+    /// Monday 2 November 2026, 08:00 UTC.
+    static let billDate = Date(timeIntervalSince1970: 1_793_606_400)
+
+    static func message(
+        subject: String = bilingualSubject, fromName: String? = "Fatura · فاتورة",
+        toName: String? = "Sara Al-Khalifa", replyTo: MailMailbox? = nil,
+        text: String = "Dear subscriber,\n" + arabic + "\nTotal = 12.345 BHD\n",
+        html: String = "<p dir=\"rtl\">" + arabic + "</p>\n<p style=\"color: #333\">Total = 12.345 BHD</p>",
+        headers: [(String, String)] = [("X-Fatura-Account", "1002345678")],
+        messageID: String = "<2026-10.1002345678@bills.example.bh>",
+        encoding: MailMessage.TransferEncoding = .quotedPrintable
+    ) throws -> MailMessage {
+        try MailMessage(
+            from: MailMailbox(name: fromName, address: "bills@example.bh"), replyTo: replyTo,
+            to: MailMailbox(name: toName, address: "sara@example.com"),
+            subject: subject, date: billDate, messageID: messageID,
+            textBody: text, htmlBody: html, headers: headers, transferEncoding: encoding)
+    }
+
+    // MARK: Headers
+
+    @Test func headersComeInAFixedOrder() throws {
+        let replyTo = try MailMailbox(name: "Customer Care", address: "care@example.bh")
+        let mail = RenderedMail(try Self.message(replyTo: replyTo).rendered())
+        #expect(mail.fields.map(\.name) == [
+            "From", "Reply-To", "To", "Subject", "Date", "Message-ID", "MIME-Version",
+            "X-Fatura-Account", "Content-Type",
+        ])
+        #expect(mail.field("Reply-To") == " Customer Care <care@example.bh>")
+        #expect(mail.field("To") == " Sara Al-Khalifa <sara@example.com>")
+        #expect(mail.field("Date") == " Mon, 02 Nov 2026 08:00:00 +0000")
+        #expect(mail.field("Message-ID") == " <2026-10.1002345678@bills.example.bh>")
+        #expect(mail.field("MIME-Version") == " 1.0")
+        #expect(mail.field("X-Fatura-Account") == " 1002345678")
+        #expect(mail.field("Content-Type") == " multipart/alternative; boundary=\"\(mail.boundary)\"")
+
+        let withoutReplyTo = RenderedMail(try Self.message().rendered())
+        #expect(withoutReplyTo.fields.map(\.name) == [
+            "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "X-Fatura-Account", "Content-Type",
+        ])
+    }
+
+    @Test(arguments: [
+        (0.0, "Thu, 01 Jan 1970 00:00:00 +0000"),
+        (946_684_800, "Sat, 01 Jan 2000 00:00:00 +0000"),
+        (1_709_251_199.75, "Thu, 29 Feb 2024 23:59:59 +0000"),
+        (1_793_606_400, "Mon, 02 Nov 2026 08:00:00 +0000"),
+    ])
+    func theDateIsRFC5322InUTC(seconds: Double, expected: String) {
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+
+    @Test func plainASCIINamesGoAsTheyAreAndSpecialsAreQuoted() throws {
+        let mail = RenderedMail(try Self.message(subject: "Your October bill", fromName: "Fatura Billing",
+                                             toName: #"Al-Khalifa, Sara "Billing" \ Home"#).rendered())
+        #expect(mail.field("From") == " Fatura Billing <bills@example.bh>")
+        #expect(mail.field("To") == #" "Al-Khalifa, Sara \"Billing\" \\ Home" <sara@example.com>"#)
+        #expect(mail.field("Subject") == " Your October bill")
+        let bare = RenderedMail(try Self.message(fromName: nil, toName: "  ").rendered())
+        #expect(bare.field("From") == " bills@example.bh")
+        #expect(bare.field("To") == " sara@example.com")
+    }
+
+    @Test func asciiThatLooksLikeAnEncodedWordIsEncoded() throws {
+        let subject = "Pay =?UTF-8?B?SGk=?= now"
+        let mail = RenderedMail(try Self.message(subject: subject, fromName: "=?x?=").rendered())
+        #expect(Self.decodedWords(mail.field("Subject")).joined() == subject)
+        #expect(mail.field("From")?.hasPrefix(" =?UTF-8?B?") == true)
+    }
+
+    @Test func aLongBilingualSubjectBecomesWholeCharacterEncodedWords() throws {
+        let mail = RenderedMail(try Self.message().rendered())
+        let value = try #require(mail.field("Subject"))
+        let words = value.split(separator: " ").map(String.init)
+        #expect(words.count > 2)
+        for word in words {
+            #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="))
+            #expect(word.count <= 75)
+        }
+        let decoded = Self.decodedWords(value)
+        #expect(decoded.count == words.count, "every word is valid UTF-8 on its own")
+        #expect(decoded.joined() == Self.bilingualSubject)
+        for line in mail.headerLines {
+            #expect(line.utf8.count <= 78, "\(line)")
+        }
+        #expect(mail.headerLines.contains { $0.hasPrefix(" =?UTF-8?B?") }, "folded onto continuation lines")
+    }
+
+    @Test func encodedWordsNeverSplitAGraphemeCluster() throws {
+        // A family emoji is one cluster of 25 bytes; Arabic with shadda and
+        // fatha is a cluster of 6; a cluster of 60 bytes (a letter and 29
+        // combining marks) is longer than a word can hold.
+        let huge = "a" + String(repeating: "\u{0301}", count: 29)
+        let subjects = [
+            String(repeating: "👨‍👩‍👧‍👦 ", count: 12),
+            String(repeating: "شَّ", count: 40) + " 🇧🇭🇧🇭🇧🇭",
+            "x" + huge + "y" + huge,
+        ]
+        for subject in subjects {
+            let value = try #require(RenderedMail(try Self.message(subject: subject).rendered()).field("Subject"))
+            let words = Self.decodedWords(value)
+            #expect(words.count == value.split(separator: " ").count, "no scalar is cut")
+            #expect(value.split(separator: " ").allSatisfy { $0.count <= 75 })
+            #expect(words.joined() == subject)
+            if subject.contains(huge) {
+                #expect(words.flatMap(\.unicodeScalars) == Array(subject.unicodeScalars))
+            } else {
+                #expect(words.flatMap { Array($0) } == Array(subject), "no cluster is cut between two words")
+            }
+        }
+    }
+
+    @Test func anArabicDisplayNameIsEncoded() throws {
+        let mail = RenderedMail(try Self.message(toName: "سارة آل خليفة").rendered())
+        let value = try #require(mail.field("To"))
+        #expect(value.hasSuffix(" <sara@example.com>"))
+        #expect(Self.decodedWords(String(value.dropLast(" <sara@example.com>".count))).joined() == "سارة آل خليفة")
+    }
+
+    // MARK: Injection
+
+    @Test func noValueCanAddAHeaderLine() throws {
+        let mail = try Self.message(
+            subject: "Hi\r\nBcc: x@example.com", fromName: "Fatura\nBcc: y@example.com",
+            toName: "Sara\r\n\r\nInjected body", headers: [("X-Fatura-Account", "1\r\nBcc: z@example.com\u{0}\u{85}")])
+        let rendered = RenderedMail(mail.rendered())
+        let known: Set<String> = [
+            "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "X-Fatura-Account", "Content-Type",
+        ]
+        for line in rendered.headerLines {
+            let name = line.prefix { $0 != ":" }
+            #expect(line.hasPrefix(" ") || line.hasPrefix("\t") || (known.contains(String(name)) && line.contains(":")),
+                    "unexpected header line \(line)")
+        }
+        #expect(rendered.fields.count == known.count)
+        #expect(rendered.field("Subject") == " Hi Bcc: x@example.com")
+        #expect(rendered.field("From") == " \"Fatura Bcc: y@example.com\" <bills@example.bh>")
+        #expect(rendered.field("To") == " Sara Injected body <sara@example.com>")
+        #expect(rendered.field("X-Fatura-Account") == " =?UTF-8?B?MSBCY2M6IHpAZXhhbXBsZS5jb20g?=")
+
+        let parsed = try PythonEmail.parse(mail.rendered())
+        #expect(parsed.subject == "Hi Bcc: x@example.com")
+        #expect(!parsed.keys.contains { $0.lowercased() == "bcc" })
+        #expect(parsed.defects.isEmpty)
+    }
+
+    @Test func invalidAddressesIDsAndHeaderNamesAreRejected() throws {
+        #expect(throws: MailError.invalidAddress("a@example.com\r\nBcc: x@example.com")) {
+            try MailMailbox(address: "a@example.com\r\nBcc: x@example.com")
+        }
+        #expect(throws: MailError.invalidAddress("Sara <sara@example.com>")) {
+            try MailMailbox(address: "Sara <sara@example.com>")
+        }
+        for id in ["<a@example.com>\r\nBcc: x@example.com", "a@example.com", "< a@example.com>", "<a b@example.com>"] {
+            #expect(throws: MailError.invalidMessageID(id)) { try Self.message(messageID: id) }
+        }
+        for name in ["X-Bad\r\nBcc", "Bcc", "content-type", "Subject", "X Space", "X:Colon", "", "Ü"] {
+            #expect(throws: MailError.invalidHeaderName(name)) { try Self.message(headers: [(name, "v")]) }
+        }
+    }
+
+    // MARK: Structure
+
+    @Test func twoPartsPlainFirstAndHTMLLast() throws {
+        let message = try Self.message()
+        let mail = RenderedMail(message.rendered())
+        #expect(mail.boundary.hasPrefix("=_fatura_"))
+        #expect(mail.parts.count == 2)
+        #expect(mail.parts.map { $0.header("Content-Type") } == ["text/plain; charset=utf-8", "text/html; charset=utf-8"])
+        #expect(mail.parts.allSatisfy { $0.header("Content-Transfer-Encoding") == "quoted-printable" })
+        #expect(mail.lines.suffix(2) == ["--" + mail.boundary + "--", ""], "closing delimiter, then nothing")
+        // The boundary occurs in its parameter and in the three delimiters only.
+        #expect(mail.text.components(separatedBy: mail.boundary).count - 1 == 4)
+        #expect(mail.lines.filter { $0.contains(mail.boundary) }.count == 4)
+        #expect(mail.parts[0].decodedBody == Self.crlf(message.textBody))
+        #expect(mail.parts[1].decodedBody == Self.crlf(message.htmlBody))
+    }
+
+    @Test func renderingIsDeterministic() throws {
+        let first = try Self.message().rendered()
+        let message = try Self.message()
+        #expect(message.rendered() == first)
+        #expect(message.rendered() == message.rendered())
+        let other = RenderedMail(try Self.message(messageID: "<2026-10.1002345679@bills.example.bh>").rendered())
+        #expect(other.boundary != RenderedMail(first).boundary)
+    }
+
+    @Test func everyLineEndsInCRLFAndFitsEvenWithA100KBLine() throws {
+        let longLine = String(repeating: "<td class=\"amount\">" + Self.arabic + " = 12.345</td>", count: 1_000)
+        #expect(longLine.utf8.count > 100_000)
+        let message = try Self.message(text: Self.arabic + "\n" + longLine, html: "<table>" + longLine + "</table>\r\n")
+        for encoding in [MailMessage.TransferEncoding.quotedPrintable, .base64] {
+            var copy = message
+            copy.transferEncoding = encoding
+            let bytes = copy.rendered()
+            #expect(bytes.suffix(2) == [0x0D, 0x0A])
+            var lineStart = 0
+            var longest = 0
+            for index in bytes.indices {
+                if bytes[index] == 0x0D { #expect(index + 1 < bytes.count && bytes[index + 1] == 0x0A) }
+                if bytes[index] == 0x0A {
+                    #expect(index > 0 && bytes[index - 1] == 0x0D)
+                    longest = max(longest, index - 1 - lineStart)
+                    lineStart = index + 1
+                }
+            }
+            #expect(longest <= 78, "headers at most 78 here, bodies at most 76")
+            #expect(bytes.allSatisfy { $0 < 0x80 })
+            let mail = RenderedMail(bytes)
+            #expect(mail.parts.map(\.decodedBody) == [Self.crlf(copy.textBody), Self.crlf(copy.htmlBody)])
+        }
+    }
+
+    // MARK: Quoted-printable
+
+    @Test(arguments: [
+        "",
+        "plain ASCII",
+        MailTests.arabic + "\n" + MailTests.arabic + "\r\n",
+        "a=b == c =\n=41=",
+        "trailing spaces   \nand a tab\t\r\nend ",
+        "CR\ralone\r\rand LF\n\nlines\n",
+        String(repeating: "x", count: 75) + "=" + String(repeating: "é", count: 80),
+        String(repeating: "0123456789 ", count: 30) + "\n" + String(repeating: "ب", count: 300),
+        String(repeating: " ", count: 200),
+        "\u{0}\u{1F}\u{7F} controls 🇧🇭",
+    ])
+    func quotedPrintableRoundTrips(text: String) throws {
+        let encoded = String(decoding: QuotedPrintable.encode(text), as: UTF8.self)
+        #expect(try #require(QuotedPrintableDecoder.decode(encoded)) == Array(Self.crlf(text).utf8))
+        for line in encoded.components(separatedBy: "\r\n") {
+            #expect(line.utf8.count <= 76, "\(line)")
+            #expect(line.utf8.allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x09 }, "\(line)")
+            #expect(line.last != " " && line.last != "\t", "trailing white space is encoded")
+            #expect(!line.contains("\r") && !line.contains("\n"))
+        }
+    }
+
+    @Test func quotedPrintableEncodesEqualsHighBytesAndTrailingSpace() {
+        func qp(_ text: String) -> String { String(decoding: QuotedPrintable.encode(text), as: UTF8.self) }
+        #expect(qp("a=b") == "a=3Db")
+        #expect(qp("é") == "=C3=A9")
+        #expect(qp("end \nnext\t") == "end=20\r\nnext=09")
+        #expect(qp("a b") == "a b")
+        let seventySix = String(repeating: "a", count: 76)
+        #expect(qp(seventySix) == seventySix, "a 76-character line needs no soft break")
+        #expect(qp(seventySix + "b") == String(repeating: "a", count: 75) + "=\r\nab")
+        // 74 characters, then "=" would end at column 77: the triplet moves whole.
+        #expect(qp(String(repeating: "a", count: 74) + "==") == String(repeating: "a", count: 74) + "=\r\n=3D=3D")
+        #expect(qp(String(repeating: "a", count: 73) + "=") == String(repeating: "a", count: 73) + "=3D")
+    }
+
+    @Test func base64IsTheAlternative() throws {
+        let message = try Self.message(encoding: .base64)
+        let mail = RenderedMail(message.rendered())
+        #expect(mail.parts.allSatisfy { $0.header("Content-Transfer-Encoding") == "base64" })
+        #expect(mail.parts.map(\.decodedBody) == [Self.crlf(message.textBody), Self.crlf(message.htmlBody)])
+        #expect(mail.lines.allSatisfy { $0.utf8.count <= 78 })
+        let parsed = try PythonEmail.parse(message.rendered())
+        #expect(parsed.bodies == [Self.crlf(message.textBody), Self.crlf(message.htmlBody)])
+    }
+
+    // MARK: A real MIME parser
+
+    @Test func pythonsEmailPackageReadsItBack() throws {
+        let longHTML = "<p>" + String(repeating: Self.arabic + " = x  ", count: 300) + "</p>\n<p>end</p>"
+        let message = try Self.message(
+            fromName: "Fatura · فاتورة", toName: "سارة آل خليفة", html: longHTML,
+            headers: [("X-Fatura-Account", "1002345678"), ("X-Fatura-Note", "ملاحظة: " + Self.arabic)])
+        let parsed = try PythonEmail.parse(message.rendered())
+        #expect(parsed.defects.isEmpty)
+        #expect(parsed.subject == Self.bilingualSubject)
+        #expect(parsed.from == ["Fatura · فاتورة", "bills@example.bh"])
+        #expect(parsed.to == ["سارة آل خليفة", "sara@example.com"])
+        #expect(parsed.date == "Mon, 02 Nov 2026 08:00:00 +0000")
+        #expect(parsed.messageID == "<2026-10.1002345678@bills.example.bh>")
+        #expect(parsed.note == "ملاحظة: " + Self.arabic)
+        #expect(parsed.type == "multipart/alternative")
+        #expect(parsed.types == ["text/plain", "text/html"])
+        #expect(parsed.charsets == ["utf-8", "utf-8"])
+        #expect(parsed.bodies == [Self.crlf(message.textBody), Self.crlf(message.htmlBody)])
+    }
+
+    // MARK: Helpers
+
+    /// `text` with every line break (CRLF, LF, lone CR) made CRLF.
+    static func crlf(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n", afterCR {
+                afterCR = false
+                continue
+            }
+            afterCR = scalar == "\r"
+            if scalar == "\r" || scalar == "\n" {
+                out.append(contentsOf: "\r\n".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Each `=?UTF-8?B?…?=` word of an unfolded value, decoded on its own;
+    /// words that are not valid UTF-8 by themselves are left out.
+    static func decodedWords(_ value: String?) -> [String] {
+        (value ?? "").split(separator: " ").compactMap { word in
+            guard word.hasPrefix("=?UTF-8?B?"), word.hasSuffix("?="),
+                  let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2)))
+            else { return nil }
+            return String(validating: data, as: UTF8.self)
+        }
+    }
+}
+
+/// A rendered message taken apart the simple way, for assertions.
+struct RenderedMail {
+    let text: String
+    /// The lines, split at CRLF (the last is empty after the final CRLF).
+    let lines: [String]
+    let headerLines: [String]
+    /// Header fields with continuation lines unfolded (CRLF removed).
+    let fields: [(name: String, value: String)]
+    let boundary: String
+    let parts: [Part]
+
+    struct Part {
+        let headers: [String]
+        let body: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.hasPrefix(name + ": ") }.map { String($0.dropFirst(name.count + 2)) }
+        }
+
+        var decodedBody: String? {
+            if header("Content-Transfer-Encoding") == "base64" {
+                return Data(base64Encoded: body, options: .ignoreUnknownCharacters)
+                    .flatMap { String(validating: $0, as: UTF8.self) }
+            }
+            return QuotedPrintableDecoder.decode(body).flatMap { String(validating: $0, as: UTF8.self) }
+        }
+    }
+
+    init(_ bytes: [UInt8]) {
+        text = String(decoding: bytes, as: UTF8.self)
+        lines = text.components(separatedBy: "\r\n")
+        let blank = lines.firstIndex(of: "") ?? lines.count
+        headerLines = Array(lines[..<blank])
+        var fields: [(name: String, value: String)] = []
+        for line in headerLines {
+            if line.hasPrefix(" ") || line.hasPrefix("\t"), !fields.isEmpty {
+                fields[fields.count - 1].value += line
+            } else {
+                let colon = line.firstIndex(of: ":") ?? line.endIndex
+                fields.append((String(line[..<colon]), String(line[colon...].dropFirst())))
+            }
+        }
+        self.fields = fields
+        let contentType = fields.last { $0.name == "Content-Type" }?.value ?? ""
+        boundary = contentType.components(separatedBy: "boundary=\"").last.map { String($0.dropLast()) } ?? ""
+        var parts: [Part] = []
+        var current: [String]?
+        for line in lines[blank...] {
+            if line == "--" + boundary || line == "--" + boundary + "--" {
+                if let current {
+                    let split = current.firstIndex(of: "") ?? current.count
+                    parts.append(Part(headers: Array(current[..<split]),
+                                      body: current[(split + 1)...].joined(separator: "\r\n")))
+                }
+                current = line.hasSuffix("--") ? nil : []
+            } else {
+                current?.append(line)
+            }
+        }
+        self.parts = parts
+    }
+
+    func field(_ name: String) -> String? {
+        fields.first { $0.name == name }?.value
+    }
+}
+
+/// A strict quoted-printable decoder (RFC 2045 §6.7) for the tests: nil on
+/// a malformed `=`, a lower-case hex digit or a byte that should be encoded.
+enum QuotedPrintableDecoder {
+    static func decode(_ encoded: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        let lines = encoded.components(separatedBy: "\r\n")
+        for (index, line) in lines.enumerated() {
+            var bytes = Array(line.utf8)
+            let soft = bytes.last == UInt8(ascii: "=")
+            if soft { bytes.removeLast() }
+            var position = 0
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "=") {
+                    guard position + 2 < bytes.count,
+                          let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2])
+                    else { return nil }
+                    out.append(high << 4 | low)
+                    position += 3
+                } else {
+                    guard (0x20...0x7E).contains(byte) || byte == 0x09 else { return nil }
+                    out.append(byte)
+                    position += 1
+                }
+            }
+            if !soft, index < lines.count - 1 { out += [0x0D, 0x0A] }
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// Python's standard-library `email` package, with its default (RFC 5322)
+/// policy, reading a rendered message from stdin.
+enum PythonEmail {
+    struct Parsed: Decodable {
+        let subject: String
+        let from: [String]
+        let to: [String]
+        let date: String
+        let messageID: String
+        let note: String?
+        let keys: [String]
+        let type: String
+        let types: [String]
+        let charsets: [String]
+        let bodies: [String]
+        let defects: [String]
+    }
+
+    static let script = """
+        import sys, json, email, email.policy
+        m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+        parts = list(m.iter_parts())
+        def box(name):
+            a = m[name].addresses[0]
+            return [a.display_name, a.addr_spec]
+        print(json.dumps({
+            "subject": str(m["subject"]), "from": box("from"), "to": box("to"),
+            "date": str(m["date"]), "messageID": str(m["message-id"]),
+            "note": m.get("x-fatura-note") and str(m["x-fatura-note"]),
+            "keys": list(m.keys()), "type": m.get_content_type(),
+            "types": [p.get_content_type() for p in parts],
+            "charsets": [p.get_content_charset() for p in parts],
+            "bodies": [p.get_content() for p in parts],
+            "defects": [repr(d) for d in m.defects] + [repr(d) for p in parts for d in p.defects],
+        }))
+        """
+
+    static func parse(_ bytes: [UInt8]) throws -> Parsed {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // Python reads all of stdin before it writes, so this cannot deadlock.
+        try input.fileHandleForWriting.write(contentsOf: bytes)
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return try JSONDecoder().decode(Parsed.self, from: data)
+    }
+}
