@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Fatura", targets: ["Fatura"]),
         .library(name: "FaturaMustache", targets: ["FaturaMustache"]),
         .library(name: "FaturaServer", targets: ["FaturaServer"]),
+        .executable(name: "mustache-bench", targets: ["mustache-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +60,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mustache-bench",
+            dependencies: [
+                "FaturaMustache", "Fatura",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .testTarget(
+            name: "FaturaMustacheTests",
+            dependencies: [
+                "FaturaMustache",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
         .testTarget(
             name: "FaturaTests",

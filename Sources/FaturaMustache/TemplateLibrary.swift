@@ -75,8 +75,9 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders template `name` against `context`, appending UTF-8 to `buffer`.
     ///
-    /// Reuse one buffer across renders (`buffer.removeAll(keepingCapacity: true)`)
-    /// to avoid reallocating. On error, `buffer` may hold partial output.
+    /// The output is written directly into `buffer`'s storage; reuse one buffer
+    /// across renders (`buffer.removeAll(keepingCapacity: true)`) to avoid
+    /// reallocating. On error, `buffer` is left as it was.
     /// - Throws: ``MustacheError`` when there is no such template, in strict
     ///   mode when a variable is missing, or when partials recurse without end.
     public func render(_ name: String, _ context: MustacheValue, into buffer: inout [UInt8]) throws {

@@ -61,7 +61,7 @@ public struct SMSError: Error, Sendable, CustomStringConvertible {
 /// What an SMS template sees: the bill's essentials in the subscriber's
 /// language, with spaces a phone shows as spaces (CLDR's no-break spaces
 /// would force GSM-7 messages into UCS-2).
-public struct SMSView: Sendable, MustacheObject {
+public final class SMSView: Sendable, MustacheObject {
     public let language: Language
     let account: String
     let month: String

@@ -36,7 +36,7 @@ extension BillPage: TemplateView {
         case "categoryOther": .string(categoryOther ?? "")
         case "hasCategory": .bool(category != nil)
         case "hasAddress": .bool(!addressParts.isEmpty || area != nil)
-        case "addressParts": .list(addressParts.map { .object($0) })
+        case "addressParts": addressPartsValue
         case "area": .string(area ?? "")
         case "hasArea": .bool(area != nil)
         case "month": .string(month)
@@ -52,8 +52,8 @@ extension BillPage: TemplateView {
         case "due": .string(due)
         case "dueOther": .string(dueOther)
         case "hasMeters": .bool(!meters.isEmpty)
-        case "meters": .list(meters.map { .object($0) })
-        case "charges": .list(charges.map { .object($0) })
+        case "meters": metersValue
+        case "charges": chargesValue
         case "chargesTotal": .string(chargesTotal)
         case "hasPreviousBalance": .bool(bill.previousBalance != .zero)
         case "hasPayments": .bool(bill.payments != .zero)
@@ -68,7 +68,7 @@ extension BillPage: TemplateView {
         case "arrearsOther": .string(arrearsOther)
         case "hasEstimated": .bool(hasEstimated)
         case "hasCharts": .bool(!charts.isEmpty)
-        case "charts": .list(charts.map { .object($0) })
+        case "charts": chartsValue
         case "start": .string(main.language.isRightToLeft ? "right" : "left")
         case "end": .string(main.language.isRightToLeft ? "left" : "right")
         case "isRelative": .bool(relativeNote != nil)
@@ -142,7 +142,7 @@ extension ChartView: TemplateView {
         case "unitOther": .string(unitOther)
         case "summary": .string(summary)
         case "summaryOther": .string(summaryOther)
-        case "bars": .list(bars.map { .object($0) })
+        case "bars": barsValue
         case "chartWidth": .int(ConsumptionChart.width)
         case "chartHeight": .int(ConsumptionChart.height)
         case "hasLastYear": .bool(chart.lastYearY != nil)

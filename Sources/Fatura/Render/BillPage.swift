@@ -1,8 +1,10 @@
+import FaturaMustache
+
 /// The bill page's view of one checked, routed bill: every value already
 /// formatted, in the subscriber's language and in the other one. The
 /// template escapes it, isolates it and lays it out; nothing here holds
 /// markup or words of its own (those come from the catalogs).
-public struct BillPage: Sendable {
+public final class BillPage: Sendable {
     let main: LanguagePack
     let other: LanguagePack
     let bill: Bill
@@ -42,6 +44,11 @@ public struct BillPage: Sendable {
     /// For a relative's e-mail: whose bill it is and why they receive it.
     let relativeNote: String?
     let relativeNoteOther: String?
+    /// The lists as template values, built once.
+    let addressPartsValue: MustacheValue
+    let metersValue: MustacheValue
+    let chargesValue: MustacheValue
+    let chartsValue: MustacheValue
 
     public init(bill: Bill, route: Route, link: String? = nil, resources: RenderResources) {
         let language = bill.customer.language
@@ -128,32 +135,61 @@ public struct BillPage: Sendable {
                              rightToLeft: language.isRightToLeft)
                 .map { ChartView(chart: $0, main: main, other: other) }
         }
+        addressPartsValue = .list(addressParts.map { .object($0) })
+        metersValue = .list(meters.map { .object($0) })
+        chargesValue = .list(charges.map { .object($0) })
+        chartsValue = .list(charts.map { .object($0) })
     }
 
     var hasArrears: Bool { bill.arrears.fils > 0 }
     var hasEstimated: Bool { bill.meters.contains { $0.reading == .estimated } }
 }
 
-struct AddressPart: Sendable {
-    var label: String
-    var value: String
-    var last: Bool
+final class AddressPart: Sendable {
+    let label: String
+    let value: String
+    let last: Bool
+
+    init(label: String, value: String, last: Bool) {
+        self.label = label
+        self.value = value
+        self.last = last
+    }
 }
 
-struct MeterRow: Sendable {
-    var service: String
-    var serviceOther: String
-    var id: String
-    var previous: String
-    var current: String
-    var consumption: String
-    var unit: String
-    var isEstimated: Bool
+final class MeterRow: Sendable {
+    let service: String
+    let serviceOther: String
+    let id: String
+    let previous: String
+    let current: String
+    let consumption: String
+    let unit: String
+    let isEstimated: Bool
+
+    init(service: String, serviceOther: String, id: String, previous: String, current: String,
+         consumption: String, unit: String, isEstimated: Bool) {
+        self.service = service
+        self.serviceOther = serviceOther
+        self.id = id
+        self.previous = previous
+        self.current = current
+        self.consumption = consumption
+        self.unit = unit
+        self.isEstimated = isEstimated
+    }
 }
 
-struct ChargeRow: Sendable {
-    var label: String
-    var labelOther: String
-    var detail: String
-    var amount: String
+final class ChargeRow: Sendable {
+    let label: String
+    let labelOther: String
+    let detail: String
+    let amount: String
+
+    init(label: String, labelOther: String, detail: String, amount: String) {
+        self.label = label
+        self.labelOther = labelOther
+        self.detail = detail
+        self.amount = amount
+    }
 }

@@ -1,6 +1,8 @@
+import FaturaMustache
+
 /// A consumption chart as the template sees it: bar geometry in whole SVG
 /// units, and a sentence in each language that says what the bars show.
-struct ChartView: Sendable {
+final class ChartView: Sendable {
     let chart: ConsumptionChart
     let service: String
     let serviceOther: String
@@ -9,12 +11,20 @@ struct ChartView: Sendable {
     let summary: String
     let summaryOther: String
     let bars: [BarView]
+    let barsValue: MustacheValue
 
-    struct BarView: Sendable {
+    final class BarView: Sendable {
         let bar: ConsumptionChart.Bar
         let label: String
         let monthNumber: String
         let value: String
+
+        init(bar: ConsumptionChart.Bar, label: String, monthNumber: String, value: String) {
+            self.bar = bar
+            self.label = label
+            self.monthNumber = monthNumber
+            self.value = value
+        }
     }
 
     init(chart: ConsumptionChart, main: LanguagePack, other: LanguagePack) {
@@ -30,6 +40,7 @@ struct ChartView: Sendable {
                     monthNumber: main.formatter.number(Int64(bar.month.month)),
                     value: bar.value.map { main.formatter.number($0) } ?? "")
         }
+        barsValue = .list(bars.map { .object($0) })
     }
 
     /// "The chart shows 12 months of figures, ending this month. This month:

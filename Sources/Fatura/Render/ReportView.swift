@@ -3,7 +3,7 @@ public import FaturaMustache
 /// `report.html` for the operations team: the month at a glance, in Arabic
 /// with English beside it (like the bills), from the same numbers as
 /// `summary.json`.
-public struct ReportView: Sendable, MustacheObject {
+public final class ReportView: Sendable, MustacheObject {
     let summary: BatchSummary
     let main: LanguagePack
     let other: LanguagePack

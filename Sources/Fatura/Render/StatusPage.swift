@@ -3,7 +3,7 @@ public import FaturaMustache
 /// A page of the web view that is not a bill (not found, gone): Arabic
 /// first with English beside it, and the utility's details for getting the
 /// bill another way.
-public struct StatusPage: Sendable, MustacheObject {
+public final class StatusPage: Sendable, MustacheObject {
     let main: LanguagePack
     let other: LanguagePack
 

@@ -21,6 +21,9 @@ struct Compiler {
     let templateIndex: [String: Int]
     private let strict: Bool
 
+    /// Number of distinct key segment names (interned ids).
+    var segmentCount: Int { segmentIds.count }
+
     private var keyIndexByName: [String: Int] = [:]
     private var segmentIds: [String: Int] = [:]
     private var blockIds: [String: Int] = [:]
@@ -76,7 +79,17 @@ struct Compiler {
             case .variable(let name, let escaped, let offset):
                 markLineStartIfNeeded()
                 let key = keyIndex(name, offset: offset, isSection: false)
-                emit(Instruction(op: .variable, flag: escaped ? 1 : 0, a: Int32(key)), offset: offset)
+                if let index = openText, index == instructions.count - 1, instructions[index].op == .text {
+                    // Fuse with the text run just before it.
+                    instructions[index].op = .textVariable
+                    instructions[index].flag = escaped ? 1 : 0
+                    instructions[index].c = Int32(key)
+                    let (line, column) = source.location(of: offset)
+                    sites[index] = SourceSite(template: Int32(templateNumber), line: Int32(line), column: Int32(column))
+                    openText = nil
+                } else {
+                    emit(Instruction(op: .variable, flag: escaped ? 1 : 0, a: Int32(key)), offset: offset)
+                }
 
             case .section(let name, let inverted, let children, let openStandalone, let closeStandalone, let offset):
                 if !openStandalone { markLineStartIfNeeded() }

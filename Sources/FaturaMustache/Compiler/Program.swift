@@ -5,7 +5,10 @@ final class Program: Sendable {
     let text: [UInt8]
     let markers: [Int32]
     let keys: [KeyInfo]
-    let keySegments: [MustacheKey]
+    /// Key segments, boxed so the renderer can borrow them (see ``KeyBox``).
+    let keyBoxes: [KeyBox]
+    /// Unretained references to ``keyBoxes``, for the renderer's pointer access.
+    let keyRefs: [Unmanaged<KeyBox>]
     let keyNames: [String]
     let templates: [TemplateEntry]
     let templateNames: [String]
@@ -14,6 +17,11 @@ final class Program: Sendable {
     let overrideTables: [OverrideTable]
     let overrideEntries: [OverrideEntry]
     let nameUses: [NameUse]
+    /// Per template: bytes to reserve in the output before rendering (an estimate
+    /// of the page size; a larger page still renders correctly, with one extra copy).
+    let sizeHints: [Int]
+    /// Number of distinct interned key segment names (ids are `0 ..< segmentCount`).
+    let segmentCount: Int
     let strict: Bool
     let escapeByDefault: Bool
 
@@ -23,7 +31,8 @@ final class Program: Sendable {
         text = compiler.text.isEmpty ? [0] : compiler.text  // never empty: the renderer needs a base address
         markers = compiler.markers
         keys = compiler.keys
-        keySegments = compiler.keySegments
+        keyBoxes = compiler.keySegments.map(KeyBox.init)
+        keyRefs = keyBoxes.map { Unmanaged.passUnretained($0) }
         keyNames = compiler.keyNames
         templates = compiler.templates
         templateNames = names
@@ -32,7 +41,48 @@ final class Program: Sendable {
         overrideTables = compiler.overrideTables
         overrideEntries = compiler.overrideEntries
         nameUses = compiler.nameUses
+        segmentCount = compiler.segmentCount
         self.strict = strict
         self.escapeByDefault = escapeByDefault
+        sizeHints = Self.sizeHints(
+            instructions: compiler.instructions, templates: compiler.templates,
+            overrideTables: compiler.overrideTables, overrideEntries: compiler.overrideEntries)
+    }
+
+    /// Literal bytes of a template and everything it includes (each included
+    /// range counted once), plus an allowance per interpolation.
+    private static func sizeHints(
+        instructions: [Instruction], templates: [TemplateEntry], overrideTables: [OverrideTable],
+        overrideEntries: [OverrideEntry]
+    ) -> [Int] {
+        templates.indices.map { template in
+            var visited = Set<Int>()  // start instruction of each range already counted
+            var pending = [(Int(templates[template].start), Int(templates[template].end))]
+            var bytes = 512
+            while let (start, end) = pending.popLast() {
+                guard visited.insert(start).inserted else { continue }
+                for instruction in instructions[start..<end] {
+                    switch instruction.op {
+                    case .text, .textLines: bytes += Int(instruction.b)
+                    case .textVariable: bytes += Int(instruction.b) + 24
+                    case .variable: bytes += 24
+                    case .partial, .parent:
+                        if instruction.a >= 0 {
+                            let callee = templates[Int(instruction.a)]
+                            pending.append((Int(callee.start), Int(callee.end)))
+                        }
+                        if instruction.op == .parent {
+                            let table = overrideTables[Int(instruction.d)]
+                            for entry in overrideEntries[Int(table.first)..<Int(table.first + table.count)] {
+                                pending.append((Int(entry.start), Int(entry.end)))
+                            }
+                        }
+                    default: break
+                    }
+                }
+            }
+            // Half again as much, for list sections that repeat their content.
+            return min(bytes + bytes / 2, 1 << 20)
+        }
     }
 }

@@ -1,51 +1,59 @@
-/// One entry of the context stack: the value, and an unwrapped
-/// `any MustacheObject` view of it for lookups (the view model itself, a
-/// wrapper for dictionaries, or an object without keys for scalars and lists).
+/// An immutable box around one context value.
 ///
-/// Both are `let`s of a class so that the renderer can call `value(for:)` on
-/// the existential in place: the compiler knows the field cannot change during
-/// the call and needs no defensive copy (which would cost a retain/release
-/// pair per lookup).
+/// The renderer reaches boxes through `Unmanaged` references and reads the
+/// `let` field in place: the compiler knows it cannot change during a
+/// `value(for:)` call, so no defensive copy (retain/release pair) is needed.
 final class ContextFrame {
     let value: MustacheValue
-    let object: any MustacheObject
+    init(_ value: MustacheValue) { self.value = value }
+}
 
-    init(_ value: MustacheValue) {
-        self.value = value
-        switch value {
-        case .object(let viewModel): object = viewModel
-        case .dictionary(let dictionary): object = DictionaryObject(dictionary: dictionary)
-        default: object = NoKeys()
-        }
-    }
+/// An immutable box around one interned key, borrowed the same way.
+final class KeyBox: Sendable {
+    let key: MustacheKey
+    init(_ key: MustacheKey) { self.key = key }
 }
 
 /// The context stack of one render: frames referenced without reference
-/// counting (each is retained once on push and released on pop).
-/// Owned by one render; ``free()`` must be called.
+/// counting (each is retained once on push and released on pop). It starts in
+/// memory provided by the caller (usually on the machine stack) and moves to
+/// the heap only when nesting gets deep.
+/// Owned by one render; ``free()`` must be called to release the frames.
 struct ContextStack {
+    private var heap: ScratchMemory<Unmanaged<ContextFrame>>?
     private var frames: UnsafeMutablePointer<Unmanaged<ContextFrame>>
-    private(set) var count = 0
     private var capacity: Int
+    private(set) var count = 0
 
-    init(capacity: Int) {
-        self.capacity = capacity
-        self.frames = .allocate(capacity: capacity)
+    init(memory: UnsafeMutableBufferPointer<Unmanaged<ContextFrame>>) {
+        frames = memory.baseAddress!
+        capacity = memory.count
     }
 
-    /// Releases the remaining frames and the memory.
+    /// Releases the remaining frames.
     mutating func free() {
         while count > 0 { pop() }
-        frames.deallocate()
     }
 
     @inline(__always)
     subscript(level: Int) -> Unmanaged<ContextFrame> { frames[level] }
 
+    /// Pushes a new frame holding `value`.
     @inline(__always)
     mutating func push(_ value: MustacheValue) {
+        push(retained: Unmanaged.passRetained(ContextFrame(value)))
+    }
+
+    /// Pushes an existing frame (shared, e.g. with the root memo).
+    @inline(__always)
+    mutating func push(shared frame: Unmanaged<ContextFrame>) {
+        push(retained: frame.retain())
+    }
+
+    @inline(__always)
+    private mutating func push(retained frame: Unmanaged<ContextFrame>) {
         if _slowPath(count == capacity) { grow() }
-        frames[count] = Unmanaged.passRetained(ContextFrame(value))
+        frames[count] = frame
         count += 1
     }
 
@@ -57,22 +65,10 @@ struct ContextStack {
 
     @inline(never)
     private mutating func grow() {
-        let newCapacity = capacity * 2
-        let newFrames = UnsafeMutablePointer<Unmanaged<ContextFrame>>.allocate(capacity: newCapacity)
-        newFrames.initialize(from: frames, count: count)
-        frames.deallocate()
-        frames = newFrames
-        capacity = newCapacity
+        let larger = ScratchMemory<Unmanaged<ContextFrame>>(capacity: capacity * 2)
+        larger.base.initialize(from: frames, count: count)
+        heap = larger
+        frames = larger.base
+        capacity = larger.capacity
     }
-}
-
-/// Lookup view of a dictionary context.
-private struct DictionaryObject: MustacheObject {
-    let dictionary: [String: MustacheValue]
-    func value(for key: MustacheKey) -> MustacheValue? { dictionary[key.name] }
-}
-
-/// Lookup view of a scalar or list context: it has no keys.
-private struct NoKeys: MustacheObject {
-    func value(for key: MustacheKey) -> MustacheValue? { nil }
 }

@@ -1,17 +1,25 @@
-/// A growable byte buffer written through a raw pointer: appending a run of
-/// bytes is a capacity check plus a `memcpy`, with no uniqueness checks or
-/// generic sequence machinery. Owned by one render; ``free()`` must be called.
+/// The output of one render, written through a raw pointer: appending a run
+/// of bytes is a capacity check plus a copy, with no uniqueness checks or
+/// generic sequence machinery.
+///
+/// It starts in space reserved in the caller's array; if a page outgrows that
+/// reservation, the bytes move to scratch memory (``isSpilled``) and the
+/// caller copies them back at the end.
 struct OutputBuffer {
+    /// Heap storage once the output outgrew the reserved space.
+    private var spill: ScratchMemory<UInt8>?
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 256)
-        self.base = .allocate(capacity: self.capacity)
+    /// Writes into `capacity` bytes at `base`, owned by the caller.
+    init(writingTo base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
     }
 
-    func free() { base.deallocate() }
+    /// Whether the bytes now live in scratch memory instead of at the initial address.
+    var isSpilled: Bool { spill != nil }
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
@@ -24,26 +32,33 @@ struct OutputBuffer {
         count += length
     }
 
-    /// `memcpy`, with short runs (most literal runs and values) copied inline
-    /// with overlapping word moves instead of a library call.
+    /// `memcpy`, with runs up to 128 bytes (most literal runs and values)
+    /// copied inline with overlapping 16/8/4-byte moves instead of a library call.
     @inline(__always)
     private static func copy(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
         let from = UnsafeRawPointer(source)
         let to = UnsafeMutableRawPointer(target)
-        if count >= 8 {
-            if count > 32 {
+        if count >= 16 {
+            if count > 128 {
                 to.copyMemory(from: from, byteCount: count)
                 return
             }
-            // 8...32 bytes: 8-byte words from the front, then one ending at the last byte.
+            // 16-byte blocks from the front, then one block ending at the last byte.
             var offset = 0
-            while offset + 8 < count {
-                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                offset += 8
+            while offset + 16 < count {
+                to.storeBytes(
+                    of: from.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self), toByteOffset: offset,
+                    as: SIMD16<UInt8>.self)
+                offset += 16
             }
             to.storeBytes(
-                of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8,
-                as: UInt64.self)
+                of: from.loadUnaligned(fromByteOffset: count - 16, as: SIMD16<UInt8>.self), toByteOffset: count - 16,
+                as: SIMD16<UInt8>.self)
+        } else if count >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
         } else if count >= 4 {
             let head = from.loadUnaligned(as: UInt32.self)
             let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
@@ -78,12 +93,11 @@ struct OutputBuffer {
 
     @inline(never)
     private mutating func grow(toAtLeast minimum: Int) {
-        let newCapacity = max(capacity * 2, minimum)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.initialize(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+        let larger = ScratchMemory<UInt8>(capacity: max(capacity * 2, minimum, 4096))
+        larger.base.initialize(from: base, count: count)
+        spill = larger
+        base = larger.base
+        capacity = larger.capacity
     }
 
     /// Appends the UTF-8 of `string` unchanged.
@@ -125,20 +139,37 @@ struct OutputBuffer {
     mutating func append(_ number: Int) {
         if _slowPath(count + 20 > capacity) { grow(toAtLeast: count + 20) }
         var magnitude = number.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
+        if magnitude < 10 {
+            if number < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+            base[count] = UInt8(truncatingIfNeeded: magnitude) &+ UInt8(ascii: "0")
+            count += 1
+            return
+        }
+        // Digits are produced backwards, two at a time, into 24 bytes of stack scratch.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { scratch in
             var position = 24
-            repeat {
+            while magnitude >= 100 {
+                let pair = Int(magnitude % 100)
+                magnitude /= 100
+                position -= 2
+                scratch[position] = UInt8(truncatingIfNeeded: pair / 10) &+ UInt8(ascii: "0")
+                scratch[position + 1] = UInt8(truncatingIfNeeded: pair % 10) &+ UInt8(ascii: "0")
+            }
+            if magnitude >= 10 {
+                position -= 2
+                scratch[position] = UInt8(truncatingIfNeeded: magnitude / 10) &+ UInt8(ascii: "0")
+                scratch[position + 1] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+            } else {
                 position -= 1
-                scratch[position] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
-                magnitude /= 10
-            } while magnitude > 0
+                scratch[position] = UInt8(truncatingIfNeeded: magnitude) &+ UInt8(ascii: "0")
+            }
             if number < 0 {
                 position -= 1
                 scratch[position] = UInt8(ascii: "-")
             }
-            let digitsStart = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + position
-            append(digitsStart, count: 24 - position)
+            let start = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + position
+            append(start, count: 24 - position)
         }
     }
 

@@ -14,7 +14,7 @@ struct Renderer {
     private let text: UnsafePointer<UInt8>
     private let markers: UnsafeBufferPointer<Int32>
     private let keys: UnsafeBufferPointer<KeyInfo>
-    private let segments: UnsafeBufferPointer<MustacheKey>
+    private let segments: UnsafeBufferPointer<Unmanaged<KeyBox>>
     private let templates: UnsafeBufferPointer<TemplateEntry>
     private let strict: Bool
     private let escapeByDefault: Bool
@@ -24,6 +24,8 @@ struct Renderer {
     private var stack: ContextStack
     /// Current indentation, inserted at source line starts.
     private var indent: [UInt8] = []
+    /// Memoized lookups in the root context.
+    private let rootMemo: RootMemo
     /// Override tables of the enclosing parent tags, outermost first.
     private var frames: [Int32] = []
     private var depth = 0
@@ -34,8 +36,11 @@ struct Renderer {
         text: UnsafePointer<UInt8>,
         markers: UnsafeBufferPointer<Int32>,
         keys: UnsafeBufferPointer<KeyInfo>,
-        segments: UnsafeBufferPointer<MustacheKey>,
-        templates: UnsafeBufferPointer<TemplateEntry>
+        segments: UnsafeBufferPointer<Unmanaged<KeyBox>>,
+        templates: UnsafeBufferPointer<TemplateEntry>,
+        output: OutputBuffer,
+        stack: ContextStack,
+        rootMemo: RootMemo
     ) {
         self.program = program
         self.instructions = instructions
@@ -46,32 +51,78 @@ struct Renderer {
         self.templates = templates
         self.strict = program.strict
         self.escapeByDefault = program.escapeByDefault
-        self.out = OutputBuffer(capacity: 16 * 1024)
-        self.stack = ContextStack(capacity: 16)
+        self.out = output
+        self.stack = stack
+        self.rootMemo = rootMemo
     }
 
     /// Renders template number `template` of `program`, appending to `buffer`.
+    /// On error, `buffer` is left as it was.
+    ///
+    /// The output is written straight into `buffer`: it is first extended by
+    /// the template's size estimate (zeros, a fast fill), then trimmed to what
+    /// was written. Only a page larger than the estimate goes through scratch
+    /// memory and one extra copy.
     static func render(
         _ program: Program, template: Int, context: MustacheValue, into buffer: inout [UInt8]
     ) throws {
+        let start = buffer.count
+        let reserve = program.sizeHints[template]
+        buffer.append(contentsOf: repeatElement(0, count: reserve))
+        var written = 0
+        var spilled: OutputBuffer?
+        do {
+            try buffer.withUnsafeMutableBufferPointer { whole in
+                let output = OutputBuffer(writingTo: whole.baseAddress! + start, capacity: reserve)
+                let result = try render(program, template: template, context: context, output: output)
+                written = result.count
+                if result.isSpilled { spilled = result }
+            }
+        } catch {
+            buffer.removeSubrange(start...)
+            throw error
+        }
+        if let spilled {
+            buffer.removeSubrange(start...)
+            buffer.append(contentsOf: spilled.bytes)
+        } else {
+            buffer.removeLast(reserve - written)
+        }
+    }
+
+    private static func render(
+        _ program: Program, template: Int, context: MustacheValue, output: OutputBuffer
+    ) throws -> OutputBuffer {
         // The text pool always has at least one byte so that its base address is non-nil.
         try program.instructions.withUnsafeBufferPointer { instructions in
             try program.text.withUnsafeBufferPointer { text in
                 try program.markers.withUnsafeBufferPointer { markers in
                     try program.keys.withUnsafeBufferPointer { keys in
-                        try program.keySegments.withUnsafeBufferPointer { segments in
+                        try program.keyRefs.withUnsafeBufferPointer { segments in
                             try program.templates.withUnsafeBufferPointer { templates in
-                                var renderer = Renderer(
-                                    program: program, instructions: instructions, text: text.baseAddress!,
-                                    markers: markers, keys: keys, segments: segments, templates: templates)
-                                defer {
-                                    renderer.stack.free()
-                                    renderer.out.free()
+                                // Stack and memo scratch: on the machine stack unless unusually large.
+                                try withUnsafeTemporaryAllocation(
+                                    of: Unmanaged<ContextFrame>.self, capacity: 16
+                                ) { stackMemory in
+                                    try withUnsafeTemporaryAllocation(
+                                        byteCount: RootMemo.byteCount(keyCount: program.segmentCount), alignment: 8
+                                    ) { memoMemory in
+                                        var renderer = Renderer(
+                                            program: program, instructions: instructions, text: text.baseAddress!,
+                                            markers: markers, keys: keys, segments: segments, templates: templates,
+                                            output: output, stack: ContextStack(memory: stackMemory),
+                                            rootMemo: RootMemo(keyCount: program.segmentCount, memory: memoMemory))
+                                        defer {
+                                            renderer.stack.free()
+                                            renderer.rootMemo.free()
+                                        }
+                                        renderer.stack.push(context)
+                                        let entry = templates[template]
+                                        try renderer.run(
+                                            Int(entry.start), Int(entry.end), escape: program.escapeByDefault)
+                                        return renderer.out
+                                    }
                                 }
-                                renderer.stack.push(context)
-                                let entry = templates[template]
-                                try renderer.run(Int(entry.start), Int(entry.end), escape: program.escapeByDefault)
-                                buffer.append(contentsOf: renderer.out.bytes)
                             }
                         }
                     }
@@ -105,21 +156,33 @@ struct Renderer {
                 pc += 1
 
             case .variable:
-                if !append(resolve(Int(instruction.a)), escaped: escape && instruction.flag != 0) && strict {
-                    throw missingVariable(at: pc)
+                if !interpolate(Int(instruction.a), escaped: escape && instruction.flag != 0) && strict {
+                    throw missingVariable(at: pc, key: Int(instruction.a))
+                }
+                pc += 1
+
+            case .textVariable:
+                appendText(Int(instruction.a), Int(instruction.b))
+                if !interpolate(Int(instruction.c), escaped: escape && instruction.flag != 0) && strict {
+                    throw missingVariable(at: pc, key: Int(instruction.c))
                 }
                 pc += 1
 
             case .section:
                 let bodyEnd = pc + 1 + Int(instruction.b)
-                if let value = resolve(Int(instruction.a)) {
+                switch resolve(Int(instruction.a)) {
+                case .missing:
+                    break
+                case .owned(let value):
                     try renderSection(value, pc + 1, bodyEnd, escape: escape)
+                case .boxed(let frame):
+                    try renderSection(frame, pc + 1, bodyEnd, escape: escape)
                 }
                 pc = bodyEnd
 
             case .inverted:
                 let bodyEnd = pc + 1 + Int(instruction.b)
-                if !(resolve(Int(instruction.a))?.isTruthy ?? false) {
+                if !(Self.value(resolve(Int(instruction.a)))?.isTruthy ?? false) {
                     try run(pc + 1, bodyEnd, escape: escape)
                 }
                 pc = bodyEnd
@@ -170,6 +233,27 @@ struct Renderer {
         }
     }
 
+    /// A section over a value that is already boxed: pushed as is, no new frame.
+    private mutating func renderSection(_ frame: Unmanaged<ContextFrame>, _ start: Int, _ end: Int, escape: Bool) throws {
+        let kind: UInt8 = frame._withUnsafeGuaranteedRef { frame in
+            switch frame.value {
+            case .list: return 0
+            case .bool(let truthy): return truthy ? 1 : 2
+            case .null: return 2
+            default: return 3
+            }
+        }
+        switch kind {
+        case 0: try renderSection(frame._withUnsafeGuaranteedRef { $0.value }, start, end, escape: escape)
+        case 1: try run(start, end, escape: escape)
+        case 2: break
+        default:
+            stack.push(shared: frame)
+            try run(start, end, escape: escape)
+            stack.pop()
+        }
+    }
+
     private mutating func callTemplate(_ instruction: Instruction, at pc: Int) throws {
         try enter(at: pc)
         let saved = indent.count
@@ -197,7 +281,7 @@ struct Renderer {
     }
 
     /// The override for `block` from the outermost parent tag that defines it.
-    private func findOverride(_ block: Int32) -> OverrideEntry? {
+    private mutating func findOverride(_ block: Int32) -> OverrideEntry? {
         for frame in frames {
             let table = program.overrideTables[Int(frame)]
             let first = Int(table.first)
@@ -211,56 +295,88 @@ struct Renderer {
 
     // MARK: - Context lookup
 
-    /// Resolves key plan `index` against the context stack; `nil` when not found.
+    /// Result of resolving a name: a value the renderer owns, or a frame
+    /// (the top of the stack, or a root-memo entry) whose value is read in place.
+    private enum Resolved {
+        case missing
+        case owned(MustacheValue)
+        case boxed(Unmanaged<ContextFrame>)
+    }
+
+    /// Resolves key plan `index` against the context stack.
     @inline(__always)
-    private func resolve(_ index: Int) -> MustacheValue? {
-        let key = keys[index]
-        let first = Int(key.first)
+    private mutating func resolve(_ index: Int) -> Resolved {
+        let info = keys[index]
+        let first = Int(info.first)
+        let end = first + Int(info.count)
         let top = stack.count - 1
-        switch key.mode {
+        switch info.mode {
         case .implicit:
-            return stack[top]._withUnsafeGuaranteedRef { $0.value }
+            return .boxed(stack[top])
         case .anchored:
-            let found = stack[top]._withUnsafeGuaranteedRef { $0.object.value(for: segments[first]) }
-            return key.count == 1 ? found : descend(found, from: first + 1, to: first + Int(key.count))
+            if top == 0 { return fromRoot(first, end) }
+            return Self.owned(descend(Self.child(of: stack[top], segments[first]), from: first + 1, to: end))
         case .climbing:
             let segment = segments[first]
             var level = top
-            while true {
-                let found = stack[level]._withUnsafeGuaranteedRef { $0.object.value(for: segment) }
+            while level > 0 {
+                let found = Self.child(of: stack[level], segment)
                 if found != nil {
-                    return key.count == 1 ? found : descend(found, from: first + 1, to: first + Int(key.count))
+                    return Self.owned(end - first == 1 ? found : descend(found, from: first + 1, to: end))
                 }
-                if level == 0 { return nil }
                 level -= 1
             }
+            return fromRoot(first, end)
         }
     }
 
+    @inline(__always)
+    private static func owned(_ value: consuming MustacheValue?) -> Resolved {
+        switch consume value {
+        case .some(let found): return .owned(found)
+        case .none: return .missing
+        }
+    }
+
+    /// Resolves segments `first ..< end` starting in the root context, through the memo.
+    @inline(__always)
+    private mutating func fromRoot(_ first: Int, _ end: Int) -> Resolved {
+        guard let entry = rootMemo.entry(segments[first], in: stack[0]) else { return .missing }
+        if end - first == 1 { return .boxed(entry) }
+        return Self.owned(descend(Self.child(of: entry, segments[first + 1]), from: first + 2, to: end))
+    }
+
+    /// The value of a resolved name, copied out (for sections, which keep it).
+    @inline(__always)
+    private static func value(_ resolved: Resolved) -> MustacheValue? {
+        switch resolved {
+        case .missing: return nil
+        case .owned(let value): return value
+        case .boxed(let frame): return frame._withUnsafeGuaranteedRef { $0.value }
+        }
+    }
+
+    /// `key` looked up in a boxed value, read in place.
+    @inline(__always)
+    private static func child(of frame: Unmanaged<ContextFrame>, _ key: Unmanaged<KeyBox>) -> MustacheValue? {
+        frame._withUnsafeGuaranteedRef { frame in key._withUnsafeGuaranteedRef { frame.value.child($0.key) } }
+    }
+
     /// The remaining segments of a dotted name, each resolved only in the previous value.
-    private func descend(_ start: consuming MustacheValue?, from: Int, to end: Int) -> MustacheValue? {
+    private mutating func descend(_ start: consuming MustacheValue?, from: Int, to end: Int) -> MustacheValue? {
         var value = start
         var next = from
-        while next < end, let current = value {
-            value = Self.child(of: current, segments[next])
+        while next < end {
+            guard let current = value else { return nil }
+            value = segments[next]._withUnsafeGuaranteedRef { current.child($0.key) }
             next += 1
         }
         return value
     }
 
-    /// One dotted-name step into a value the renderer owns (no copy of the value).
-    @inline(__always)
-    private static func child(of value: consuming MustacheValue, _ key: MustacheKey) -> MustacheValue? {
-        switch consume value {
-        case .object(let object): return object.value(for: key)
-        case .dictionary(let dictionary): return dictionary[key.name]
-        default: return nil
-        }
-    }
-
-    private func missingVariable(at pc: Int) -> MustacheError {
+    private func missingVariable(at pc: Int, key: Int) -> MustacheError {
         let site = program.sites[pc]
-        let name = program.keyNames[Int(instructions[pc].a)]
+        let name = program.keyNames[key]
         let template = Int(site.template)
         return MustacheError(
             .missingVariable, "missing variable '\(name)': nothing in the context has this name",
@@ -305,27 +421,42 @@ struct Renderer {
         }
     }
 
-    /// Appends a resolved value; returns `false` when there was none.
+    /// Resolves key plan `key` and appends its value; returns `false` when
+    /// nothing was found. (Resolution and output in one call frame: this runs
+    /// once per interpolation.)
+    @inline(never)
+    private mutating func interpolate(_ key: Int, escaped: Bool) -> Bool {
+        switch resolve(key) {
+        case .missing:
+            return false
+        case .owned(let value):
+            append(owned: value, escaped: escaped)
+            return true
+        case .boxed(let frame):
+            frame._withUnsafeGuaranteedRef { append($0.value, escaped: escaped) }
+            return true
+        }
+    }
+
+    /// Appends a value the renderer owns (strings and numbers without copies).
     @inline(__always)
-    private mutating func append(_ value: consuming MustacheValue?, escaped: Bool) -> Bool {
+    private mutating func append(owned value: consuming MustacheValue, escaped: Bool) {
         switch consume value {
-        case .some(.string(let string)):
+        case .string(let string):
             if escaped {
                 out.appendEscaped(string)
             } else {
                 out.appendRaw(string)
             }
-            return true
-        case .some(let other):
+        case .int(let number):
+            out.append(number)
+        case let other:
             append(other, escaped: escaped)
-            return true
-        case .none:
-            return false
         }
     }
 
-    private mutating func append(_ value: consuming MustacheValue, escaped: Bool) {
-        switch consume value {
+    private mutating func append(_ value: MustacheValue, escaped: Bool) {
+        switch value {
         case .string(let string):
             if escaped {
                 out.appendEscaped(string)

@@ -1,0 +1,133 @@
+import FaturaMustache
+import Testing
+
+/// Rendering behaviour beyond the spec files: indentation of nested partials
+/// and partials inside parents, large outputs, concurrency, buffers, context.
+@Suite struct RenderTests {
+    @Test func nestedStandalonePartialsAccumulateIndentation() throws {
+        let library = try TemplateLibrary(templates: [
+            "main": "<div>\n  {{>outer}}\n</div>\n",
+            "outer": "<p>\n  {{>inner}}\n</p>\n",
+            "inner": "a\n{{#items}}\n{{.}}\n{{/items}}\nb {{value}}\n",
+        ])
+        let output = try library.render("main", ["items": [1, 2], "value": "x\ny"])
+        // Values are not re-indented (the spec indents template lines, not data).
+        #expect(output == "<div>\n  <p>\n    a\n    1\n    2\n    b x\ny\n  </p>\n</div>\n")
+    }
+
+    @Test func partialsInsideParentBlocks() throws {
+        let library = try TemplateLibrary(templates: [
+            "layout": "<body>\n  {{$content}}\n  {{/content}}\n</body>\n",
+            "page": "{{<layout}}\n{{$content}}\n<main>\n  {{>card}}\n</main>\n{{/content}}\n{{/layout}}\n",
+            "card": "<div>\n  {{text}}\n</div>\n",
+        ])
+        #expect(
+            try library.render("page", ["text": "hello"])
+                == "<body>\n  <main>\n    <div>\n      hello\n    </div>\n  </main>\n</body>\n")
+    }
+
+    @Test func layoutWithSeveralBlocksAndDefaults() throws {
+        let library = try TemplateLibrary(templates: [
+            "layout": "<title>{{$title}}Fatura{{/title}}</title>\n{{$body}}\nempty\n{{/body}}\n{{$footer}}(c){{/footer}}\n",
+            "bill": "{{<layout}}{{$title}}Bill {{n}}{{/title}}{{$body}}\n<p>{{n}}</p>\n{{/body}}{{/layout}}",
+            "bare": "{{<layout}}{{/layout}}",
+        ])
+        #expect(try library.render("bill", ["n": 7]) == "<title>Bill 7</title>\n<p>7</p>\n(c)\n")
+        #expect(try library.render("bare", [:]) == "<title>Fatura</title>\nempty\n(c)\n")
+    }
+
+    @Test func largeOutputsGrowBeyondTheEstimate() throws {
+        let library = try TemplateLibrary(templates: ["t": "<ul>{{#rows}}<li>{{name}} &middot; {{n}}</li>{{/rows}}</ul>"])
+        let rows = (0..<5000).map { MustacheValue.dictionary(["name": .string("row <\($0)>"), "n": .int($0)]) }
+        var expected = "<ul>"
+        for index in 0..<5000 { expected += "<li>row &lt;\(index)&gt; &middot; \(index)</li>" }
+        expected += "</ul>"
+        #expect(try library.render("t", ["rows": .list(rows)]) == expected)
+    }
+
+    @Test func renderAppendsToTheBuffer() throws {
+        let library = try TemplateLibrary(templates: ["t": "[{{x}}]"])
+        var buffer: [UInt8] = Array("page1\n".utf8)
+        try library.render("t", ["x": "a"], into: &buffer)
+        try library.render("t", ["x": "b"], into: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "page1\n[a][b]")
+        buffer.removeAll(keepingCapacity: true)
+        try library.render("t", ["x": "c"], into: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "[c]")
+    }
+
+    final class Counter: MustacheObject {
+        let id: Int
+        init(id: Int) { self.id = id }
+        func value(for key: MustacheKey) -> MustacheValue? {
+            switch key.name {
+            case "id": return .int(id)
+            case "name": return .string("obj\(id)")
+            default: return nil
+            }
+        }
+    }
+
+    @Test func concurrentRendersShareOneLibrary() async throws {
+        let library = try TemplateLibrary(templates: ["t": "{{#items}}{{name}}:{{id}}/{{title}};{{/items}}"], options: .strict)
+        let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    let items = (0..<50).map { MustacheValue.object(Counter(id: task * 100 + $0)) }
+                    var last = ""
+                    for _ in 0..<20 { last = try library.render("t", ["items": .list(items), "title": .int(task)]) }
+                    return (task, last)
+                }
+            }
+            var collected: [Int: String] = [:]
+            for try await (task, output) in group { collected[task] = output }
+            return collected
+        }
+        for task in 0..<8 {
+            let expected = (0..<50).map { "obj\(task * 100 + $0):\(task * 100 + $0)/\(task);" }.joined()
+            #expect(results[task] == expected)
+        }
+    }
+
+    @Test func contextSemantics() throws {
+        let library = try TemplateLibrary(templates: [
+            "climb": "{{#a}}{{name}}/{{.name}}/{{b.name}}{{/a}}|{{name}}",
+            "scalar": "{{#word}}<{{.}}>{{/word}}{{#flag}}[{{.}}]{{/flag}}{{#num}}({{.}}){{/num}}",
+            "null": "{{^nothing}}absent{{/nothing}}{{#nothing}}x{{/nothing}}|{{nothing}}|",
+            "empty": "{{#empty}}[{{.}}]{{/empty}}{{#zero}}[{{.}}]{{/zero}}{{#emptyList}}x{{/emptyList}}{{^emptyList}}no items{{/emptyList}}",
+        ])
+        // `.name` looks only in the current context, not in enclosing ones.
+        #expect(try library.render("climb", ["name": "root", "a": ["b": ["name": "inner"]]]) == "root//inner|root")
+        // A truthy scalar is pushed; `true` renders the section without pushing.
+        // (`{{.}}` inside `{{#flag}}` is then the root dictionary, which renders as nothing.)
+        #expect(try library.render("scalar", ["word": "hi", "flag": true, "num": 3]) == "<hi>[](3)")
+        #expect(try library.render("scalar", .dictionary(["word": "hi", "num": 3])) == "<hi>(3)")
+        #expect(try library.render("null", ["nothing": nil]) == "absent||")
+        // Like swift-mustache: "" and 0 are truthy, an empty list is not.
+        #expect(try library.render("empty", ["empty": "", "zero": 0, "emptyList": []]) == "[][0]no items")
+    }
+
+    @Test func viewModelLookupsClimbAndRepeat() throws {
+        final class Root: MustacheObject {
+            func value(for key: MustacheKey) -> MustacheValue? {
+                switch key.name {
+                case "currency": return "SAR"
+                case "rows": return .list([.object(Row(amount: "1")), .object(Row(amount: "2"))])
+                case "total": return ["amount": "3", "label": "Total"]
+                default: return nil
+                }
+            }
+        }
+        final class Row: MustacheObject {
+            let amount: String
+            init(amount: String) { self.amount = amount }
+            func value(for key: MustacheKey) -> MustacheValue? { key.name == "amount" ? .string(amount) : nil }
+        }
+        let library = try TemplateLibrary(
+            templates: ["t": "{{#rows}}{{amount}} {{currency}}, {{/rows}}{{total.label}}: {{total.amount}} {{currency}}{{#total}} ({{label}}){{/total}}"],
+            options: .strict)
+        #expect(try library.render("t", .object(Root())) == "1 SAR, 2 SAR, Total: 3 SAR (Total)")
+        #expect(MustacheKey("total") == MustacheKey("total"))
+        #expect(Root().value(for: MustacheKey("currency")).map { if case .string("SAR") = $0 { true } else { false } } == true)
+    }
+}
