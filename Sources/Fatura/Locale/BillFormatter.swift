@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Formats money, dates and months for one language from CLDR data through
 /// Foundation. Made once per run and reused: a format style made per call
@@ -12,6 +13,13 @@ public struct BillFormatter: Sendable {
     private let shortMonthStyle: Date.FormatStyle
     private let integer: IntegerFormatStyle<Int64>
     private let percentStyle: IntegerFormatStyle<Int>.Percent
+    /// The locale's shapes for money and whole numbers, learnt from Foundation at start.
+    private let moneyShape: NumberShape?
+    private let negativeMoneyShape: NumberShape?
+    private let integerShape: NumberShape?
+    private let decimalShape: NumberShape?
+    /// Dates and months repeat across a month's bills: each is formatted once.
+    private let cache = FormatCache()
     private let calendar: Calendar
 
     /// - Parameter arabicIndicDigits: Arabic text with Arabic-Indic digits
@@ -33,22 +41,32 @@ public struct BillFormatter: Sendable {
         shortMonthStyle = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.abbreviated).year(.twoDigits)
         integer = IntegerFormatStyle<Int64>(locale: locale)
         percentStyle = IntegerFormatStyle<Int>.Percent(locale: locale)
+        let currency = self.currency
+        let integer = self.integer
+        let digit = { (value: Int) in integer.format(Int64(value)) }
+        moneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .plus, exponent: -3, significand: Decimal($0))) }, digit: digit)
+        negativeMoneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .minus, exponent: -3, significand: Decimal($0))) }, digit: digit)
+        integerShape = NumberShape.learn(fraction: 0, format: { integer.format($0) }, digit: digit)
+        let plain = Decimal.FormatStyle(locale: locale).grouping(.never)
+        decimalShape = NumberShape.learn(fraction: 3, format: { Decimal(sign: .plus, exponent: -3, significand: Decimal($0)).formatted(plain.precision(.fractionLength(3))) }, digit: digit)
     }
 
     /// `BHD 6.545` / `6.545 د.ب.`: three decimals, from exact fils.
     public func money(_ money: Money) -> String {
+        if money.fils >= 0, let moneyShape { return moneyShape.write(money.fils, fraction: 3) }
+        if money.fils < 0, money.fils != .min, let negativeMoneyShape { return negativeMoneyShape.write(-money.fils, fraction: 3) }
         let magnitude = Decimal(sign: .plus, exponent: -3, significand: Decimal(money.fils.magnitude))
         return currency.format(money.fils < 0 ? -magnitude : magnitude)
     }
 
     /// `30 November 2026` / `30 نوفمبر، 2026`.
     public func date(_ date: CalendarDate) -> String {
-        longDate.format(self.foundationDate(year: date.year, month: date.month, day: date.day))
+        cache.text(for: date.ordinal) { longDate.format(self.foundationDate(year: date.year, month: date.month, day: date.day)) }
     }
 
     /// `October 2026` / `أكتوبر 2026`.
     public func month(_ month: BillingMonth) -> String {
-        monthYear.format(foundationDate(year: month.year, month: month.month, day: 1))
+        cache.text(for: -(month.year * 12 + month.month)) { monthYear.format(foundationDate(year: month.year, month: month.month, day: 1)) }
     }
 
     /// `Sep 26` / `سبتمبر 26`: for chart labels.
@@ -58,7 +76,8 @@ public struct BillFormatter: Sendable {
 
     /// `1,234,567` / `١٬٢٣٤٬٥٦٧`: meter readings and quantities.
     public func number(_ value: Int64) -> String {
-        integer.format(value)
+        if value >= 0, let integerShape { return integerShape.write(value, fraction: 0) }
+        return integer.format(value)
     }
 
     /// `3%` / `3‎%‎`: a whole percentage.
@@ -69,6 +88,9 @@ public struct BillFormatter: Sendable {
     /// A decimal from the data (a rate or quantity) in this language's digits,
     /// keeping every fraction digit it was given (`0.10` stays `0.10`).
     public func decimal(_ value: DecimalText) -> String {
+        if let decimalShape, decimalShape.prefix.isEmpty, decimalShape.suffix.isEmpty, !value.text.hasPrefix("-") {
+            return decimalShape.transliterate(value.text)
+        }
         guard let decimal = Decimal(string: value.text, locale: Locale(identifier: "en_US_POSIX")) else { return value.text }
         let fraction = value.text.split(separator: ".").dropFirst().first?.count ?? 0
         return decimal.formatted(.number.locale(locale).precision(.fractionLength(fraction)).grouping(.never))
@@ -81,5 +103,17 @@ public struct BillFormatter: Sendable {
 
     private func foundationDate(year: Int, month: Int, day: Int) -> Date {
         calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+    }
+}
+
+/// Formatted dates and months by key, shared by every copy of a formatter.
+final class FormatCache: Sendable {
+    private let texts = Mutex<[Int: String]>([:])
+
+    func text(for key: Int, _ make: () -> String) -> String {
+        if let text = texts.withLock({ $0[key] }) { return text }
+        let text = make()
+        texts.withLock { $0[key] = text }
+        return text
     }
 }

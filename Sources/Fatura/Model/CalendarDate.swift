@@ -43,7 +43,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The date `ordinal` days from 0001-01-01.
-    init(ordinal: Int) {
+    public init(ordinal: Int) {
         var year = max(1, ordinal / 366)
         while CalendarDate(year: year + 1, month: 1, day: 1)!.ordinal <= ordinal { year += 1 }
         var month = 1
@@ -72,7 +72,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    static func daysIn(year: Int, month: Int) -> Int {
+    public static func daysIn(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30

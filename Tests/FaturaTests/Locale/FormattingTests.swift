@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Fatura
 
@@ -118,5 +119,41 @@ struct ConsumptionChartTests {
                                                   history: Self.history([("2025-10", last), ("2026-09", 1)]),
                                                   meters: [meter], rightToLeft: false))
         #expect(chart.changePercent == percent)
+    }
+}
+
+@Suite("The fast formatting paths give Foundation's text")
+struct FastFormattingTests {
+    static let formatters = [BillFormatter(language: .en), BillFormatter(language: .ar), BillFormatter(language: .ar, arabicIndicDigits: true)]
+
+    @Test(arguments: 0..<3)
+    func moneyAndNumbersMatchFoundationExactly(_ index: Int) {
+        let formatter = Self.formatters[index]
+        let currency = Decimal.FormatStyle.Currency(code: "BHD", locale: formatter.locale)
+        let integer = IntegerFormatStyle<Int64>(locale: formatter.locale)
+        var generator = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, 9, 10, 999, 1000, 1001, 99_999, 100_000, 999_999_999, 123_456_789]
+        for _ in 0..<2000 { values.append(Int64.random(in: 0...999_999_999, using: &generator)) }
+        for fils in values {
+            let exact = Decimal(sign: .plus, exponent: -3, significand: Decimal(fils))
+            #expect(formatter.money(Money(fils: fils)) == currency.format(exact), "\(fils)")
+            #expect(formatter.money(Money(fils: -fils)) == currency.format(fils == 0 ? exact : -exact), "-\(fils)")
+            #expect(formatter.number(fils) == integer.format(fils))
+        }
+    }
+
+    @Test(arguments: 0..<3)
+    func decimalsAndDatesMatchFoundation(_ index: Int) {
+        let formatter = Self.formatters[index]
+        for text in ["0.003", "0.10", "800", "3000", "12.5", "0.025"] {
+            let value = DecimalText(text)!
+            let foundation = Decimal(string: text)!.formatted(.number.locale(formatter.locale)
+                .precision(.fractionLength(text.split(separator: ".").dropFirst().first?.count ?? 0)).grouping(.never))
+            #expect(formatter.decimal(value) == foundation)
+        }
+        // Cached dates are the same text on the second call.
+        let date = CalendarDate("2026-11-30")!
+        #expect(formatter.date(date) == formatter.date(date))
+        #expect(formatter.month(BillingMonth("2026-10")!) != formatter.month(BillingMonth("2026-11")!))
     }
 }
