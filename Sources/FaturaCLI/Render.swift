@@ -12,8 +12,11 @@ struct Render: ParsableCommand {
         """
     )
 
-    @Argument(help: "The bill export (XML, contract urn:fatura:bill-data:1).")
+    @Argument(help: "The bill export: XML, CSV or JSON Lines (contract urn:fatura:bill-data:1).")
     var input: String
+
+    @Option(name: .long, help: "The input's format: xml, csv or jsonl (default: detected from the file).")
+    var format: InputFormat?
 
     @Option(name: .long, help: "The output folder.")
     var out: String
@@ -42,7 +45,7 @@ struct Render: ParsableCommand {
         let configuration = BatchConfiguration(
             templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
             arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
-            smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn])
+            smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn], format: format)
         do {
             let summary = try Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,

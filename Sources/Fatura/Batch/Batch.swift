@@ -14,10 +14,13 @@ public struct BatchConfiguration: Sendable {
     public var linkBaseURL: String?
     /// SMS parts allowed per message, by language.
     public var smsMaxParts: [Language: Int]
+    /// The input's format; detected from the file when nil.
+    public var format: InputFormat?
 
     public init(
         templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false,
-        keyRing: KeyRing? = nil, linkBaseURL: String? = nil, smsMaxParts: [Language: Int] = SMSComposer.defaultMaxParts
+        keyRing: KeyRing? = nil, linkBaseURL: String? = nil, smsMaxParts: [Language: Int] = SMSComposer.defaultMaxParts,
+        format: InputFormat? = nil
     ) {
         self.templates = templates
         self.utility = utility
@@ -25,6 +28,7 @@ public struct BatchConfiguration: Sendable {
         self.keyRing = keyRing
         self.linkBaseURL = linkBaseURL
         self.smsMaxParts = smsMaxParts
+        self.format = format
     }
 }
 
@@ -49,9 +53,9 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 public enum Batch {
     /// Reads and checks every bill of `input` without rendering anything;
     /// `onReject` hears of each rejected bill in file order.
-    public static func check(input: String, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
-        let reader: XMLBillReader
-        do { reader = try XMLBillReader(path: input) } catch { throw .input(error) }
+    public static func check(input: String, format: InputFormat? = nil, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
+        let reader: any BillSource
+        do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
         return try process(reader, accept: { _, _ throws(BatchError) in nil }, reject: onReject)
     }
 
@@ -72,8 +76,8 @@ public enum Batch {
         let signer = LinkSigner(ring: configuration.keyRing ?? .development,
                                 baseURL: configuration.linkBaseURL ?? templates.resources.utility.linkBaseURL)
         let composer = SMSComposer(maxParts: configuration.smsMaxParts)
-        let reader: XMLBillReader
-        do { reader = try XMLBillReader(path: input) } catch { throw .input(error) }
+        let reader: any BillSource
+        do { reader = try InputFormat.openReader(path: input, format: configuration.format) } catch { throw .input(error) }
 
         let folder: OutputFolder
         let manifest: LineWriter
@@ -118,8 +122,9 @@ public enum Batch {
                 }
             }
             page.removeAll(keepingCapacity: true)
+            let view = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
             do {
-                try templates.renderPage(BillPage(bill: bill, route: route, link: link, resources: templates.resources), into: &page)
+                try templates.renderPage(view, into: &page)
             } catch {
                 throw .render(account: bill.account, message: "\(error)")
             }
@@ -128,7 +133,7 @@ public enum Batch {
             var email: [UInt8]?
             if route.channel == .email || route.channel == .relativeEmail {
                 do {
-                    email = try mail.message(bill: bill, route: route, link: link)
+                    email = try mail.message(view)
                 } catch {
                     throw .render(account: bill.account, message: "e-mail: \(error)")
                 }

@@ -1,6 +1,6 @@
 /// One element of a bill record as read from the source, before any rule is
 /// applied: its name, attributes, text and children, with the line it starts
-/// on. Every reader (XML, and later CSV and JSON Lines) produces these, so
+/// on. Every reader (XML, CSV and JSON Lines) produces these, so
 /// one checker applies the contract to all of them.
 public struct RecordNode: Sendable {
     public var name: String
@@ -13,8 +13,11 @@ public struct RecordNode: Sendable {
     public var text: String
     public var children: [RecordNode]
     /// Set when the element held something the contract does not allow a
-    /// reader to pass on (an unexpanded entity reference).
-    public var fault: String?
+    /// reader to pass on (an unexpanded entity reference in XML), or when a
+    /// reader found a fault in this one record (a ragged CSV row, a JSON
+    /// Lines syntax error, an unknown key): the record is rejected with the
+    /// fault's code and message, and the run goes on.
+    public var fault: Fault?
 
     public init(
         name: String,
@@ -23,7 +26,7 @@ public struct RecordNode: Sendable {
         lang: String? = nil,
         text: String = "",
         children: [RecordNode] = [],
-        fault: String? = nil
+        fault: Fault? = nil
     ) {
         self.name = name
         self.line = line
@@ -37,6 +40,25 @@ public struct RecordNode: Sendable {
     public func attribute(_ name: String) -> String? {
         for attribute in attributes where attribute.name == name { return attribute.value }
         return nil
+    }
+
+    /// What is wrong with a record before any rule is applied. A bare message
+    /// (`node.fault = "…"`) is an entity reference, as the XML reader reports
+    /// one; the other readers name their own code.
+    public struct Fault: Sendable, Hashable, ExpressibleByStringInterpolation {
+        public var code: BillRejection.Code
+        /// A sentence for people. For `entity-reference` the checker puts the
+        /// element and its line before it; other readers' messages are whole.
+        public var message: String
+
+        public init(_ code: BillRejection.Code, _ message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        public init(stringLiteral message: String) {
+            self.init(.entityReference, message)
+        }
     }
 }
 

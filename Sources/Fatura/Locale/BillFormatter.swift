@@ -82,7 +82,8 @@ public struct BillFormatter: Sendable {
 
     /// `3%` / `3‎%‎`: a whole percentage.
     public func percent(_ value: Int) -> String {
-        percentStyle.format(value)
+        // Foundation makes a new ICU formatter for every percent: each value is formatted once.
+        cache.text(for: Int.min / 2 + value) { percentStyle.format(value) }
     }
 
     /// A decimal from the data (a rate or quantity) in this language's digits,

@@ -20,7 +20,7 @@ public struct StringCatalog: Sendable {
     public func counted(_ key: String, _ count: Int, formatter: BillFormatter) -> String {
         let category = PluralCategory.of(count, in: language)
         let pattern = strings[key + "_" + category.rawValue] ?? strings[key + "_other"] ?? key
-        return pattern.replacingOccurrences(of: "{count}", with: formatter.number(Int64(count)))
+        return pattern.replacing("{count}", with: formatter.number(Int64(count)))
     }
 
     /// The label of a charge code, or nil when the catalog has none.

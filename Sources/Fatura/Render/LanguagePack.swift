@@ -43,7 +43,7 @@ public struct LanguagePack: Sendable {
     func text(_ key: String, _ values: [String: String]) -> String {
         var text = self.text(key)
         for (name, value) in values {
-            text = text.replacingOccurrences(of: "{\(name)}", with: "\u{2068}" + value + "\u{2069}")
+            text = text.replacing("{\(name)}", with: "\u{2068}" + value + "\u{2069}")
         }
         return text
     }

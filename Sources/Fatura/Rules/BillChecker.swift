@@ -108,7 +108,8 @@ public struct BillChecker: Sendable {
 
     static func checkFaults(_ node: RecordNode) throws(BillRejection) {
         if let fault = node.fault {
-            throw BillRejection(.entityReference, "<\(node.name)> at line \(node.line): \(fault)", line: node.line)
+            let message = fault.code == .entityReference ? "<\(node.name)> at line \(node.line): \(fault.message)" : fault.message
+            throw BillRejection(fault.code, message, line: node.line)
         }
         for child in node.children { try checkFaults(child) }
     }

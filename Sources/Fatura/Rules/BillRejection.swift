@@ -27,6 +27,10 @@ public struct BillRejection: Error, Sendable, Hashable {
         case invalidAmount = "invalid-amount"
         case invalidHistory = "invalid-history"
         case notReconciled = "not-reconciled"
+        /// A CSV or JSON Lines record the reader could not take apart (a
+        /// ragged row, a JSON syntax error, a value of the wrong JSON type,
+        /// a period or issue date that disagrees with the batch's).
+        case malformedRecord = "malformed-record"
         /// Found when delivering: even the short SMS needs more parts than allowed.
         case smsTooLong = "sms-too-long"
     }

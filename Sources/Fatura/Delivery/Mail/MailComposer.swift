@@ -22,8 +22,9 @@ struct MailComposer: Sendable {
         domain = utility.messageIDDomain
     }
 
-    func message(bill: Bill, route: Route, link: String) throws -> [UInt8] {
-        let page = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
+    /// The message of `page`, the view the bill's web page was rendered from.
+    func message(_ page: BillPage) throws -> [UInt8] {
+        let (bill, route) = (page.bill, page.route)
         let html = try templates.render("email.html", page)
         guard html.utf8.count <= Self.htmlLimit else {
             throw MailComposerError("the e-mail HTML is \(html.utf8.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")

@@ -1,0 +1,329 @@
+/// Streams the bills of a CSV export one row at a time, in constant memory:
+/// a header row naming the columns, then one row per bill, each mapped onto
+/// the same `RecordNode` tree the XML reader builds for the same bill (see
+/// the README, "Input formats", for the columns).
+///
+/// The header row must name only known columns, each once, and every
+/// required one; otherwise the run stops there. Every row carries the batch's
+/// `period` and `issued`: the first row with as many fields as the header
+/// gives them, and a row that disagrees is rejected. A ragged row or a stray
+/// quote rejects that row alone; an unterminated quote stops the run. The
+/// file is read once, front to back.
+public final class CSVBillReader: BillSource {
+    public let header: BatchHeader
+    private let parser: CSVRecordParser
+    private let layout: CSVLayout
+    /// The line of the row the batch's period and issued date come from.
+    private let headerSourceLine: Int
+    private var index = 0
+    /// The rows read before `header` was known: the ragged ones before the
+    /// first full row (only their shape is kept), then that row.
+    private var waiting: [(line: Int, fields: Int, tooLong: Bool)] = []
+    private var waitingRecord: (record: RecordNode, position: SourcePosition)?
+
+    public init(path: String) throws(InputError) {
+        parser = try CSVRecordParser(path: path)
+        guard try parser.next() else {
+            throw InputError(.notABillExport, file: path, line: 1,
+                             message: "the file is empty: a CSV export starts with a header row naming its columns")
+        }
+        layout = try CSVLayout(parser: parser)
+        while try parser.next() {
+            guard !parser.tooLong, parser.fieldCount == layout.count else {
+                waiting.append((parser.recordLine, parser.fieldCount, parser.tooLong))
+                continue
+            }
+            header = try Self.batchHeader(parser: parser, layout: layout)
+            headerSourceLine = parser.recordLine
+            let position = SourcePosition(line: parser.recordLine, index: waiting.count + 1)
+            waitingRecord = (Self.record(parser: parser, layout: layout, header: header, headerLine: headerSourceLine), position)
+            return
+        }
+        throw InputError(.notABillExport, file: path, line: layout.line,
+                         message: waiting.isEmpty
+                             ? "the file has a header row but no bill rows: the batch's period and issued date come from the rows"
+                             : "no row has as many fields as the header (\(layout.count)): the batch's period and issued date cannot be read")
+    }
+
+    public func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)? {
+        if index < waiting.count {
+            let row = waiting[index]
+            index += 1
+            return (Self.misshapen(line: row.line, fields: row.fields, tooLong: row.tooLong, columns: layout.count),
+                    SourcePosition(line: row.line, index: index))
+        }
+        if let waitingRecord {
+            waiting = []
+            self.waitingRecord = nil
+            index = waitingRecord.position.index
+            return waitingRecord
+        }
+        guard try parser.next() else { return nil }
+        index += 1
+        let line = parser.recordLine
+        let position = SourcePosition(line: line, index: index)
+        guard !parser.tooLong, parser.fieldCount == layout.count else {
+            return (Self.misshapen(line: line, fields: parser.fieldCount, tooLong: parser.tooLong, columns: layout.count), position)
+        }
+        return (Self.record(parser: parser, layout: layout, header: header, headerLine: headerSourceLine), position)
+    }
+
+    /// A row too long to keep, or with more or fewer fields than the header.
+    private static func misshapen(line: Int, fields: Int, tooLong: Bool, columns: Int) -> RecordNode {
+        let message = tooLong
+            ? "line \(line): the row is longer than \(CSVRecordParser.maxRecordBytes >> 20) MiB; a bill is far shorter"
+            : "line \(line): the row has \(fields) field\(fields == 1 ? "" : "s") but the header has \(columns) columns"
+        return RecordNode(name: "bill", line: line, fault: RecordNode.Fault(.malformedRecord, message))
+    }
+
+    /// The bill of the parser's current row, which has a field per column.
+    private static func record(parser: CSVRecordParser, layout: CSVLayout, header: BatchHeader, headerLine: Int) -> RecordNode {
+        let line = parser.recordLine
+        var fields: [String] = []
+        fields.reserveCapacity(layout.count)
+        var fault: RecordNode.Fault?
+        for column in 0..<layout.count {
+            if let text = parser.field(column) {
+                fields.append(text)
+            } else {
+                fields.append(parser.lossyField(column))
+                if fault == nil {
+                    fault = RecordNode.Fault(.malformedRecord, "line \(line): column \(layout.names[column]) is not valid UTF-8")
+                }
+            }
+        }
+        if let stray = parser.strayQuoteField, fault == nil {
+            fault = RecordNode.Fault(.malformedRecord,
+                                     "line \(line): column \(layout.names[stray - 1]) has a quote that does not enclose the whole field (RFC 4180: quote the field, and double a quote inside it)")
+        }
+        var record = layout.record(fields, line: line)
+        record.fault = fault ?? batchFault(fields, layout: layout, header: header, headerLine: headerLine, line: line)
+        return record
+    }
+
+    /// A row whose period or issued date is not the batch's.
+    private static func batchFault(_ fields: [String], layout: CSVLayout, header: BatchHeader, headerLine: Int, line: Int) -> RecordNode.Fault? {
+        let period = fields[layout.period]
+        let issued = fields[layout.issued]
+        if BillingMonth(period) != header.period {
+            return RecordNode.Fault(.malformedRecord,
+                                    "line \(line): period \(TextRules.quoted(period)) is not the batch's \(header.period) (from the first row, line \(headerLine)); every row of an export has the same period and issued")
+        }
+        if CalendarDate(issued) != header.issued {
+            return RecordNode.Fault(.malformedRecord,
+                                    "line \(line): issued \(TextRules.quoted(issued)) is not the batch's \(header.issued) (from the first row, line \(headerLine)); every row of an export has the same period and issued")
+        }
+        return nil
+    }
+
+    /// The period and issue date of the parser's current row, the first with
+    /// as many fields as the header: the batch's.
+    private static func batchHeader(parser: CSVRecordParser, layout: CSVLayout) throws(InputError) -> BatchHeader {
+        let line = parser.recordLine
+        let periodText = parser.lossyField(layout.period)
+        let issuedText = parser.lossyField(layout.issued)
+        func stop(_ message: String) -> InputError {
+            InputError(.notABillExport, file: parser.file, line: line, message: message)
+        }
+        guard !periodText.isEmpty else {
+            throw stop("the first bill row has no period (YYYY-MM); the batch's period is taken from it")
+        }
+        guard let period = BillingMonth(periodText) else {
+            throw stop("period \(TextRules.quoted(periodText)) of the first bill row is not a month YYYY-MM")
+        }
+        guard !issuedText.isEmpty else {
+            throw stop("the first bill row has no issued date (YYYY-MM-DD); the batch's issue date is taken from it")
+        }
+        guard let issued = CalendarDate(issuedText) else {
+            throw stop("issued \(TextRules.quoted(issuedText)) of the first bill row is not a date YYYY-MM-DD")
+        }
+        return BatchHeader(period: period, issued: issued)
+    }
+}
+
+/// The columns of a CSV export: which column holds what, checked against
+/// the layout when the header row is read.
+struct CSVLayout {
+    /// The columns of one bill that are not numbered.
+    enum Column: String, CaseIterable {
+        case account, number
+        case language, category, name_ar, name_en
+        case flat, building, road, block, area_ar, area_en
+        case email, mobile, relative_email, relation
+        case prefer
+        case period_from, period_to
+        case due
+        case balance_previous, balance_payments
+        case total
+        case period, issued
+    }
+
+    static let required: [Column] = [.account, .number, .period_from, .period_to, .due, .total, .period, .issued]
+
+    /// A numbered group of columns: `meterN_…`, `chargeN_…`, `historyN_…`.
+    struct Group {
+        var prefix: String
+        var fields: [String]
+        var required: [String]
+    }
+
+    static let meter = Group(prefix: "meter", fields: ["service", "id", "previous", "current", "unit", "reading"],
+                             required: ["service", "id", "previous", "current"])
+    static let charge = Group(prefix: "charge", fields: ["code", "service", "quantity", "unit", "rate", "amount", "label_ar", "label_en"],
+                              required: ["code", "amount"])
+    static let history = Group(prefix: "history", fields: ["service", "months"], required: ["service", "months"])
+    static let groups = [meter, charge, history]
+    static let meterGroup = 0, chargeGroup = 1, historyGroup = 2
+
+    let names: [String]
+    let line: Int
+    var count: Int { names.count }
+    /// The column of each fixed field.
+    private var fixed: [Column: Int]
+    /// For each group, its numbers in order with the column of each field.
+    private var numbered: [[(number: Int, columns: [Int?])]]
+    let period: Int
+    let issued: Int
+
+    init(parser: CSVRecordParser) throws(InputError) {
+        let file = parser.file
+        line = parser.recordLine
+        let line = line
+        func stop(_ message: String) -> InputError {
+            InputError(.notABillExport, file: file, line: line, message: message)
+        }
+        if parser.tooLong { throw stop("the header row is longer than \(CSVRecordParser.maxRecordBytes >> 20) MiB") }
+        var names: [String] = []
+        for column in 0..<parser.fieldCount {
+            guard let name = parser.field(column) else { throw stop("column \(column + 1) of the header row is not valid UTF-8") }
+            names.append(name)
+        }
+        if let stray = parser.strayQuoteField {
+            throw stop("column \(stray) of the header row has a quote that does not enclose the whole field")
+        }
+        self.names = names
+
+        var fixed: [Column: Int] = [:]
+        var groups: [[Int: [Int?]]] = Self.groups.map { _ in [:] }
+        var seen: [String: Int] = [:]
+        for (column, name) in names.enumerated() {
+            if let first = seen[name] {
+                throw stop("the header names column \(TextRules.quoted(name)) twice (columns \(first + 1) and \(column + 1))")
+            }
+            seen[name] = column
+            if let known = Column(rawValue: name) {
+                fixed[known] = column
+            } else if let (group, number, field) = Self.numberedColumn(name) {
+                groups[group][number, default: [Int?](repeating: nil, count: Self.groups[group].fields.count)][field] = column
+            } else {
+                throw stop("unknown column \(TextRules.quoted(name)) (column \(column + 1) of the header row): it is not part of the CSV layout of a bill")
+            }
+        }
+        for column in Self.required where fixed[column] == nil {
+            throw stop("the header has no column \(column.rawValue), which is required")
+        }
+        if groups[Self.chargeGroup].isEmpty {
+            throw stop("the header has no column charge1_code, which is required: a bill has at least one charge")
+        }
+        for (group, numbers) in groups.enumerated() {
+            let layout = Self.groups[group]
+            for (number, columns) in numbers.sorted(by: { $0.key < $1.key }) {
+                for field in layout.required where columns[layout.fields.firstIndex(of: field)!] == nil {
+                    throw stop("the header has no column \(layout.prefix)\(number)_\(field), which is required beside the other \(layout.prefix)\(number) columns")
+                }
+            }
+        }
+        self.fixed = fixed
+        numbered = groups.map { $0.sorted { $0.key < $1.key }.map { (number: $0.key, columns: $0.value) } }
+        period = fixed[.period]!
+        issued = fixed[.issued]!
+    }
+
+    /// `charge12_label_ar` → (group 1, number 12, field 6).
+    private static func numberedColumn(_ name: String) -> (Int, Int, Int)? {
+        for (group, layout) in groups.enumerated() where name.hasPrefix(layout.prefix) {
+            let rest = name.dropFirst(layout.prefix.count)
+            guard let underscore = rest.firstIndex(of: "_") else { return nil }
+            let digits = rest[..<underscore]
+            guard !digits.isEmpty, digits.count <= 4, digits.first != "0", digits.utf8.allSatisfy(\.isASCIIDigit),
+                  let number = Int(digits),
+                  let field = layout.fields.firstIndex(of: String(rest[rest.index(after: underscore)...]))
+            else { return nil }
+            return (group, number, field)
+        }
+        return nil
+    }
+
+    // MARK: Rows
+
+    /// The bill of one row: the tree the XML reader builds for the same
+    /// bill. An empty cell is an absent attribute or element; a containing
+    /// element (customer, address…) is there when any of its cells is.
+    func record(_ fields: [String], line: Int) -> RecordNode {
+        func cell(_ column: Column) -> String? {
+            guard let index = fixed[column] else { return nil }
+            let text = fields[index]
+            return text.isEmpty ? nil : text
+        }
+        func attributes(_ pairs: [(String, String?)]) -> [(name: String, value: String)] {
+            pairs.compactMap { name, value in value.map { (name, $0) } }
+        }
+        func leaves(_ pairs: [(String, String?, String?)]) -> [RecordNode] {
+            pairs.compactMap { name, lang, text in text.map { RecordNode(name: name, line: line, lang: lang, text: $0) } }
+        }
+        func element(_ name: String, _ attributes: [(name: String, value: String)], _ children: [RecordNode] = []) -> RecordNode? {
+            attributes.isEmpty && children.isEmpty ? nil : RecordNode(name: name, line: line, attributes: attributes, children: children)
+        }
+
+        var children: [RecordNode?] = []
+        children.append(element("customer", attributes([("language", cell(.language)), ("category", cell(.category))]),
+                                leaves([("name", "ar", cell(.name_ar)), ("name", "en", cell(.name_en))])))
+        children.append(element("address", [], leaves([
+            ("flat", nil, cell(.flat)), ("building", nil, cell(.building)), ("road", nil, cell(.road)), ("block", nil, cell(.block)),
+            ("area", "ar", cell(.area_ar)), ("area", "en", cell(.area_en)),
+        ])))
+        var contact = leaves([("email", nil, cell(.email)), ("mobile", nil, cell(.mobile))])
+        let relation = cell(.relation)
+        if let relative = cell(.relative_email) ?? relation.map({ _ in "" }) {
+            contact.append(RecordNode(name: "relative-email", line: line, attributes: attributes([("relation", relation)]), text: relative))
+        }
+        children.append(element("contact", [], contact))
+        children.append(element("delivery", attributes([("prefer", cell(.prefer))])))
+        children.append(element("period", attributes([("from", cell(.period_from)), ("to", cell(.period_to))])))
+        children.append(contentsOf: leaves([("due", nil, cell(.due))]))
+        func values(_ columns: [Int?]) -> [String?] {
+            columns.map { index in index.flatMap { fields[$0].isEmpty ? nil : fields[$0] } }
+        }
+        for (_, columns) in numbered[Self.meterGroup] {
+            let cells = values(columns)
+            children.append(element("meter", attributes(zip(Self.meter.fields, cells).map { ($0, $1) })))
+        }
+        for (_, columns) in numbered[Self.chargeGroup] {
+            let cells = values(columns)
+            children.append(element("charge", attributes(zip(Self.charge.fields.prefix(6), cells.prefix(6)).map { ($0, $1) }),
+                                    leaves([("label", "ar", cells[6]), ("label", "en", cells[7])])))
+        }
+        children.append(element("balance", attributes([("previous", cell(.balance_previous)), ("payments", cell(.balance_payments))])))
+        children.append(contentsOf: leaves([("total", nil, cell(.total))]))
+        for (_, columns) in numbered[Self.historyGroup] {
+            let cells = values(columns)
+            children.append(element("history", attributes([("service", cells[0])]), Self.months(cells[1] ?? "", line: line)))
+        }
+        return RecordNode(name: "bill", line: line,
+                          attributes: attributes([("account", cell(.account)), ("number", cell(.number))]),
+                          children: children.compactMap { $0 })
+    }
+
+    /// `2025-10=780;2025-11=612` → `<month period="2025-10" quantity="780"/>…`.
+    /// Empty items are skipped; an item without `=` has no quantity.
+    static func months(_ text: String, line: Int) -> [RecordNode] {
+        text.split(separator: ";").map { item in
+            guard let equals = item.firstIndex(of: "=") else {
+                return RecordNode(name: "month", line: line, attributes: [("period", String(item))])
+            }
+            return RecordNode(name: "month", line: line, attributes: [
+                ("period", String(item[..<equals])), ("quantity", String(item[item.index(after: equals)...])),
+            ])
+        }
+    }
+}
