@@ -32,6 +32,9 @@ struct Render: ParsableCommand {
 
     @OptionGroup var ring: KeyRingOption
 
+    @Flag(name: .long, help: "No progress line (it is shown only on a terminal anyway); the final summary line stays.")
+    var quiet = false
+
     @Option(name: .long, help: "The base of the links (default: link_base_url of the utility details).")
     var linkBaseURL: String?
 
@@ -46,13 +49,20 @@ struct Render: ParsableCommand {
             templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
             arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
             smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn], format: format)
+        let progress = ProgressLine(input: input, quiet: quiet)
         do {
             let summary = try Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,
-                onReject: { printError($0.diagnostic(file: input)) })
+                onReject: {
+                    progress?.finish()
+                    printError($0.diagnostic(file: input))
+                },
+                onProgress: { progress?.update($0) })
+            progress?.finish()
             printError(summary.line + " → \(out)")
             throw ExitStatus.of(summary)
         } catch let error as BatchError {
+            progress?.finish()
             printError("fatura: \(error)")
             throw ExitStatus.of(error)
         }

@@ -64,7 +64,8 @@ public enum Batch {
     /// folder appears only when the run has finished.
     public static func render(
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
-        onReject: (RejectedBill) -> Void = { _ in }
+        onReject: (RejectedBill) -> Void = { _ in },
+        onProgress: (BatchProgress) -> Void = { _ in }
     ) throws(BatchError) -> BatchSummary {
         let templates: TemplateSet
         do {
@@ -155,7 +156,7 @@ public enum Batch {
         }, reject: { (rejected) throws(BatchError) in
             onReject(rejected)
             do throws(OutputError) { try rejects.line(rejected.json) } catch { throw .output(error) }
-        })
+        }, progress: onProgress)
         summary.smsParts = smsParts
         summary.developmentKey = signer.ring.isDevelopment
         let report: String
@@ -186,11 +187,15 @@ public enum Batch {
     static func process(
         _ reader: some BillSource,
         accept: (Bill, Route) throws(BatchError) -> BillRejection?,
-        reject: (RejectedBill) throws(BatchError) -> Void
+        reject: (RejectedBill) throws(BatchError) -> Void,
+        progress: (BatchProgress) -> Void = { _ in }
     ) throws(BatchError) -> BatchSummary {
         var checker = BatchChecker(header: reader.header)
         var summary = BatchSummary(header: reader.header)
         while true {
+            if summary.bills % BatchProgress.every == 0 {
+                progress(BatchProgress(bills: summary.bills, rejected: summary.rejected, bytesRead: reader.bytesRead))
+            }
             let next: (record: RecordNode, position: SourcePosition)?
             do { next = try reader.next() } catch { throw .input(error) }
             guard let (record, position) = next else { break }
@@ -263,4 +268,13 @@ struct SMSRecord {
         fields = [bill.account, bill.month.description, mobile, bill.customer.language.rawValue,
                   message.encoding.alphabet.rawValue, String(message.encoding.segments), link, message.text]
     }
+}
+
+/// How far a run has come, reported every `every` bills.
+public struct BatchProgress: Sendable {
+    public static let every = 256
+    public var bills: Int
+    public var rejected: Int
+    /// Bytes of the input read so far, when the reader can tell.
+    public var bytesRead: Int?
 }

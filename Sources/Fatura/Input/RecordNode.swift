@@ -83,4 +83,10 @@ public protocol BillSource: AnyObject {
     /// The next bill record and its position, or nil at the end of the file.
     /// Throws `InputError` when the file itself is broken: the run stops.
     func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?
+    /// How far into the file the reader is, in bytes, when it can tell (for progress).
+    var bytesRead: Int? { get }
+}
+
+extension BillSource {
+    public var bytesRead: Int? { nil }
 }

@@ -57,6 +57,12 @@ public final class XMLBillReader: BillSource {
         close(descriptor)
     }
 
+    /// The file position libxml2 has read to (it reads a little ahead of the record).
+    public var bytesRead: Int? {
+        let position = lseek(descriptor, 0, SEEK_CUR)
+        return position >= 0 ? Int(position) : nil
+    }
+
     public func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)? {
         while !finished {
             guard try advance() else {

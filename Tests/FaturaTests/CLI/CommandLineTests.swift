@@ -325,4 +325,36 @@ struct CommandLineTests {
         #expect(try FaturaBinary.run(arguments + ["--record"]).status == 0)
         #expect(try FaturaBinary.run(arguments).status == 0)
     }
+
+    @Test func aProgressLineOnlyOnATerminal() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let plain = try FaturaBinary.run(["render", Self.sample, "--out", out.path])
+        #expect(!plain.stderr.contains("bills/s"), "not a terminal: no progress line")
+        #expect(plain.stderr.contains("15 bills: 10 accepted"), "the final summary line always")
+
+        // script(1) gives the command a terminal.
+        let command = [FaturaBinary.url.path, "render", Self.sample, "--out", out.path].joined(separator: " ")
+        let onTerminal = try Self.runUnderTerminal(command)
+        #expect(onTerminal.contains("bills/s"))
+        #expect(onTerminal.contains("\u{1B}[K"), "the line is cleared before the summary")
+        #expect(onTerminal.contains("15 bills: 10 accepted"))
+        let quiet = try Self.runUnderTerminal(command + " --quiet")
+        #expect(!quiet.contains("bills/s"))
+        #expect(quiet.contains("15 bills: 10 accepted"))
+    }
+
+    static func runUnderTerminal(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = Fixture.packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -1,0 +1,37 @@
+import Fatura
+import Foundation
+
+/// The progress line on standard error: bills, bills per second, rejects and
+/// time left, redrawn at most four times a second, only on a terminal.
+final class ProgressLine {
+    private let totalBytes: Int?
+    private let start = Date()
+    private var lastDrawn = Date.distantPast
+    private(set) var drawn = false
+
+    /// Nil when standard error is not a terminal or the user asked for quiet.
+    init?(input: String, quiet: Bool) {
+        guard !quiet, isatty(STDERR_FILENO) == 1 else { return nil }
+        totalBytes = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
+    }
+
+    func update(_ progress: BatchProgress) {
+        let now = Date()
+        guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
+        lastDrawn = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(progress.bills) / elapsed : 0
+        var line = "\(progress.bills) bills, \(Int(rate)) bills/s, \(progress.rejected) rejected"
+        if let totalBytes, totalBytes > 0, let read = progress.bytesRead, read > 0 {
+            let left = elapsed * Double(max(0, totalBytes - read)) / Double(read)
+            line += String(format: ", about %d:%02d left", Int(left) / 60, Int(left) % 60)
+        }
+        FileHandleOutput.stderr("\r\u{1B}[K" + line)
+        drawn = true
+    }
+
+    /// Clears the line before the final summary is printed.
+    func finish() {
+        if drawn { FileHandleOutput.stderr("\r\u{1B}[K") }
+    }
+}
