@@ -76,9 +76,9 @@ public struct Preview: Sendable {
             let templates = try TemplateSet.load(directory: self.templates, utility: utility)
             let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
             switch output {
-            case .page:
+            case .page, .emailHTML:
                 return page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
-            case .sms:
+            case .emailText, .sms:
                 return page(.ok, "<!DOCTYPE html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>SMS</title></head><body>"
                     + "<pre dir=\"auto\" style=\"font-size:1.25rem;white-space:pre-wrap;max-width:24rem\">\(escape(rendered))</pre>"
                     + Self.reloadScript + "</body></html>")

@@ -15,12 +15,16 @@ public struct SampleSet: Sendable {
     /// What a sample can be rendered as.
     public enum Output: String, Sendable, CaseIterable {
         case page
+        case emailHTML = "email-html"
+        case emailText = "email-text"
         case sms
 
         /// The snapshot file's extension.
         var fileExtension: String {
             switch self {
             case .page: "html"
+            case .emailHTML: "email.html"
+            case .emailText: "email.txt"
             case .sms: "sms.txt"
             }
         }
@@ -61,6 +65,12 @@ public struct SampleSet: Sendable {
             var buffer: [UInt8] = []
             try templates.renderPage(BillPage(bill: bill, route: entry.route, link: link, resources: templates.resources), into: &buffer)
             return String(decoding: buffer, as: UTF8.self)
+        case .emailHTML:
+            return try templates.render("email.html", BillPage(bill: bill, route: entry.route, link: link, resources: templates.resources))
+        case .emailText:
+            let page = BillPage(bill: bill, route: entry.route, link: link, resources: templates.resources)
+            let subject = try templates.render("email-subject", page).trimmingCharacters(in: .whitespacesAndNewlines)
+            return "Subject: \(subject)\n\n" + (try templates.render("email.text", page))
         case .sms:
             let view = SMSView(bill: bill, link: link, formatter: templates.resources[language].formatter)
             let message = try SMSComposer().compose(view, library: templates.library)

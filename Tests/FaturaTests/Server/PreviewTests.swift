@@ -15,7 +15,7 @@ struct PreviewTests {
             try await client.execute(uri: "/", method: .get) { response in
                 let body = String(buffer: response.body)
                 #expect(response.status == .ok)
-                for output in ["page", "sms"] {
+                for output in ["page", "email-html", "email-text", "sms"] {
                     for language in ["ar", "en"] {
                         #expect(body.contains("/view/\(output)/\(language)/bills-2026-10/1002345678"))
                     }
