@@ -12,6 +12,6 @@ struct Fatura: AsyncParsableCommand {
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
         78 templates or string catalogs are missing or broken; 1 (snapshot) a snapshot differs.
         """,
-        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self, PreviewCommand.self, Snapshot.self, Generate.self, Bench.self]
+        subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self, PreviewCommand.self, Snapshot.self, Generate.self, Bench.self, Merge.self]
     )
 }

@@ -32,6 +32,9 @@ struct Render: ParsableCommand {
 
     @OptionGroup var ring: KeyRingOption
 
+    @Option(name: .long, help: ArgumentHelp("Render only share K of N (by a stable hash of the account); combine with `fatura merge`.", valueName: "K/N"))
+    var shard: String?
+
     @Flag(name: .long, help: "No progress line (it is shown only on a terminal anyway); the final summary line stays.")
     var quiet = false
 
@@ -45,10 +48,16 @@ struct Render: ParsableCommand {
     var smsMaxPartsEn = 1
 
     func run() throws {
-        let configuration = BatchConfiguration(
+        var shardValue: Shard?
+        if let shard {
+            guard let parsed = Shard(shard) else { throw ValidationError("--shard \(shard) is not K/N with 1 ≤ K ≤ N") }
+            shardValue = parsed
+        }
+        var configuration = BatchConfiguration(
             templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
             arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
             smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn], format: format)
+        configuration.shard = shardValue
         let progress = ProgressLine(input: input, quiet: quiet)
         do {
             let summary = try Batch.render(

@@ -16,6 +16,8 @@ public struct BatchConfiguration: Sendable {
     public var smsMaxParts: [Language: Int]
     /// The input's format; detected from the file when nil.
     public var format: InputFormat?
+    /// Render only this share of the bills (`--shard K/N`).
+    public var shard: Shard?
 
     public init(
         templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false,
@@ -56,7 +58,7 @@ public enum Batch {
     public static func check(input: String, format: InputFormat? = nil, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
         let reader: any BillSource
         do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
-        return try process(reader, accept: { _, _ throws(BatchError) in nil }, reject: onReject)
+        return try process(reader, accept: { _, _, _ throws(BatchError) in nil }, reject: onReject)
     }
 
     /// Renders every accepted bill of `input` into `output`: `bills/`,
@@ -108,7 +110,7 @@ public enum Batch {
         var page: [UInt8] = []
         page.reserveCapacity(1 << 15)
         var smsParts: [Language: Int] = [:]
-        var summary = try process(reader, accept: { (bill, route) throws(BatchError) -> BillRejection? in
+        var summary = try process(reader, accept: { (bill, route, position) throws(BatchError) -> BillRejection? in
             guard let link = signer.link(account: bill.account, month: bill.month) else {
                 throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
             }
@@ -144,7 +146,7 @@ public enum Batch {
                 try folder.write(file, page)
                 if let email { try folder.write(files[1], email) }
                 if route.channel == .paper { try paper.line(CSV.row(PaperRecord(bill: bill).fields)) }
-                try manifest.line(ManifestEntry(bill: bill, route: route, link: link, files: files).json)
+                try manifest.line(ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json)
                 if let message, let mobile = route.recipient {
                     try sms.line(CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields))
                     smsParts[bill.customer.language, default: 0] += message.encoding.segments
@@ -156,7 +158,7 @@ public enum Batch {
         }, reject: { (rejected) throws(BatchError) in
             onReject(rejected)
             do throws(OutputError) { try rejects.line(rejected.json) } catch { throw .output(error) }
-        }, progress: onProgress)
+        }, progress: onProgress, shard: configuration.shard)
         summary.smsParts = smsParts
         summary.developmentKey = signer.ring.isDevelopment
         let report: String
@@ -186,9 +188,10 @@ public enum Batch {
     /// rejected with its position like any other.
     static func process(
         _ reader: some BillSource,
-        accept: (Bill, Route) throws(BatchError) -> BillRejection?,
+        accept: (Bill, Route, SourcePosition) throws(BatchError) -> BillRejection?,
         reject: (RejectedBill) throws(BatchError) -> Void,
-        progress: (BatchProgress) -> Void = { _ in }
+        progress: (BatchProgress) -> Void = { _ in },
+        shard: Shard? = nil
     ) throws(BatchError) -> BatchSummary {
         var checker = BatchChecker(header: reader.header)
         var summary = BatchSummary(header: reader.header)
@@ -199,10 +202,18 @@ public enum Batch {
             let next: (record: RecordNode, position: SourcePosition)?
             do { next = try reader.next() } catch { throw .input(error) }
             guard let (record, position) = next else { break }
-            switch checker.check(record, at: position) {
+            let result = checker.check(record, at: position)
+            if let shard {
+                let account = switch result {
+                case .success(let bill): bill.account
+                case .failure(let rejected): rejected.account
+                }
+                guard shard.contains(account: account, index: position.index) else { continue }
+            }
+            switch result {
             case .success(let bill):
                 let route = Router.route(bill.contact, prefer: bill.preferredChannel)
-                if var refusal = try accept(bill, route) {
+                if var refusal = try accept(bill, route, position) {
                     refusal.line = position.line
                     let rejected = RejectedBill(position: position, account: bill.account, rejection: refusal)
                     try reject(rejected)
@@ -221,6 +232,7 @@ public enum Batch {
 
 /// One line of `manifest.jsonl`.
 struct ManifestEntry {
+    var index: Int
     var bill: Bill
     var route: Route
     var link: String
@@ -228,6 +240,7 @@ struct ManifestEntry {
 
     var json: String {
         JSONText.object([
+            ("index", .int(Int64(index))),
             ("account", .string(bill.account)),
             ("number", .string(bill.number)),
             ("period", .string(bill.month.description)),

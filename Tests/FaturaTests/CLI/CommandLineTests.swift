@@ -357,4 +357,38 @@ struct CommandLineTests {
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
+
+    @Test func shardsAreDisjointAndMergeIntoTheWholeRun() throws {
+        let folder = Fixture.temporaryFolder()
+        let month = folder.appendingPathComponent("month.xml")
+        #expect(try FaturaBinary.run(["generate", "120", "--out", month.path]).status == 0)
+        for input in [month.path, Self.sample] {
+            let whole = folder.appendingPathComponent("whole-\(input.hashValue)")
+            _ = try FaturaBinary.run(["render", input, "--out", whole.path])
+            var shardFolders: [URL] = []
+            var files: [String] = []
+            for k in 1...3 {
+                let shard = folder.appendingPathComponent("shard\(k)-\(input.hashValue)")
+                let result = try FaturaBinary.run(["render", input, "--out", shard.path, "--shard", "\(k)/3"])
+                #expect([0, 3].contains(result.status), "\(result.stderr)")
+                shardFolders.append(shard)
+                files += Self.billFiles(shard)
+            }
+            #expect(Set(files).count == files.count, "no bill is rendered by two shards")
+            #expect(files.sorted() == Self.billFiles(whole).sorted(), "the shards' union is the whole run")
+            let merged = folder.appendingPathComponent("merged-\(input.hashValue)")
+            let result = try FaturaBinary.run(["merge", "--out", merged.path] + shardFolders.map(\.path))
+            #expect([0, 3].contains(result.status), "\(result.stderr)")
+            for name in ["manifest.jsonl", "rejects.jsonl", "summary.json", "sms.csv", "paper.csv"] {
+                #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: whole.appendingPathComponent(name)), "\(name)")
+            }
+        }
+        #expect(try FaturaBinary.run(["render", Self.sample, "--out", folder.appendingPathComponent("x").path, "--shard", "4/3"]).status == 64)
+    }
+
+    static func billFiles(_ folder: URL) -> [String] {
+        ["bills", "email"].flatMap { sub in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? []).map { sub + "/" + $0 }
+        }
+    }
 }

@@ -1,0 +1,148 @@
+public import Foundation
+
+/// `fatura merge`: the manifests, rejects, SMS and paper lists and
+/// summaries of N shard outputs combined into what one run over the whole
+/// month writes, in input order. The bills' files stay in the shards'
+/// folders (each machine keeps and serves its own).
+public enum ShardMerge {
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    public static func merge(_ shards: [URL], into destination: URL) throws -> BatchSummary {
+        guard !shards.isEmpty else { throw Failure("no shard folders given") }
+        var manifest: [(index: Int, line: Substring)] = []
+        var rejects: [(index: Int, line: Substring)] = []
+        var indexOfAccount: [Substring: Int] = [:]
+        var summary: BatchSummary?
+        var sms: [(account: Substring, row: Substring)] = []
+        var paper: [(account: Substring, row: Substring)] = []
+        var smsHeader = "", paperHeader = ""
+        for shard in shards {
+            func text(_ name: String) throws -> String {
+                do { return try String(contentsOf: shard.appendingPathComponent(name), encoding: .utf8) } catch {
+                    throw Failure("\(shard.path) has no readable \(name): is it a finished Fatura output?")
+                }
+            }
+            for line in try text("manifest.jsonl").split(separator: "\n") {
+                let index = try Self.index(line, in: shard)
+                manifest.append((index, line))
+                if let account = Self.field("account", line) { indexOfAccount[account] = index }
+            }
+            for line in try text("rejects.jsonl").split(separator: "\n") {
+                rejects.append((try Self.index(line, in: shard), line))
+            }
+            let part = try BatchSummary(json: Data(try text("summary.json").utf8), file: shard.path)
+            if let existing = summary {
+                guard existing.period == part.period, existing.issued == part.issued else {
+                    throw Failure("\(shard.path) is of another month (\(part.period)) than the first shard (\(existing.period))")
+                }
+                summary = existing.adding(part)
+            } else {
+                summary = part
+            }
+            let smsRecords = Self.csvRecords(try text("sms.csv"))
+            if let header = smsRecords.first { smsHeader = String(header) }
+            sms += smsRecords.dropFirst().map { (Self.firstField($0), $0) }
+            let paperRecords = Self.csvRecords(try text("paper.csv"))
+            if let header = paperRecords.first { paperHeader = String(header) }
+            paper += paperRecords.dropFirst().map { (Self.firstField($0), $0) }
+        }
+        let folder = try OutputFolder(destination: destination)
+        func ordered(_ rows: [(account: Substring, row: Substring)]) -> String {
+            rows.sorted { (indexOfAccount[$0.account] ?? 0) < (indexOfAccount[$1.account] ?? 0) }.map { $0.row + "\r\n" }.joined()
+        }
+        try folder.write("manifest.jsonl", manifest.sorted { $0.index < $1.index }.map { $0.line + "\n" }.joined())
+        try folder.write("rejects.jsonl", rejects.sorted { $0.index < $1.index }.map { $0.line + "\n" }.joined())
+        try folder.write("sms.csv", smsHeader + "\r\n" + ordered(sms))
+        try folder.write("paper.csv", paperHeader + "\r\n" + ordered(paper))
+        try folder.write("summary.json", summary!.json)
+        try folder.publish()
+        return summary!
+    }
+
+    static func index(_ line: Substring, in shard: URL) throws -> Int {
+        guard let text = field("index", line), let index = Int(text) else {
+            throw Failure("\(shard.path): a line without an index: \(line.prefix(80))")
+        }
+        return index
+    }
+
+    /// The value of a top-level string or number field of one of our JSON lines.
+    static func field(_ name: String, _ line: Substring) -> Substring? {
+        guard let range = line.range(of: "\"\(name)\":") else { return nil }
+        var rest = line[range.upperBound...]
+        if rest.first == "\"" {
+            rest = rest.dropFirst()
+            return rest.prefix { $0 != "\"" }
+        }
+        return rest.prefix { $0 != "," && $0 != "}" }
+    }
+
+    /// RFC 4180 records (CRLF-separated, quotes respected), without their CRLF.
+    static func csvRecords(_ text: String) -> [Substring] {
+        var records: [Substring] = []
+        var start = text.startIndex
+        var quoted = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "\"" { quoted.toggle() }
+            if !quoted, character == "\r\n" {
+                records.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        if start < text.endIndex { records.append(text[start...]) }
+        return records
+    }
+
+    static func firstField(_ row: Substring) -> Substring { row.prefix { $0 != "," } }
+}
+
+extension BatchSummary {
+    /// Reads a `summary.json` this program wrote.
+    init(json data: Data, file: String) throws {
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let period = (object["period"] as? String).flatMap({ BillingMonth($0) }),
+              let issued = (object["issued"] as? String).flatMap({ CalendarDate($0) })
+        else { throw ShardMerge.Failure("\(file)/summary.json is not a Fatura summary") }
+        self.init(header: BatchHeader(period: period, issued: issued))
+        bills = object["bills"] as? Int ?? 0
+        accepted = object["accepted"] as? Int ?? 0
+        rejected = object["rejected"] as? Int ?? 0
+        for (name, count) in object["channels"] as? [String: Int] ?? [:] {
+            if let channel = Channel(rawValue: name), count > 0 { channels[channel] = count }
+        }
+        dueFils = Int64(object["total_due_fils"] as? Int ?? 0)
+        creditFils = Int64(object["total_credit_fils"] as? Int ?? 0)
+        for (name, parts) in object["sms_parts"] as? [String: Int] ?? [:] {
+            if let language = Language(rawValue: name), parts > 0 { smsParts[language] = parts }
+        }
+        developmentKey = object["development_key"] as? Bool ?? false
+        for (name, count) in object["rejects_by_code"] as? [String: Int] ?? [:] {
+            if let code = BillRejection.Code(rawValue: name) { rejectsByCode[code] = count }
+        }
+        for (name, lines) in object["rejects_first_lines"] as? [String: [Int]] ?? [:] {
+            if let code = BillRejection.Code(rawValue: name) { firstRejectLines[code] = lines }
+        }
+    }
+
+    /// The sum of two shards' summaries.
+    func adding(_ other: BatchSummary) -> BatchSummary {
+        var sum = self
+        sum.bills += other.bills
+        sum.accepted += other.accepted
+        sum.rejected += other.rejected
+        sum.channels.merge(other.channels, uniquingKeysWith: +)
+        sum.dueFils += other.dueFils
+        sum.creditFils += other.creditFils
+        sum.smsParts.merge(other.smsParts, uniquingKeysWith: +)
+        sum.developmentKey = developmentKey || other.developmentKey
+        sum.rejectsByCode.merge(other.rejectsByCode, uniquingKeysWith: +)
+        sum.firstRejectLines.merge(other.firstRejectLines) { Array(($0 + $1).sorted().prefix(Self.firstLinesKept)) }
+        return sum
+    }
+}

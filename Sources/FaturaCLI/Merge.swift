@@ -1,0 +1,30 @@
+import ArgumentParser
+import Fatura
+import Foundation
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the outputs of `render --shard K/N` runs into the manifest, rejects, SMS and paper lists and summary of one run.",
+        discussion: "The bills' pages and e-mails stay in the shards' folders; the merged lists are in input order, byte-identical to a single run's."
+    )
+
+    @Option(name: .long, help: "The merged output folder.")
+    var out: String
+
+    @Argument(help: "The shard output folders.")
+    var shards: [String]
+
+    func run() throws {
+        do {
+            let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out))
+            printError(summary.line + " → \(out)")
+            throw ExitStatus.of(summary)
+        } catch let error as ShardMerge.Failure {
+            printError("fatura: \(error)")
+            throw ExitStatus.dataError
+        } catch let error as OutputError {
+            printError("fatura: \(error)")
+            throw ExitStatus.cannotCreate
+        }
+    }
+}
