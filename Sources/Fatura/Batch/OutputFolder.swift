@@ -10,6 +10,8 @@ public final class OutputFolder {
     public let destination: URL
     public let staging: URL
     private var published = false
+    /// Subfolders already made in this run.
+    private var folders: Set<Substring> = []
 
     /// Files every finished run writes; a folder holding one of them is a
     /// Fatura output that a new run may replace.
@@ -69,6 +71,13 @@ public final class OutputFolder {
     /// than everything else a bill needs); `publish` makes the whole folder
     /// durable once, before it appears.
     public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
+        if let slash = relative.lastIndex(of: "/") {
+            let folder = relative[..<slash]
+            if !folders.contains(folder) {
+                try makeFolder(String(folder))
+                folders.insert(folder)
+            }
+        }
         let path = staging.path + "/" + relative
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

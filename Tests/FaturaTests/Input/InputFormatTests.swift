@@ -223,10 +223,10 @@ struct InputFormatTests {
         }
         let xml = folders[.xml]!
         let files = try FileManager.default.subpathsOfDirectory(atPath: xml.path).sorted()
-        #expect(files.filter { $0.hasPrefix("bills/") }.count == 10)
-        #expect(files.contains("email/1002345678-2026-10.eml"))
+        #expect(files.filter { $0.hasPrefix("bills/") && $0.hasSuffix(".html") }.count == 10)
+        #expect(files.contains("email/678/1002345678-2026-10.eml"))
         let identical = files.filter {
-            ["manifest.jsonl", "sms.csv", "paper.csv"].contains($0) || $0.hasPrefix("bills/") || $0.hasPrefix("email/")
+            ["manifest.jsonl", "sms.csv", "paper.csv"].contains($0) || $0.hasSuffix(".html") && $0.hasPrefix("bills/") || $0.hasSuffix(".eml")
         }
         #expect(identical.count == 3 + 10 + 4)
 

@@ -30,7 +30,7 @@ struct BillEmailTests {
         for entry in entries {
             let account = entry["account"] as! String
             let files = entry["files"] as! [String]
-            #expect(files == ["bills/\(account)-2026-10.html", "email/\(account)-2026-10.eml"])
+            #expect(files == ["bills/\(account.suffix(3))/\(account)-2026-10.html", "email/\(account.suffix(3))/\(account)-2026-10.eml"])
             let bytes = try [UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent(files[1])))
             let parsed = try PythonEmail.parse(bytes)
             #expect(parsed.defects.isEmpty, "\(parsed.defects)")
@@ -62,7 +62,7 @@ struct BillEmailTests {
     }
 
     @Test func aRelativesEmailSaysWhoseBillItIsInBothLanguages() throws {
-        let bytes = try [UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/1002345680-2026-10.eml")))
+        let bytes = try [UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/680/1002345680-2026-10.eml")))
         let parsed = try PythonEmail.parse(bytes)
         #expect(parsed.to[0].isEmpty, "the relative's own name is not known")
         for body in parsed.bodies {
@@ -70,7 +70,7 @@ struct BillEmailTests {
             #expect(body.contains("This is the electricity and water bill of \u{2068}فاطمة يوسف الحداد\u{2069}, account \u{2068}1002345680\u{2069}"))
             #expect(body.contains("(\u{2068}daughter\u{2069})"))
         }
-        let own = try PythonEmail.parse([UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/1002345678-2026-10.eml"))))
+        let own = try PythonEmail.parse([UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/678/1002345678-2026-10.eml"))))
         #expect(own.to[0] == "محمد علي حسن")
         #expect(!own.bodies[1].contains("You receive it because"))
     }

@@ -73,7 +73,7 @@ struct WebViewTests {
 
     @Test func aValidLinkServesItsBill() async throws {
         let token = fixture.token("1002345678")
-        let expected = try Data(contentsOf: fixture.output.appendingPathComponent("bills/1002345678-2026-10.html"))
+        let expected = try Data(contentsOf: fixture.output.appendingPathComponent(OutputLayout.billPage(account: "1002345678", month: BillingMonth("2026-10")!)))
         try await test(try fixture.view()) { client in
             try await client.execute(uri: "/b/\(token)", method: .get) { response in
                 #expect(response.status == .ok)
