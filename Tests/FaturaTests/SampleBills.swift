@@ -6,17 +6,8 @@ enum SampleBills {
     static let file = Fixture.packageRoot.appendingPathComponent("Samples/bills-2026-10.xml").path
     static let templates = Fixture.packageRoot.appendingPathComponent("Templates")
 
-    static let accepted: [(bill: Bill, route: Route)] = {
-        let reader = try! XMLBillReader(path: file)
-        var checker = BatchChecker(header: reader.header)
-        var bills: [(Bill, Route)] = []
-        while let (record, position) = try! reader.next() {
-            if case .success(let bill) = checker.check(record, at: position) {
-                bills.append((bill, Router.route(bill.contact, prefer: bill.preferredChannel)))
-            }
-        }
-        return bills
-    }()
+    static let accepted: [(bill: Bill, route: Route)] = try! SampleSet.load(URL(fileURLWithPath: file).deletingLastPathComponent())
+        .entries.filter { $0.sample == "bills-2026-10" }.map { ($0.bill, $0.route) }
 
     static let templateSet: TemplateSet = try! TemplateSet.load(directory: templates)
 

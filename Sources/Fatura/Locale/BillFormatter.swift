@@ -10,7 +10,6 @@ public struct BillFormatter: Sendable {
     private let currency: Decimal.FormatStyle.Currency
     private let longDate: Date.FormatStyle
     private let monthYear: Date.FormatStyle
-    private let shortMonthStyle: Date.FormatStyle
     private let integer: IntegerFormatStyle<Int64>
     private let percentStyle: IntegerFormatStyle<Int>.Percent
     /// The locale's shapes for money and whole numbers, learnt from Foundation at start.
@@ -38,7 +37,6 @@ public struct BillFormatter: Sendable {
         currency = Decimal.FormatStyle.Currency(code: "BHD", locale: locale)
         longDate = Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: utc)
         monthYear = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.wide).year()
-        shortMonthStyle = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.abbreviated).year(.twoDigits)
         integer = IntegerFormatStyle<Int64>(locale: locale)
         percentStyle = IntegerFormatStyle<Int>.Percent(locale: locale)
         let currency = self.currency
@@ -67,11 +65,6 @@ public struct BillFormatter: Sendable {
     /// `October 2026` / `أكتوبر 2026`.
     public func month(_ month: BillingMonth) -> String {
         cache.text(for: -(month.year * 12 + month.month)) { monthYear.format(foundationDate(year: month.year, month: month.month, day: 1)) }
-    }
-
-    /// `Sep 26` / `سبتمبر 26`: for chart labels.
-    public func shortMonth(_ month: BillingMonth) -> String {
-        shortMonthStyle.format(foundationDate(year: month.year, month: month.month, day: 1))
     }
 
     /// `1,234,567` / `١٬٢٣٤٬٥٦٧`: meter readings and quantities.

@@ -27,8 +27,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public var billingMonth: BillingMonth { BillingMonth(year: year, month: month)! }
-
     /// 00:00 UTC at the start of this day.
     public var startInUTC: Date {
         Date(timeIntervalSince1970: TimeInterval((ordinal - CalendarDate.unixEpochOrdinal) * 86_400))

@@ -40,12 +40,15 @@ public struct SampleSet: Sendable {
         var entries: [Entry] = []
         for name in names {
             let reader = try XMLBillReader(path: folder.appendingPathComponent(name).path)
-            var checker = BatchChecker(header: reader.header)
-            while let (record, position) = try reader.next() {
-                if case .success(let bill) = checker.check(record, at: position) {
-                    entries.append(Entry(sample: String(name.dropLast(4)), bill: bill,
-                                         route: Router.route(bill.contact, prefer: bill.preferredChannel)))
-                }
+            do {
+                // The batch's own loop: the same checks and routing as a run.
+                _ = try Batch.process(reader, accept: { bill, route, _ in
+                    entries.append(Entry(sample: String(name.dropLast(4)), bill: bill, route: route))
+                    return nil
+                }, reject: { _ in })
+            } catch {
+                guard case .input(let input) = error else { preconditionFailure("loading samples writes nothing: \(error)") }
+                throw input
             }
         }
         return SampleSet(entries: entries)
