@@ -17,6 +17,7 @@ public struct BillFormatter: Sendable {
     private let negativeMoneyShape: NumberShape?
     private let integerShape: NumberShape?
     private let decimalShape: NumberShape?
+    private let percentShape: NumberShape?
     /// Dates and months repeat across a month's bills: each is formatted once.
     private let cache = FormatCache()
     private let calendar: Calendar
@@ -46,6 +47,8 @@ public struct BillFormatter: Sendable {
         negativeMoneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .minus, exponent: -3, significand: Decimal($0))) }, digit: digit)
         integerShape = NumberShape.learn(fraction: 0, format: { integer.format($0) }, digit: digit)
         let plain = Decimal.FormatStyle(locale: locale).grouping(.never)
+        let percentStyle = self.percentStyle
+        percentShape = NumberShape.learn(fraction: 0, format: { percentStyle.format(Int($0)) }, digit: digit)
         decimalShape = NumberShape.learn(fraction: 3, format: { Decimal(sign: .plus, exponent: -3, significand: Decimal($0)).formatted(plain.precision(.fractionLength(3))) }, digit: digit)
     }
 
@@ -75,8 +78,9 @@ public struct BillFormatter: Sendable {
 
     /// `3%` / `3‎%‎`: a whole percentage.
     public func percent(_ value: Int) -> String {
+        if value >= 0, let percentShape { return percentShape.write(Int64(value), fraction: 0) }
         // Foundation makes a new ICU formatter for every percent: each value is formatted once.
-        cache.text(for: Int.min / 2 + value) { percentStyle.format(value) }
+        return cache.text(for: Int.min / 2 + value) { percentStyle.format(value) }
     }
 
     /// A decimal from the data (a rate or quantity) in this language's digits,

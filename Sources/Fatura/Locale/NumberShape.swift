@@ -13,6 +13,24 @@ struct NumberShape: Sendable {
     let decimal: String
     let prefix: String
     let suffix: String
+    private let digitBytes: [[UInt8]]
+    private let groupingBytes: [UInt8]
+    private let decimalBytes: [UInt8]
+    private let prefixBytes: [UInt8]
+    private let suffixBytes: [UInt8]
+
+    init(digits: [String], grouping: String, decimal: String, prefix: String, suffix: String) {
+        self.digits = digits
+        self.grouping = grouping
+        self.decimal = decimal
+        self.prefix = prefix
+        self.suffix = suffix
+        digitBytes = digits.map { Array($0.utf8) }
+        groupingBytes = Array(grouping.utf8)
+        decimalBytes = Array(decimal.utf8)
+        prefixBytes = Array(prefix.utf8)
+        suffixBytes = Array(suffix.utf8)
+    }
 
     /// `format` must write 1234567.891 (or 1234567 with `fraction` 0) in
     /// the locale's style; `digit` must write one digit.
@@ -26,7 +44,8 @@ struct NumberShape: Sendable {
         guard let first = scalars.firstIndex(where: isDigit), let last = scalars.lastIndex(where: isDigit),
               scalars[first] == digits[1].unicodeScalars.first, first + 2 < scalars.count
         else { return nil }
-        let grouping = String(scalars[first + 1])
+        // A style without grouping (plain decimals) has a digit there.
+        let grouping = isDigit(scalars[first + 1]) ? "" : String(scalars[first + 1])
         var decimal = ""
         if fraction > 0 {
             guard last >= 3 else { return nil }
@@ -47,19 +66,34 @@ struct NumberShape: Sendable {
     func write(_ value: Int64, fraction: Int) -> String {
         var scale: Int64 = 1
         for _ in 0..<fraction { scale *= 10 }
-        let whole = String(value / scale)
-        var out = prefix
-        for (index, character) in whole.enumerated() {
-            if index > 0, (whole.count - index) % 3 == 0 { out += grouping }
-            out += digits[Int(character.asciiValue! - 48)]
+        // The decimal digits, least significant first: the fraction, then the whole part.
+        var reversed: [Int] = []
+        reversed.reserveCapacity(24)
+        var rest = value
+        for _ in 0..<fraction {
+            reversed.append(Int(rest % 10))
+            rest /= 10
+        }
+        repeat {
+            reversed.append(Int(rest % 10))
+            rest /= 10
+        } while rest > 0
+        let wholeCount = reversed.count - fraction
+        var out: [UInt8] = []
+        out.reserveCapacity(prefixBytes.count + suffixBytes.count + reversed.count * 4 + 8)
+        out.append(contentsOf: prefixBytes)
+        for position in 0..<wholeCount {
+            if position > 0, (wholeCount - position) % 3 == 0 { out.append(contentsOf: groupingBytes) }
+            out.append(contentsOf: digitBytes[reversed[reversed.count - 1 - position]])
         }
         if fraction > 0 {
-            out += decimal
-            let part = String(value % scale)
-            for _ in part.count..<fraction { out += digits[0] }
-            for character in part { out += digits[Int(character.asciiValue! - 48)] }
+            out.append(contentsOf: decimalBytes)
+            for position in stride(from: fraction - 1, through: 0, by: -1) {
+                out.append(contentsOf: digitBytes[reversed[position]])
+            }
         }
-        return out + suffix
+        out.append(contentsOf: suffixBytes)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The digits and decimal point of a plain decimal (`0.003`, `-2.5`)

@@ -41,11 +41,7 @@ public struct LanguagePack: Sendable {
     /// Arabic name in an English sentence (or the reverse) cannot reorder
     /// the words around it, in HTML and plain text alike.
     func text(_ key: String, _ values: [String: String]) -> String {
-        var text = self.text(key)
-        for (name, value) in values {
-            text = text.replacing("{\(name)}", with: "\u{2068}" + value + "\u{2069}")
-        }
-        return text
+        StringCatalog.fill(text(key)) { name in values[String(name)].map { "\u{2068}" + $0 + "\u{2069}" } }
     }
 }
 

@@ -145,12 +145,18 @@ struct FastFormattingTests {
     @Test(arguments: 0..<3)
     func decimalsAndDatesMatchFoundation(_ index: Int) {
         let formatter = Self.formatters[index]
-        for text in ["0.003", "0.10", "800", "3000", "12.5", "0.025"] {
+        for text in ["0.003", "0.10", "800", "3000", "12.5", "0.025", "1234567.5", "1000000", "0.0001"] {
             let value = DecimalText(text)!
             let foundation = Decimal(string: text)!.formatted(.number.locale(formatter.locale)
                 .precision(.fractionLength(text.split(separator: ".").dropFirst().first?.count ?? 0)).grouping(.never))
             #expect(formatter.decimal(value) == foundation)
         }
+        // Percentages, as the charts say them, over a wide range.
+        let percent = IntegerFormatStyle<Int>.Percent(locale: formatter.locale)
+        for value in Array(0...1200) + [9_999, 12_345, 1_000_000] {
+            #expect(formatter.percent(value) == percent.format(value), "\(value)%")
+        }
+        #expect(formatter.percent(-7) == percent.format(-7))
         // Cached dates are the same text on the second call.
         let date = CalendarDate("2026-11-30")!
         #expect(formatter.date(date) == formatter.date(date))

@@ -102,10 +102,28 @@ enum EncodedWord {
         return clean.isEmpty ? [] : [.text(clean)]
     }
 
+    /// `text` without white space (Unicode's `White_Space`) at either end.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
     /// `text` with every run of control characters (C0, DEL, C1: CR, LF and
     /// tab among them) replaced by one space, so no value can end a header
     /// line or start another.
     static func withoutControls(_ text: String) -> String {
+        // Most values have no control at all: C0 and DEL are single bytes,
+        // C1 (U+0080–U+009F) is 0xC2 followed by 0x80–0x9F in UTF-8.
+        var previous: UInt8 = 0
+        let clean = text.utf8.allSatisfy { byte in
+            defer { previous = byte }
+            return byte >= 0x20 && byte != 0x7F && !(previous == 0xC2 && byte <= 0x9F && byte >= 0x80)
+        }
+        if clean { return text }
         var scalars = String.UnicodeScalarView()
         var inRun = false
         for scalar in text.unicodeScalars {

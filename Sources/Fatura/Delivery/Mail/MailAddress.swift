@@ -27,7 +27,7 @@ public struct MailMailbox: Hashable, Sendable {
     /// (non-ASCII, or text that looks like an encoded-word) goes as
     /// encoded-words.
     var pieces: [EncodedWord.Piece] {
-        let clean = EncodedWord.withoutControls(name ?? "").trimmingCharacters(in: .whitespaces)
+        let clean = EncodedWord.trimmed(EncodedWord.withoutControls(name ?? ""))
         guard !clean.isEmpty else { return [.token(address.address)] }
         let angle = EncodedWord.Piece.token("<" + address.address + ">")
         let ascii = !clean.contains("=?") && clean.utf8.allSatisfy { (0x20...0x7E).contains($0) }

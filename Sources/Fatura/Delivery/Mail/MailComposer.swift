@@ -25,17 +25,22 @@ struct MailComposer: Sendable {
     /// The message of `page`, the view the bill's web page was rendered from.
     func message(_ page: BillPage) throws -> [UInt8] {
         let (bill, route) = (page.bill, page.route)
-        let html = try templates.render("email.html", page)
-        guard html.utf8.count <= Self.htmlLimit else {
-            throw MailComposerError("the e-mail HTML is \(html.utf8.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")
+        var html: [UInt8] = []
+        html.reserveCapacity(1 << 15)
+        try templates.library.render("email.html", .object(page), into: &html)
+        guard html.count <= Self.htmlLimit else {
+            throw MailComposerError("the e-mail HTML is \(html.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")
         }
+        var text: [UInt8] = []
+        text.reserveCapacity(1 << 12)
+        try templates.library.render("email.text", .object(page), into: &text)
         let subject = try templates.render("email-subject", page).trimmingCharacters(in: .whitespacesAndNewlines)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
         let message = try MailMessage(
             from: from, replyTo: replyTo, to: MailMailbox(name: name, address: route.recipient ?? ""),
             subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
             messageID: "<\(bill.month).\(bill.account)@\(domain)>",
-            textBody: try templates.render("email.text", page), htmlBody: html,
+            textBytes: text, htmlBytes: html,
             headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)])
         return message.rendered()
     }

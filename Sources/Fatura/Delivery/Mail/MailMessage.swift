@@ -22,8 +22,18 @@ public struct MailMessage: Sendable {
     /// at most 986 characters (a deterministic id such as
     /// `<2026-10.1002345678@bills.example.bh>`).
     public let messageID: String
-    public var textBody: String
-    public var htmlBody: String
+    /// The plain-text part's UTF-8.
+    var textBytes: [UInt8]
+    /// The HTML part's UTF-8.
+    var htmlBytes: [UInt8]
+    public var textBody: String {
+        get { String(decoding: textBytes, as: UTF8.self) }
+        set { textBytes = Array(newValue.utf8) }
+    }
+    public var htmlBody: String {
+        get { String(decoding: htmlBytes, as: UTF8.self) }
+        set { htmlBytes = Array(newValue.utf8) }
+    }
     /// Extra headers, written after MIME-Version. Names are checked when the
     /// message is made; values are unstructured text, written like the subject.
     public let headers: [(name: String, value: String)]
@@ -51,6 +61,19 @@ public struct MailMessage: Sendable {
         headers: [(String, String)] = [],
         transferEncoding: TransferEncoding = .quotedPrintable
     ) throws(MailError) {
+        try self.init(from: from, replyTo: replyTo, to: to, subject: subject, date: date, messageID: messageID,
+                      textBytes: Array(textBody.utf8), htmlBytes: Array(htmlBody.utf8),
+                      headers: headers, transferEncoding: transferEncoding)
+    }
+
+    /// The same, with the bodies as UTF-8 bytes (as the templates render them).
+    init(
+        from: MailMailbox, replyTo: MailMailbox? = nil, to: MailMailbox,
+        subject: String, date: Date, messageID: String,
+        textBytes: [UInt8], htmlBytes: [UInt8],
+        headers: [(String, String)] = [],
+        transferEncoding: TransferEncoding = .quotedPrintable
+    ) throws(MailError) {
         let inner = messageID.dropFirst().dropLast()
         guard messageID.utf8.count <= 986, messageID.hasPrefix("<"), messageID.hasSuffix(">"),
               EmailAddress(inner)?.address == String(inner)
@@ -68,8 +91,8 @@ public struct MailMessage: Sendable {
         self.subject = subject
         self.date = date
         self.messageID = messageID
-        self.textBody = textBody
-        self.htmlBody = htmlBody
+        self.textBytes = textBytes
+        self.htmlBytes = htmlBytes
         self.headers = headers.map { (name: $0.0, value: $0.1) }
         self.transferEncoding = transferEncoding
     }
@@ -88,19 +111,28 @@ public struct MailMessage: Sendable {
         fields += headers.map { ($0.name, EncodedWord.unstructured($0.value)) }
         fields.append(("Content-Type", [.token("multipart/alternative;"), .token("boundary=\"\(boundary)\"")]))
 
-        var lines = fields.flatMap { EncodedWord.fold($0.0, $0.1) }
-        lines.append("")
-        for (type, body) in [("text/plain", textBody), ("text/html", htmlBody)] {
-            lines += [
-                "--" + boundary,
-                "Content-Type: \(type); charset=utf-8",
-                "Content-Transfer-Encoding: \(transferEncoding.rawValue)",
-                "",
-                String(decoding: encode(body), as: UTF8.self),
-            ]
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + textBytes.count * 3 / 2 + htmlBytes.count * 3 / 2)
+        func line(_ text: String) {
+            out.append(contentsOf: text.utf8)
+            out.append(0x0D)
+            out.append(0x0A)
         }
-        lines.append("--" + boundary + "--")
-        return Array(lines.map { $0 + "\r\n" }.joined().utf8)
+        for (name, pieces) in fields {
+            for folded in EncodedWord.fold(name, pieces) { line(folded) }
+        }
+        line("")
+        let boundary = self.boundary
+        for (type, body) in [("text/plain", textBytes), ("text/html", htmlBytes)] {
+            line("--" + boundary)
+            line("Content-Type: \(type); charset=utf-8")
+            line("Content-Transfer-Encoding: \(transferEncoding.rawValue)")
+            line("")
+            encode(body, into: &out)
+            line("")
+        }
+        line("--" + boundary + "--")
+        return out
     }
 
     /// `=_fatura_` and 16 hex digits of the SHA-256 of the message-id. `=_`
@@ -112,27 +144,31 @@ public struct MailMessage: Sendable {
     }
 
     /// A body in the message's transfer encoding, line breaks made CRLF.
-    func encode(_ body: String) -> [UInt8] {
+    func encode(_ body: [UInt8], into out: inout [UInt8]) {
         switch transferEncoding {
         case .quotedPrintable:
-            return QuotedPrintable.encode(body)
+            QuotedPrintable.encode(body, into: &out)
         case .base64:
-            let canonical = QuotedPrintable.lines(of: body).joined(separator: QuotedPrintable.crlf)
-            return Array(Data(canonical)
+            let canonical = QuotedPrintable.lines(of: String(decoding: body, as: UTF8.self)).joined(separator: QuotedPrintable.crlf)
+            out.append(contentsOf: Data(canonical)
                 .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]).utf8)
         }
     }
 
-    /// RFC 5322 §3.3 date-time in UTC with English names.
+    /// RFC 5322 §3.3 date-time in UTC with English names (fixed tokens of
+    /// the format, not locale data), by calendar arithmetic: Foundation's
+    /// calendar takes microseconds a call and every e-mail has a date.
     static func rfc5322Date(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = Int(seconds - days * 86_400)
+        let civil = CalendarDate(ordinal: Int(days) + CalendarDate.unixEpochOrdinal)
+        let weekday = Int(((days % 7) + 11) % 7) // 1970-01-01 was a Thursday (4, Sunday being 0).
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int?) -> String { ContractText.padded(value ?? 0, 2) }
-        return "\(days[parts.weekday! - 1]), \(two(parts.day)) \(months[parts.month! - 1]) "
-            + "\(ContractText.padded(parts.year ?? 0, 4)) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        func two(_ value: Int) -> String { ContractText.padded(value, 2) }
+        return "\(names[weekday]), \(two(civil.day)) \(months[civil.month - 1]) \(ContractText.padded(civil.year, 4)) "
+            + "\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60)) +0000"
     }
 }
 
