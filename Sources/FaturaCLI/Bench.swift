@@ -3,7 +3,7 @@ import Dispatch
 import Fatura
 import Foundation
 
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the whole pipeline on a generated month against a plain file-writing floor (build with -c release).",
         discussion: """
@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The folder of templates and string catalogs.")
     var templates: String = "Templates"
 
-    func run() throws {
+    func run() async throws {
         let base = URL(fileURLWithPath: workdir ?? NSTemporaryDirectory()).appendingPathComponent("fatura-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let input = base.appendingPathComponent("month.xml")
@@ -43,7 +43,7 @@ struct Bench: ParsableCommand {
         let output = base.appendingPathComponent("out")
         let before = Usage.now()
         let start = DispatchTime.now()
-        let summary = try Batch.render(input: input.path, output: output,
+        let summary = try await Batch.render(input: input.path, output: output,
                                        configuration: BatchConfiguration(templates: URL(fileURLWithPath: templates), keyRing: .development))
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let after = Usage.now()

@@ -8,6 +8,7 @@ enum ExitStatus {
     static let someRejected = ExitCode(3)
     /// `link verify`: the token does not verify.
     static let linkRefused = ExitCode(4)
+    static let usage = ExitCode(64)
     static let dataError = ExitCode(65)
     static let noInput = ExitCode(66)
     static let software = ExitCode(70)
@@ -24,6 +25,7 @@ enum ExitStatus {
         case .output: cannotCreate
         case .templates: configuration
         case .render: software
+        case .resume: usage
         }
     }
 }

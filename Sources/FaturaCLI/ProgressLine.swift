@@ -5,7 +5,8 @@ import Foundation
 /// time left, redrawn at most four times a second, only on a terminal.
 final class ProgressLine {
     private let totalBytes: Int?
-    private let start = Date()
+    private var start = Date()
+    private var scanning = true
     private var lastDrawn = Date.distantPast
     private(set) var drawn = false
 
@@ -17,11 +18,18 @@ final class ProgressLine {
 
     func update(_ progress: BatchProgress) {
         let now = Date()
+        if scanning, !progress.scanning {
+            // Rates and time left are of the rendering pass from here on.
+            scanning = false
+            start = now
+        }
         guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
         lastDrawn = now
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(progress.bills) / elapsed : 0
-        var line = "\(progress.bills) bills, \(Int(rate)) bills/s, \(progress.rejected) rejected"
+        var line = progress.scanning
+            ? "scanning for repeated numbers and accounts: \(progress.bills) bills, \(Int(rate)) bills/s"
+            : "\(progress.bills) bills, \(Int(rate)) bills/s, \(progress.rejected) rejected"
         if let totalBytes, totalBytes > 0, let read = progress.bytesRead, read > 0 {
             let left = elapsed * Double(max(0, totalBytes - read)) / Double(read)
             line += String(format: ", about %d:%02d left", Int(left) / 60, Int(left) % 60)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Fatura
 import Foundation
 
-struct Render: ParsableCommand {
+struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the accepted bills of an export into an output folder.",
         discussion: """
@@ -47,7 +47,17 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "SMS parts allowed per English message.")
     var smsMaxPartsEn = 1
 
-    func run() throws {
+    @Option(name: .long, help: "Bills rendered at once (default: one per core); the output is the same for any number.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Go on with a run that was stopped (killed, or failed on output) instead of starting over; the result is the same as an uninterrupted run.")
+    var resume = false
+
+    @Option(name: .long, help: ArgumentHelp("Records between checkpoints of the journal (for tests).", visibility: .hidden))
+    var checkpointEvery = Batch.checkpointEvery
+
+    func run() async throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         var shardValue: Shard?
         if let shard {
             guard let parsed = Shard(shard) else { throw ValidationError("--shard \(shard) is not K/N with 1 ≤ K ≤ N") }
@@ -58,9 +68,12 @@ struct Render: ParsableCommand {
             arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
             smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn], format: format)
         configuration.shard = shardValue
+        configuration.jobs = jobs
+        configuration.resume = resume
+        configuration.checkpointEvery = max(1, checkpointEvery)
         let progress = ProgressLine(input: input, quiet: quiet)
         do {
-            let summary = try Batch.render(
+            let summary = try await Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,
                 onReject: {
                     progress?.finish()
@@ -73,6 +86,11 @@ struct Render: ParsableCommand {
         } catch let error as BatchError {
             progress?.finish()
             printError("fatura: \(error)")
+            let output = URL(fileURLWithPath: out).standardizedFileURL
+            let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
+            if case .output = error, FileManager.default.fileExists(atPath: staging.path) {
+                printError("fatura: the work done so far is kept in \(staging.path); `fatura render --resume` with the same arguments goes on from there")
+            }
             throw ExitStatus.of(error)
         }
     }

@@ -18,6 +18,12 @@ public struct BatchConfiguration: Sendable {
     public var format: InputFormat?
     /// Render only this share of the bills (`--shard K/N`).
     public var shard: Shard?
+    /// Bills rendered at once (one task each); the output is the same for any number.
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Go on with an interrupted run's staging folder instead of starting over.
+    public var resume = false
+    /// Records between checkpoints of the journal (at least).
+    public var checkpointEvery = Batch.checkpointEvery
 
     public init(
         templates: URL = URL(fileURLWithPath: "Templates"), utility: URL? = nil, arabicIndicDigits: Bool = false,
@@ -40,6 +46,7 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
     case output(OutputError)
     case templates(TemplateSetupError)
     case render(account: String, message: String)
+    case resume(String)
 
     public var description: String {
         switch self {
@@ -47,28 +54,57 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
         case .output(let error): "output: \(error)"
         case .templates(let error): "templates: \(error)"
         case .render(let account, let message): "rendering the bill of account \(account) failed: \(message)"
+        case .resume(let message): "--resume: \(message)"
         }
     }
 }
 
 /// The monthly batch: read, check, route, sign, render, write.
+///
+/// `render` is a pipeline over the cores. The calling task reads the file,
+/// checks each bill (the rules across the file need file order) and routes
+/// it, and hands bills on in chunks; up to `2 × jobs` chunks are rendered
+/// at once, each by a child task that signs, renders the page and e-mail
+/// and writes their files; their lines (manifest, rejects, SMS and paper
+/// lists) are committed in chunk order, so every file is the same whatever
+/// the number of jobs or the timing. After every few chunks a checkpoint
+/// goes to the journal, from which `--resume` goes on.
+///
+/// Before that, a first pass over the file (`DuplicateScan`) finds the
+/// bill numbers and accounts that may repeat, so the uniqueness rules stay
+/// exact while memory stays flat.
 public enum Batch {
+    /// Bills a child task renders at once.
+    static let chunkSize = 32
+    /// Records between checkpoints (at least), unless configured.
+    public static let checkpointEvery = 1024
+
     /// Reads and checks every bill of `input` without rendering anything;
     /// `onReject` hears of each rejected bill in file order.
     public static func check(input: String, format: InputFormat? = nil, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
-        let reader: any BillSource
-        do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
-        return try process(reader, accept: { _, _, _ throws(BatchError) in nil }, reject: onReject)
+        var intake = try Intake(input: input, format: format, shard: nil, onScan: { _ in })
+        var summary = BatchSummary(header: intake.header)
+        while let (item, _) = try intake.next() {
+            switch item {
+            case .render(let bill, let route, _): summary.count(bill, via: route.channel)
+            case .reject(let rejected):
+                onReject(rejected)
+                summary.count(rejected)
+            case nil: break
+            }
+        }
+        return summary
     }
 
     /// Renders every accepted bill of `input` into `output`: `bills/`,
-    /// `manifest.jsonl`, `rejects.jsonl`, `sms.csv` and `summary.json`. The
-    /// folder appears only when the run has finished.
+    /// `email/`, `manifest.jsonl`, `rejects.jsonl`, `sms.csv`, `paper.csv`,
+    /// `report.html` and `summary.json`. The folder appears only when the
+    /// run has finished.
     public static func render(
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
         onReject: (RejectedBill) -> Void = { _ in },
         onProgress: (BatchProgress) -> Void = { _ in }
-    ) throws(BatchError) -> BatchSummary {
+    ) async throws(BatchError) -> BatchSummary {
         let templates: TemplateSet
         do {
             templates = try TemplateSet.load(directory: configuration.templates, utility: configuration.utility,
@@ -76,90 +112,112 @@ public enum Batch {
         } catch {
             throw .templates(error)
         }
+        let mail: MailComposer
+        do { mail = try MailComposer(templates: templates) } catch { throw .templates(TemplateSetupError("\(error)")) }
         let signer = LinkSigner(ring: configuration.keyRing ?? .development,
                                 baseURL: configuration.linkBaseURL ?? templates.resources.utility.linkBaseURL)
-        let composer = SMSComposer(maxParts: configuration.smsMaxParts)
-        let reader: any BillSource
-        do { reader = try InputFormat.openReader(path: input, format: configuration.format) } catch { throw .input(error) }
+
+        var intake = try Intake(input: input, format: configuration.format, shard: configuration.shard, onScan: onProgress)
+        let header = intake.header
+        let fingerprint = Journal.fingerprint(
+            input: input, configuration: configuration, templates: configuration.templates, utility: configuration.utility,
+            sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
 
         let folder: OutputFolder
-        let manifest: LineWriter
-        let rejects: LineWriter
-        let sms: LineWriter
-        let paper: LineWriter
-        let mail: MailComposer
-        do {
-            mail = try MailComposer(templates: templates)
-        } catch {
-            throw .templates(TemplateSetupError("\(error)"))
-        }
+        let journal: Journal
+        var lists = Lists()
+        var summary = BatchSummary(header: header)
+        var done = 0
+        var cannotResume = false
         do throws(OutputError) {
-            folder = try OutputFolder(destination: output)
-            try folder.makeFolder("bills")
-            try folder.makeFolder("email")
-            paper = try LineWriter(folder.url("paper.csv"), lineEnd: [])
-            try paper.line(CSV.row(PaperRecord.header))
-            manifest = try LineWriter(folder.url("manifest.jsonl"))
-            rejects = try LineWriter(folder.url("rejects.jsonl"))
-            sms = try LineWriter(folder.url("sms.csv"), lineEnd: [])
-            try sms.line(CSV.row(SMSRecord.header))
+            folder = try OutputFolder(destination: output, resume: configuration.resume)
+            if folder.resumed {
+                cannotResume = true
+                guard let (old, oldFingerprint, last) = try Journal.resume(folder: folder) else {
+                    throw OutputError("the interrupted run in \(folder.staging.path) left no journal")
+                }
+                guard oldFingerprint == fingerprint else {
+                    throw OutputError("the interrupted run in \(folder.staging.path) had another input, templates, keys or options")
+                }
+                journal = old
+                cannotResume = false
+                lists = try Lists(folder: folder, resumeAt: last?.lengths)
+                if let last {
+                    summary = last.summary
+                    done = last.records
+                }
+            } else {
+                lists = try Lists(folder: folder, resumeAt: nil)
+                journal = try Journal(folder: folder, fingerprint: fingerprint)
+            }
+            folder.keepWhenStopped()
         } catch {
-            throw .output(error)
+            guard cannotResume else { throw .output(error) }
+            throw .resume("\(error); resume with the same input, templates, keys and options, or run without --resume to start over")
         }
 
-        var page: [UInt8] = []
-        page.reserveCapacity(1 << 15)
-        var smsParts: [Language: Int] = [:]
-        var summary = try process(reader, accept: { (bill, route, position) throws(BatchError) -> BillRejection? in
-            guard let link = signer.link(account: bill.account, month: bill.month) else {
-                throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
+        let context = RenderContext(templates: templates, mail: mail, signer: signer,
+                                    sms: SMSComposer(maxParts: configuration.smsMaxParts), folder: folder)
+        let window = max(1, configuration.jobs) * 2
+        // The records a checkpoint already covers are read and checked again
+        // (the rules across the file need them) but not rendered.
+        while intake.records < done {
+            guard try intake.next() != nil else { break }
+            if intake.records % BatchProgress.every == 0 {
+                onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
             }
-            var message: SMSMessage?
-            if route.channel == .sms {
-                let view = SMSView(bill: bill, link: link, formatter: templates.resources[bill.customer.language].formatter)
-                do throws(SMSError) {
-                    message = try composer.compose(view, library: templates.library)
-                } catch {
-                    guard error.kind == .tooLong else { throw .render(account: bill.account, message: error.message) }
-                    return BillRejection(.smsTooLong, error.message, line: 0)
+        }
+        do {
+            try await withThrowingTaskGroup(of: ChunkResult.self) { group in
+                var sent = 0
+                var committed = 0
+                var pending: [Int: ChunkResult] = [:]
+                var reading = true
+                var lastCheckpoint = done
+                while true {
+                    while reading, sent - committed < window {
+                        var items: [WorkItem] = []
+                        items.reserveCapacity(chunkSize)
+                        let first = intake.records
+                        // Another shard's records give no items: a chunk also ends after
+                        // enough records, so that checkpoints keep coming.
+                        while items.count < chunkSize, intake.records - first < chunkSize * 8 {
+                            guard let (item, _) = try intake.next() else {
+                                reading = false
+                                break
+                            }
+                            if let item { items.append(item) }
+                            if intake.records % BatchProgress.every == 0 {
+                                onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
+                            }
+                        }
+                        guard intake.records > first else { break }
+                        let chunk = Chunk(sequence: sent, items: items, records: intake.records)
+                        group.addTask { try context.render(chunk) }
+                        sent += 1
+                    }
+                    guard committed < sent, let result = try await group.next() else { break }
+                    pending[result.sequence] = result
+                    while let ready = pending.removeValue(forKey: committed) {
+                        try ready.commit(into: &summary, lists: &lists, onReject: onReject)
+                        committed += 1
+                        if ready.records - lastCheckpoint >= configuration.checkpointEvery {
+                            try lists.flush()
+                            try journal.record(Journal.Checkpoint(records: ready.records, lengths: lists.lengths, summary: summary))
+                            lastCheckpoint = ready.records
+                        }
+                    }
                 }
             }
-            page.removeAll(keepingCapacity: true)
-            let view = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
-            do {
-                try templates.renderPage(view, into: &page)
-            } catch {
-                throw .render(account: bill.account, message: "\(error)")
-            }
-            let file = OutputLayout.billPage(account: bill.account, month: bill.month)
-            var files = [file]
-            var email: [UInt8]?
-            if route.channel == .email || route.channel == .relativeEmail {
-                do {
-                    email = try mail.message(view)
-                } catch {
-                    throw .render(account: bill.account, message: "e-mail: \(error)")
-                }
-                files.append(OutputLayout.email(account: bill.account, month: bill.month))
-            }
-            do throws(OutputError) {
-                try folder.write(file, page)
-                if let email { try folder.write(files[1], email) }
-                if route.channel == .paper { try paper.line(CSV.row(PaperRecord(bill: bill).fields)) }
-                try manifest.line(ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json)
-                if let message, let mobile = route.recipient {
-                    try sms.line(CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields))
-                    smsParts[bill.customer.language, default: 0] += message.encoding.segments
-                }
-            } catch {
-                throw .output(error)
-            }
-            return nil
-        }, reject: { (rejected) throws(BatchError) in
-            onReject(rejected)
-            do throws(OutputError) { try rejects.line(rejected.json) } catch { throw .output(error) }
-        }, progress: onProgress, shard: configuration.shard)
-        summary.smsParts = smsParts
+        } catch let error as BatchError {
+            throw error
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            throw .render(account: "-", message: "\(error)")
+        }
+        onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
+
         summary.developmentKey = signer.ring.isDevelopment
         let report: String
         do {
@@ -167,66 +225,234 @@ public enum Batch {
         } catch {
             throw .render(account: "-", message: "report: \(error)")
         }
-
         do throws(OutputError) {
-            try manifest.close()
-            try rejects.close()
-            try sms.close()
-            try paper.close()
+            try lists.close()
+            try journal.record(Journal.Checkpoint(records: intake.records, lengths: lists.lengths, summary: summary))
             try folder.write("summary.json", summary.json)
             try folder.write("report.html", report)
-            try folder.publish()
+            try folder.publish(removing: [Journal.name])
         } catch {
             throw .output(error)
         }
         return summary
     }
+}
 
-    /// The one loop every command shares: each record is checked once,
-    /// routed once, and handed to `accept` or `reject` in file order.
-    /// `accept` may still refuse a bill (its SMS cannot fit): that bill is
-    /// rejected with its position like any other.
-    static func process(
-        _ reader: some BillSource,
-        accept: (Bill, Route, SourcePosition) throws(BatchError) -> BillRejection?,
-        reject: (RejectedBill) throws(BatchError) -> Void,
-        progress: (BatchProgress) -> Void = { _ in },
-        shard: Shard? = nil
-    ) throws(BatchError) -> BatchSummary {
-        var checker = BatchChecker(header: reader.header)
-        var summary = BatchSummary(header: reader.header)
+/// What becomes of one input record.
+enum WorkItem: Sendable {
+    case render(Bill, Route, SourcePosition)
+    case reject(RejectedBill)
+}
+
+/// Reads the records of a file in order, checks and routes each, and tells
+/// which the run renders (its shard's). Made after the duplicate scan.
+struct Intake {
+    let reader: any BillSource
+    let header: BatchHeader
+    private var checker: BatchChecker
+    private let shard: Shard?
+    /// Records read so far.
+    private(set) var records = 0
+
+    var bytesRead: Int? { reader.bytesRead }
+
+    /// Scans the file for possible duplicates (`onScan` hears how far), then opens it again to read.
+    init(input: String, format: InputFormat?, shard: Shard?, onScan: (BatchProgress) -> Void) throws(BatchError) {
+        var scan = DuplicateScan()
+        let first: any BillSource
+        do { first = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
+        var scanned = 0
         while true {
-            if summary.bills % BatchProgress.every == 0 {
-                progress(BatchProgress(bills: summary.bills, rejected: summary.rejected, bytesRead: reader.bytesRead))
+            let next: (account: String?, number: String?)?
+            do { next = try first.nextIdentity() } catch { throw .input(error) }
+            guard let raw = next else { break }
+            let (account, number) = BillChecker.identity(account: raw.account, number: raw.number)
+            scan.add(number: number, account: account)
+            scanned += 1
+            if scanned % BatchProgress.every == 0 {
+                onScan(BatchProgress(bills: scanned, rejected: 0, bytesRead: first.bytesRead, scanning: true))
             }
-            let next: (record: RecordNode, position: SourcePosition)?
-            do { next = try reader.next() } catch { throw .input(error) }
-            guard let (record, position) = next else { break }
-            let result = checker.check(record, at: position)
-            if let shard {
-                let account = switch result {
-                case .success(let bill): bill.account
-                case .failure(let rejected): rejected.account
-                }
-                guard shard.contains(account: account, index: position.index) else { continue }
+        }
+        do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
+        header = reader.header
+        self.checker = BatchChecker(header: header, candidates: scan.candidates)
+        self.shard = shard
+    }
+
+    /// The next record's fate (nil when it is another shard's), or nil at the end of the file.
+    mutating func next() throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
+        let next: (record: RecordNode, position: SourcePosition)?
+        do { next = try reader.next() } catch { throw .input(error) }
+        guard let (record, position) = next else { return nil }
+        records += 1
+        let result = checker.check(record, at: position)
+        if let shard {
+            let account = switch result {
+            case .success(let bill): bill.account
+            case .failure(let rejected): rejected.account
             }
-            switch result {
-            case .success(let bill):
-                let route = Router.route(bill.contact, prefer: bill.preferredChannel)
-                if var refusal = try accept(bill, route, position) {
-                    refusal.line = position.line
-                    let rejected = RejectedBill(position: position, account: bill.account, rejection: refusal)
-                    try reject(rejected)
-                    summary.count(rejected)
-                } else {
-                    summary.count(bill, via: route.channel)
+            guard shard.contains(account: account, index: position.index) else { return (nil, position) }
+        }
+        switch result {
+        case .success(let bill):
+            return (.render(bill, Router.route(bill.contact, prefer: bill.preferredChannel), position), position)
+        case .failure(let rejected):
+            return (.reject(rejected), position)
+        }
+    }
+}
+
+/// A run of consecutive records for one child task.
+struct Chunk: Sendable {
+    var sequence: Int
+    var items: [WorkItem]
+    /// Input records done once this chunk is committed.
+    var records: Int
+}
+
+/// What rendering a chunk gives, committed in order by the calling task.
+struct ChunkResult: Sendable {
+    enum Outcome: Sendable {
+        case accepted(bill: Bill, channel: Channel, manifest: String, sms: (row: String, language: Language, parts: Int)?, paper: String?)
+        case rejected(RejectedBill)
+    }
+
+    var sequence: Int
+    var outcomes: [Outcome]
+    var records: Int
+
+    func commit(into summary: inout BatchSummary, lists: inout Lists, onReject: (RejectedBill) -> Void) throws(OutputError) {
+        for outcome in outcomes {
+            switch outcome {
+            case .accepted(let bill, let channel, let manifest, let sms, let paper):
+                if let paper { try lists.paper.line(paper) }
+                try lists.manifest.line(manifest)
+                if let sms {
+                    try lists.sms.line(sms.row)
+                    summary.smsParts[sms.language, default: 0] += sms.parts
                 }
-            case .failure(let rejected):
-                try reject(rejected)
+                summary.count(bill, via: channel)
+            case .rejected(let rejected):
+                onReject(rejected)
+                try lists.rejects.line(rejected.json)
                 summary.count(rejected)
             }
         }
-        return summary
+    }
+}
+
+/// The list files of a run, appended to in input order.
+struct Lists {
+    var manifest: LineWriter!
+    var rejects: LineWriter!
+    var sms: LineWriter!
+    var paper: LineWriter!
+
+    init() {}
+
+    /// New lists, or an interrupted run's cut back to a checkpoint's `lengths`.
+    init(folder: OutputFolder, resumeAt lengths: [String: Int]?) throws(OutputError) {
+        func writer(_ name: String, lineEnd: [UInt8] = [0x0A], header: [String]? = nil) throws(OutputError) -> LineWriter {
+            if let lengths {
+                guard let length = lengths[name] else { throw OutputError("the journal has no length for \(name)") }
+                return try LineWriter(folder.url(name), lineEnd: lineEnd, resumeAt: length)
+            }
+            let writer = try LineWriter(folder.url(name), lineEnd: lineEnd)
+            if let header { try writer.line(CSV.row(header)) }
+            return writer
+        }
+        manifest = try writer("manifest.jsonl")
+        rejects = try writer("rejects.jsonl")
+        sms = try writer("sms.csv", lineEnd: [], header: SMSRecord.header)
+        paper = try writer("paper.csv", lineEnd: [], header: PaperRecord.header)
+    }
+
+    var lengths: [String: Int] {
+        ["manifest.jsonl": manifest.length, "rejects.jsonl": rejects.length, "sms.csv": sms.length, "paper.csv": paper.length]
+    }
+
+    func flush() throws(OutputError) {
+        for writer in [manifest, rejects, sms, paper] { try writer!.flush() }
+    }
+
+    func close() throws(OutputError) {
+        for writer in [manifest, rejects, sms, paper] { try writer!.close() }
+    }
+}
+
+/// What a child task needs to render bills: all of it read-only.
+struct RenderContext: Sendable {
+    let templates: TemplateSet
+    let mail: MailComposer
+    let signer: LinkSigner
+    let sms: SMSComposer
+    let folder: OutputFolder
+
+    func render(_ chunk: Chunk) throws(BatchError) -> ChunkResult {
+        var page: [UInt8] = []
+        page.reserveCapacity(1 << 15)
+        var outcomes: [ChunkResult.Outcome] = []
+        outcomes.reserveCapacity(chunk.items.count)
+        for item in chunk.items {
+            switch item {
+            case .render(let bill, let route, let position):
+                outcomes.append(try render(bill, route, position, page: &page))
+            case .reject(let rejected):
+                outcomes.append(.rejected(rejected))
+            }
+        }
+        return ChunkResult(sequence: chunk.sequence, outcomes: outcomes, records: chunk.records)
+    }
+
+    private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition, page: inout [UInt8]) throws(BatchError) -> ChunkResult.Outcome {
+        guard let link = signer.link(account: bill.account, month: bill.month) else {
+            throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
+        }
+        var message: SMSMessage?
+        if route.channel == .sms {
+            let view = SMSView(bill: bill, link: link, formatter: templates.resources[bill.customer.language].formatter)
+            do throws(SMSError) {
+                message = try sms.compose(view, library: templates.library)
+            } catch {
+                guard error.kind == .tooLong else { throw .render(account: bill.account, message: error.message) }
+                let rejection = BillRejection(.smsTooLong, error.message, line: position.line)
+                return .rejected(RejectedBill(position: position, account: bill.account, rejection: rejection))
+            }
+        }
+        page.removeAll(keepingCapacity: true)
+        let view = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
+        do {
+            try templates.renderPage(view, into: &page)
+        } catch {
+            throw .render(account: bill.account, message: "\(error)")
+        }
+        var files = [OutputLayout.billPage(account: bill.account, month: bill.month)]
+        var email: [UInt8]?
+        if route.channel == .email || route.channel == .relativeEmail {
+            do {
+                email = try mail.message(view)
+            } catch {
+                throw .render(account: bill.account, message: "e-mail: \(error)")
+            }
+            files.append(OutputLayout.email(account: bill.account, month: bill.month))
+        }
+        do throws(OutputError) {
+            try folder.write(files[0], page)
+            if let email { try folder.write(files[1], email) }
+        } catch {
+            throw .output(error)
+        }
+        let smsLine = message.flatMap { message in
+            route.recipient.map { mobile in
+                (row: CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields),
+                 language: bill.customer.language, parts: message.encoding.segments)
+            }
+        }
+        return .accepted(
+            bill: bill, channel: route.channel,
+            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json,
+            sms: smsLine,
+            paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
     }
 }
 
@@ -290,4 +516,6 @@ public struct BatchProgress: Sendable {
     public var rejected: Int
     /// Bytes of the input read so far, when the reader can tell.
     public var bytesRead: Int?
+    /// The first pass over the file (looking for repeated numbers and accounts).
+    public var scanning = false
 }

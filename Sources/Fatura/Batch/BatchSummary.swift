@@ -48,8 +48,13 @@ public struct BatchSummary: Sendable, Equatable {
     }
 
     /// `summary.json`: fixed key order, every channel listed.
-    public var json: String {
-        JSONText.pretty([
+    public var json: String { JSONText.pretty(fields) }
+
+    /// The same on one line (for the journal of checkpoints).
+    var compactJSON: String { JSONText.object(fields) }
+
+    private var fields: [(String, JSONText.Value)] {
+        [
             ("period", .string(period.description)),
             ("issued", .string(issued.description)),
             ("bills", .int(Int64(bills))),
@@ -68,7 +73,7 @@ public struct BatchSummary: Sendable, Equatable {
             ("rejects_first_lines", .object(firstRejectLines.keys.map(\.rawValue).sorted().map { code in
                 (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
-        ])
+        ]
     }
 
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.

@@ -30,6 +30,8 @@ enum JSONText {
         case strings([String])
         case ints([Int64])
         case object([(String, Value)])
+        /// JSON text written as it is.
+        case raw(String)
     }
 
     /// One object on one line: `{"a":1,"b":"x"}`.
@@ -48,6 +50,7 @@ enum JSONText {
         case .int(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
+        case .raw(let text): return text
         case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
         case .ints(let items): return "[" + items.map(String.init).joined(separator: ", ") + "]"
         case .object(let fields):

@@ -1,41 +1,54 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Appends lines to a file through a buffer.
+/// Appends lines to a file through a buffer, knowing its length so that a
+/// checkpoint can record it and a resumed run can cut the file back to it.
 final class LineWriter {
-    private let handle: FileHandle
+    private let descriptor: Int32
     private var buffer: [UInt8] = []
-    private let path: String
+    private let name: String
     private let lineEnd: [UInt8]
+    /// Bytes of the file, written or still in the buffer.
+    private(set) var length: Int
 
-    /// `lineEnd` follows every line (a line feed unless told otherwise).
-    init(_ url: URL, lineEnd: [UInt8] = [0x0A]) throws(OutputError) {
+    /// A new, empty file; `lineEnd` follows every line (a line feed unless told otherwise).
+    /// With `resumeAt`, the existing file is cut back to that many bytes and appended to.
+    init(_ url: URL, lineEnd: [UInt8] = [0x0A], resumeAt: Int? = nil) throws(OutputError) {
         self.lineEnd = lineEnd
-        path = url.lastPathComponent
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: url)
-        else { throw OutputError("cannot create \(path)") }
-        self.handle = handle
+        name = url.lastPathComponent
+        let flags = resumeAt == nil ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_WRONLY | O_CLOEXEC
+        descriptor = open(url.path, flags, 0o644)
+        guard descriptor >= 0 else { throw OutputError("cannot open \(name): \(String(cString: strerror(errno)))") }
+        length = resumeAt ?? 0
+        if let resumeAt {
+            guard ftruncate(descriptor, off_t(resumeAt)) == 0, lseek(descriptor, off_t(resumeAt), SEEK_SET) == off_t(resumeAt) else {
+                let reason = String(cString: strerror(errno))
+                Glibc.close(descriptor)
+                throw OutputError("cannot cut \(name) back to its last checkpoint: \(reason)")
+            }
+        }
         buffer.reserveCapacity(1 << 16)
     }
+
+    deinit { Glibc.close(descriptor) }
 
     func line(_ text: String) throws(OutputError) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(contentsOf: lineEnd)
+        length += text.utf8.count + lineEnd.count
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Writes out what is buffered.
+    func flush() throws(OutputError) {
+        guard !buffer.isEmpty else { return }
+        try OutputFolder.writeAll(descriptor, buffer, name: name)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     func close() throws(OutputError) {
         try flush()
-        try? handle.close()
-    }
-
-    private func flush() throws(OutputError) {
-        guard !buffer.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw OutputError("cannot write \(path): \(error.localizedDescription)")
-        }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,40 +1,103 @@
 public import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The output folder of a run, built under a hidden staging name beside the
-/// destination and moved into place only when the run has finished, so a
-/// run that stops never leaves a folder that looks complete.
-public final class OutputFolder {
+/// destination (`.NAME.partial`) and moved into place only when the run has
+/// finished, so a run that stops never leaves a folder that looks complete.
+///
+/// Every file is written under a temporary name and renamed, so no file is
+/// ever half-written under its own name, not even inside the staging
+/// folder. The staging folder is locked (`flock`) while a run writes it;
+/// a run that was killed leaves it behind for `fatura render --resume`.
+/// Writing files is safe from several tasks at once.
+public final class OutputFolder: Sendable {
     public let destination: URL
     public let staging: URL
-    private var published = false
-    /// Subfolders already made in this run.
-    private var folders: Set<Substring> = []
+    private let stagingPath: String
+    /// The descriptor holding the staging folder's lock for this process.
+    private let lockDescriptor: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var published = false
+        /// Leave the staging folder when the run stops without publishing (it can be resumed).
+        var keep = false
+    }
 
     /// Files every finished run writes; a folder holding one of them is a
     /// Fatura output that a new run may replace.
     static let markers = ["summary.json", "manifest.jsonl"]
+    static let lockName = ".lock"
 
-    public init(destination: URL) throws(OutputError) {
+    /// Whether the staging folder was an interrupted run's, kept to be resumed.
+    public let resumed: Bool
+
+    /// Opens the staging folder of `destination`. With `resume`, an
+    /// interrupted run's staging folder is kept as it is (`resumed` tells
+    /// whether there was one); otherwise any is removed and a new one made.
+    /// Throws when another run holds the folder.
+    public init(destination: URL, resume: Bool = false) throws(OutputError) {
         self.destination = destination.standardizedFileURL
         let parent = self.destination.deletingLastPathComponent()
-        staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial-\(getpid())")
+        staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial")
+        stagingPath = staging.path
         try Self.checkReplaceable(self.destination)
+        let manager = FileManager.default
         do {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-            if FileManager.default.fileExists(atPath: staging.path) {
-                try FileManager.default.removeItem(at: staging)
-            }
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
             throw OutputError("cannot create the output folder beside \(self.destination.path): \(error.localizedDescription)")
         }
+        if manager.fileExists(atPath: stagingPath) {
+            // Whoever made it must have stopped: its lock must be free.
+            let probe = try Self.lock(stagingPath)
+            if !resume {
+                close(probe)
+                do { try manager.removeItem(at: staging) } catch {
+                    throw OutputError("cannot remove the interrupted run's folder \(stagingPath): \(error.localizedDescription)")
+                }
+            } else {
+                lockDescriptor = probe
+                resumed = true
+                // An interrupted run's work is never thrown away by a resume that fails.
+                state.withLock { $0.keep = true }
+                return
+            }
+        }
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw OutputError("cannot create the output folder beside \(self.destination.path): \(error.localizedDescription)")
+        }
+        lockDescriptor = try Self.lock(stagingPath)
+        resumed = false
+    }
+
+    /// Opens and locks `folder/.lock`, or throws when another process holds it.
+    private static func lock(_ folder: String) throws(OutputError) -> Int32 {
+        let descriptor = open(folder + "/" + lockName, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError("cannot lock \(folder): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw OutputError("another fatura run is writing \(folder) (it is locked); wait for it or stop it first")
+        }
+        return descriptor
     }
 
     deinit {
-        if !published { try? FileManager.default.removeItem(at: staging) }
+        let state = state.withLock { $0 }
+        if !state.published, !state.keep { try? FileManager.default.removeItem(at: staging) }
+        close(lockDescriptor)
+    }
+
+    /// From now on a run that stops leaves the staging folder for `--resume`.
+    public func keepWhenStopped() {
+        state.withLock { $0.keep = true }
     }
 
     /// Refuses to replace a folder that is not empty and not a Fatura output.
@@ -66,37 +129,55 @@ public final class OutputFolder {
         try write(relative, Array(text.utf8))
     }
 
-    /// Writes a file of the staging folder with plain system calls: no
-    /// fsync per file (Foundation's `Data.write` makes one, which costs more
-    /// than everything else a bill needs); `publish` makes the whole folder
-    /// durable once, before it appears.
+    /// Writes a file of the staging folder with plain system calls under a
+    /// temporary name (`.NAME.tmp` beside it), then renames it: no fsync per
+    /// file (Foundation's `Data.write` makes one, which costs more than
+    /// everything else a bill needs); `publish` makes the whole folder
+    /// durable once, before it appears. A missing subfolder is made on the way.
     public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
-        if let slash = relative.lastIndex(of: "/") {
-            let folder = relative[..<slash]
-            if !folders.contains(folder) {
-                try makeFolder(String(folder))
-                folders.insert(folder)
-            }
+        let path = stagingPath + "/" + relative
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))!
+        let temporary = String(path[...slash]) + "." + String(path[path.index(after: slash)...]) + ".tmp"
+        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0, errno == ENOENT, let folder = relative.lastIndex(of: "/") {
+            try makeFolder(String(relative[..<folder]))
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
-        let path = staging.path + "/" + relative
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
         }
-        defer { close(descriptor) }
+        do {
+            defer { close(descriptor) }
+            try Self.writeAll(descriptor, bytes, name: relative)
+        }
+        guard rename(temporary, path) == 0 else {
+            throw OutputError("cannot rename \(relative) into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `write(2)` until every byte is written.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], name: String) throws(OutputError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBufferPointer { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw OutputError("cannot write \(relative): \(String(cString: strerror(errno)))")
+                throw OutputError("cannot write \(name): \(String(cString: strerror(errno)))")
             }
             offset += written
         }
     }
 
-    /// Moves the finished folder into place, replacing an earlier output.
-    public func publish() throws(OutputError) {
+    /// Removes a file of the staging folder, if it is there.
+    func remove(_ relative: String) {
+        unlink(stagingPath + "/" + relative)
+    }
+
+    /// Moves the finished folder into place, replacing an earlier output;
+    /// then removes the files named in `bookkeeping` (the lock and journal
+    /// stay until the output is in place, so a run killed before that can
+    /// still be resumed).
+    public func publish(removing bookkeeping: [String] = []) throws(OutputError) {
         let manager = FileManager.default
         // Everything written reaches the disk before the folder takes its name.
         sync()
@@ -111,7 +192,8 @@ public final class OutputFolder {
             } else {
                 try manager.moveItem(at: staging, to: destination)
             }
-            published = true
+            state.withLock { $0.published = true }
+            for name in bookkeeping + [Self.lockName] { unlink(destination.path + "/" + name) }
         } catch let error as OutputError {
             throw error
         } catch {

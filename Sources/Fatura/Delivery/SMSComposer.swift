@@ -22,6 +22,14 @@ public struct SMSComposer: Sendable {
         self.maxParts = maxParts
     }
 
+    /// `text` without line feeds and spaces at either end.
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        let isPadding = { (byte: UInt8) in byte == UInt8(ascii: "\n") || byte == UInt8(ascii: " ") }
+        guard let first = utf8.firstIndex(where: { !isPadding($0) }), let last = utf8.lastIndex(where: { !isPadding($0) }) else { return "" }
+        return String(text[first...last])
+    }
+
     public static func templateNames(_ language: Language) -> [String] {
         ["sms.\(language.rawValue)", "sms-short.\(language.rawValue)"]
     }
@@ -37,7 +45,7 @@ public struct SMSComposer: Sendable {
             } catch {
                 throw SMSError(kind: .template, account: view.account, message: "template \(name): \(error)")
             }
-            let trimmed = String(text.drop { $0 == "\n" || $0 == " " }.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
+            let trimmed = Self.trimmed(text)
             let encoding = SMSEncoding(trimmed)
             if encoding.segments <= ceiling {
                 return SMSMessage(text: trimmed, encoding: encoding, template: name)
@@ -101,6 +109,10 @@ public final class SMSView: Sendable, MustacheObject {
     }
 
     static func plainSpaces(_ text: String) -> String {
-        String(text.unicodeScalars.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : Character($0) })
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar == "\u{A0}" || scalar == "\u{202F}" ? " " : scalar)
+        }
+        return String(scalars)
     }
 }

@@ -85,8 +85,16 @@ public protocol BillSource: AnyObject {
     func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?
     /// How far into the file the reader is, in bytes, when it can tell (for progress).
     var bytesRead: Int? { get }
+    /// The raw `account` and `number` attributes of the next record, or nil
+    /// at the end of the file: a reader may skip the rest of the record.
+    func nextIdentity() throws(InputError) -> (account: String?, number: String?)?
 }
 
 extension BillSource {
     public var bytesRead: Int? { nil }
+
+    public func nextIdentity() throws(InputError) -> (account: String?, number: String?)? {
+        guard let (record, _) = try next() else { return nil }
+        return (record.attribute("account"), record.attribute("number"))
+    }
 }

@@ -82,6 +82,34 @@ public final class XMLBillReader: BillSource {
         return nil
     }
 
+    /// The raw `account` and `number` attributes of the next record,
+    /// skipping everything inside it without building it: the first pass
+    /// over the file (looking for repeats) needs no more.
+    public func nextIdentity() throws(InputError) -> (account: String?, number: String?)? {
+        while !finished {
+            guard try advance() else {
+                finished = true
+                return nil
+            }
+            guard xmlTextReaderDepth(reader) == 1, nodeType == XML_READER_TYPE_ELEMENT else { continue }
+            let inContract = isInContractNamespace
+            var identity: (account: String?, number: String?) = (nil, nil)
+            if inContract {
+                index += 1
+                identity = (attribute("account"), attribute("number"))
+            }
+            if xmlTextReaderIsEmptyElement(reader) != 1 { try skipSubtree() }
+            if inContract { return identity }
+        }
+        return nil
+    }
+
+    private func attribute(_ name: String) -> String? {
+        guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { fatura_xml_free(value) }
+        return Self.string(value)
+    }
+
     // MARK: Reading
 
     /// Moves to the next node; false at the end of the document.
@@ -186,7 +214,7 @@ public final class XMLBillReader: BillSource {
 
     private var isInContractNamespace: Bool {
         guard let uri = xmlTextReaderConstNamespaceUri(reader) else { return false }
-        return Self.string(uri) == Self.namespace
+        return Self.namespace.withCString { strcmp(UnsafeRawPointer(uri).assumingMemoryBound(to: CChar.self), $0) == 0 }
     }
 
     private func unexpectedEnd() -> InputError {

@@ -44,12 +44,18 @@ public struct BillFormatter: Sendable {
         let integer = self.integer
         let digit = { (value: Int) in integer.format(Int64(value)) }
         moneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .plus, exponent: -3, significand: Decimal($0))) }, digit: digit)
-        negativeMoneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .minus, exponent: -3, significand: Decimal($0))) }, digit: digit)
+        negativeMoneyShape = NumberShape.learn(fraction: 3, zero: false, format: { currency.format(Decimal(sign: .minus, exponent: -3, significand: Decimal($0))) }, digit: digit)
         integerShape = NumberShape.learn(fraction: 0, format: { integer.format($0) }, digit: digit)
         let plain = Decimal.FormatStyle(locale: locale).grouping(.never)
         let percentStyle = self.percentStyle
         percentShape = NumberShape.learn(fraction: 0, format: { percentStyle.format(Int($0)) }, digit: digit)
         decimalShape = NumberShape.learn(fraction: 3, format: { Decimal(sign: .plus, exponent: -3, significand: Decimal($0)).formatted(plain.precision(.fractionLength(3))) }, digit: digit)
+    }
+
+    /// Which of the fast paths could not be learnt (Foundation formats those).
+    var unlearntShapes: [String] {
+        [("money", moneyShape), ("negative money", negativeMoneyShape), ("integer", integerShape),
+         ("decimal", decimalShape), ("percent", percentShape)].filter { $0.1 == nil }.map(\.0)
     }
 
     /// `BHD 6.545` / `6.545 د.ب.`: three decimals, from exact fils.

@@ -34,7 +34,9 @@ struct NumberShape: Sendable {
 
     /// `format` must write 1234567.891 (or 1234567 with `fraction` 0) in
     /// the locale's style; `digit` must write one digit.
-    static func learn(fraction: Int, format: (Int64) -> String, digit: (Int) -> String) -> NumberShape? {
+    /// `zero` says whether the shape is also used for 0 (a negative style is
+    /// not: Foundation writes -0 without its minus sign).
+    static func learn(fraction: Int, zero: Bool = true, format: (Int64) -> String, digit: (Int) -> String) -> NumberShape? {
         let digits = (0...9).map(digit)
         guard Set(digits).count == 10, digits.allSatisfy({ $0.unicodeScalars.count == 1 }) else { return nil }
         let probe: Int64 = fraction == 3 ? 1_234_567_891 : 1_234_567
@@ -55,7 +57,7 @@ struct NumberShape: Sendable {
                                 prefix: String(String.UnicodeScalarView(scalars[..<first])),
                                 suffix: String(String.UnicodeScalarView(scalars[(last + 1)...])))
         // The shape must give back Foundation's text for the probe and for small numbers.
-        for value in [probe, 0, 5, 1000, 999_999_999] {
+        for value in [probe, 5, 1000, 999_999_999] + (zero ? [0] : [1]) {
             guard shape.write(value, fraction: fraction) == format(value) else { return nil }
         }
         return shape

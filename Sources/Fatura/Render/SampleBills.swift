@@ -39,13 +39,14 @@ public struct SampleSet: Sendable {
             .filter { $0.hasSuffix(".xml") }.sorted()
         var entries: [Entry] = []
         for name in names {
-            let reader = try XMLBillReader(path: folder.appendingPathComponent(name).path)
             do {
-                // The batch's own loop: the same checks and routing as a run.
-                _ = try Batch.process(reader, accept: { bill, route, _ in
-                    entries.append(Entry(sample: String(name.dropLast(4)), bill: bill, route: route))
-                    return nil
-                }, reject: { _ in })
+                // The batch's own intake: the same checks and routing as a run.
+                var intake = try Intake(input: folder.appendingPathComponent(name).path, format: .xml, shard: nil, onScan: { _ in })
+                while let (item, _) = try intake.next() {
+                    if case .render(let bill, let route, _) = item {
+                        entries.append(Entry(sample: String(name.dropLast(4)), bill: bill, route: route))
+                    }
+                }
             } catch {
                 guard case .input(let input) = error else { preconditionFailure("loading samples writes nothing: \(error)") }
                 throw input

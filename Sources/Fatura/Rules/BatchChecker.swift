@@ -1,13 +1,24 @@
 /// The rules that span a whole file: every bill number is unique, and so is
 /// every account (its files and its SMS link are named by account and
 /// month). Feed it the records in file order.
+///
+/// Given the candidates of a `DuplicateScan` of the same file, it remembers
+/// only those keys, so its memory stays flat however long the file is;
+/// without, it remembers every key.
 public struct BatchChecker: Sendable {
     public let bills: BillChecker
     private var numbers: [String: Int] = [:]
     private var accounts: [String: Int] = [:]
+    private let candidates: Set<String>?
 
     public init(header: BatchHeader) {
         bills = BillChecker(header: header)
+        candidates = nil
+    }
+
+    init(header: BatchHeader, candidates: Set<String>) {
+        bills = BillChecker(header: header)
+        self.candidates = candidates
     }
 
     public mutating func check(_ record: RecordNode, at position: SourcePosition) -> Result<Bill, RejectedBill> {
@@ -17,13 +28,13 @@ public struct BatchChecker: Sendable {
         }
         // A number or account counts as used even when its bill is rejected
         // for another reason: the file still holds it twice.
-        if let number {
+        if let number, candidates?.contains(DuplicateScan.numberKey(number)) ?? true {
             if let first = numbers[number] {
                 return reject(BillRejection(.duplicateNumber, "bill number \(number) is already used by bill \(first) of this file", line: record.line))
             }
             numbers[number] = position.index
         }
-        if let account {
+        if let account, candidates?.contains(DuplicateScan.accountKey(account)) ?? true {
             if let first = accounts[account] {
                 return reject(BillRejection(.duplicateAccount, "account \(account) already has a bill in this file (bill \(first)); one bill per account and month", line: record.line))
             }

@@ -18,6 +18,23 @@ public struct BillChecker: Sendable {
         (try? account(of: record), try? number(of: record))
     }
 
+    /// The identity from the raw attributes, as `identity(of:)` gives it.
+    static func identity(account: String?, number: String?) -> (account: String?, number: String?) {
+        (account.flatMap(validAccount), number.flatMap(validNumber))
+    }
+
+    static func validAccount(_ raw: String) -> String? {
+        let value = ContractText.trimXMLSpace(raw)
+        guard (6...12).contains(value.utf8.count), value.utf8.allSatisfy(\.isASCIIDigit) else { return nil }
+        return String(value)
+    }
+
+    static func validNumber(_ raw: String) -> String? {
+        let value = ContractText.trimXMLSpace(raw)
+        guard (1...32).contains(value.utf8.count), value.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }) else { return nil }
+        return String(value)
+    }
+
     public func check(_ record: RecordNode) throws(BillRejection) -> Bill {
         guard record.name == "bill" else {
             throw BillRejection(.unknownElement, "<\(record.name)> is not a bill: only <bill> elements may stand in <bills>", line: record.line)
@@ -84,24 +101,20 @@ public struct BillChecker: Sendable {
         guard let raw = record.attribute("account") else {
             throw BillRejection(.missingAttribute, "<bill> has no account attribute", line: record.line)
         }
-        let value = ContractText.trimXMLSpace(raw)
-        guard (6...12).contains(value.utf8.count), value.utf8.allSatisfy(\.isASCIIDigit) else {
+        guard let value = Self.validAccount(raw) else {
             throw BillRejection(.invalidAccount, "account \(TextRules.quoted(raw)) is not 6 to 12 digits", line: record.line)
         }
-        return String(value)
+        return value
     }
 
     func number(of record: RecordNode) throws(BillRejection) -> String {
         guard let raw = record.attribute("number") else {
             throw BillRejection(.missingAttribute, "<bill> has no number attribute", line: record.line)
         }
-        let value = ContractText.trimXMLSpace(raw)
-        guard (1...32).contains(value.utf8.count),
-              value.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") })
-        else {
+        guard let value = Self.validNumber(raw) else {
             throw BillRejection(.invalidNumber, "bill number \(TextRules.quoted(raw)) is not 1 to 32 of A-Z, a-z, 0-9 and -", line: record.line)
         }
-        return String(value)
+        return value
     }
 
     // MARK: Helpers

@@ -127,6 +127,11 @@ struct FastFormattingTests {
     static let formatters = [BillFormatter(language: .en), BillFormatter(language: .ar), BillFormatter(language: .ar, arabicIndicDigits: true)]
 
     @Test(arguments: 0..<3)
+    func everyFastPathIsLearnt(_ index: Int) {
+        #expect(Self.formatters[index].unlearntShapes == [])
+    }
+
+    @Test(arguments: 0..<3)
     func moneyAndNumbersMatchFoundationExactly(_ index: Int) {
         let formatter = Self.formatters[index]
         let currency = Decimal.FormatStyle.Currency(code: "BHD", locale: formatter.locale)

@@ -4,14 +4,14 @@ import Testing
 
 /// The sample month rendered once, with what it produced.
 enum RenderedSample {
-    static let output: URL = {
+    static let output = Task<URL, Never> {
         let out = Fixture.temporaryFolder().appendingPathComponent("out")
-        _ = try? Batch.render(input: SampleBills.file, output: out, configuration: BatchConfiguration(templates: SampleBills.templates))
+        _ = try? await Batch.render(input: SampleBills.file, output: out, configuration: BatchConfiguration(templates: SampleBills.templates))
         return out
-    }()
+    }
 
-    static func manifest() throws -> [[String: Any]] {
-        try String(contentsOf: output.appendingPathComponent("manifest.jsonl"), encoding: .utf8).split(separator: "\n").map {
+    static func manifest() async throws -> [[String: Any]] {
+        try String(contentsOf: (await output.value).appendingPathComponent("manifest.jsonl"), encoding: .utf8).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
     }
@@ -23,15 +23,15 @@ struct BillEmailTests {
         text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
     }
 
-    @Test func everyEmailRoutedBillHasAParseableMessage() throws {
-        let entries = try RenderedSample.manifest().filter { ["email", "relative-email"].contains($0["channel"] as! String) }
+    @Test func everyEmailRoutedBillHasAParseableMessage() async throws {
+        let entries = try await RenderedSample.manifest().filter { ["email", "relative-email"].contains($0["channel"] as! String) }
         #expect(entries.count == 4)
         let templates = SampleBills.templateSet
         for entry in entries {
             let account = entry["account"] as! String
             let files = entry["files"] as! [String]
             #expect(files == ["bills/\(account.suffix(3))/\(account)-2026-10.html", "email/\(account.suffix(3))/\(account)-2026-10.eml"])
-            let bytes = try [UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent(files[1])))
+            let bytes = try [UInt8](Data(contentsOf: (await RenderedSample.output.value).appendingPathComponent(files[1])))
             let parsed = try PythonEmail.parse(bytes)
             #expect(parsed.defects.isEmpty, "\(parsed.defects)")
             #expect(parsed.type == "multipart/alternative")
@@ -61,8 +61,8 @@ struct BillEmailTests {
         }
     }
 
-    @Test func aRelativesEmailSaysWhoseBillItIsInBothLanguages() throws {
-        let bytes = try [UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/680/1002345680-2026-10.eml")))
+    @Test func aRelativesEmailSaysWhoseBillItIsInBothLanguages() async throws {
+        let bytes = try [UInt8](Data(contentsOf: (await RenderedSample.output.value).appendingPathComponent("email/680/1002345680-2026-10.eml")))
         let parsed = try PythonEmail.parse(bytes)
         #expect(parsed.to[0].isEmpty, "the relative's own name is not known")
         for body in parsed.bodies {
@@ -70,13 +70,13 @@ struct BillEmailTests {
             #expect(body.contains("This is the electricity and water bill of \u{2068}فاطمة يوسف الحداد\u{2069}, account \u{2068}1002345680\u{2069}"))
             #expect(body.contains("(\u{2068}daughter\u{2069})"))
         }
-        let own = try PythonEmail.parse([UInt8](Data(contentsOf: RenderedSample.output.appendingPathComponent("email/678/1002345678-2026-10.eml"))))
+        let own = try PythonEmail.parse([UInt8](Data(contentsOf: (await RenderedSample.output.value).appendingPathComponent("email/678/1002345678-2026-10.eml"))))
         #expect(own.to[0] == "محمد علي حسن")
         #expect(!own.bodies[1].contains("You receive it because"))
     }
 
-    @Test func thePaperListHoldsTheBillsWithoutElectronicContact() throws {
-        let csv = try String(contentsOf: RenderedSample.output.appendingPathComponent("paper.csv"), encoding: .utf8)
+    @Test func thePaperListHoldsTheBillsWithoutElectronicContact() async throws {
+        let csv = try String(contentsOf: (await RenderedSample.output.value).appendingPathComponent("paper.csv"), encoding: .utf8)
         let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(rows.first == "account,number,period,language,reason,name_ar,name_en,flat,building,road,block,area_ar,area_en,total_fils,due")
         #expect(rows.dropFirst() == [
@@ -85,15 +85,15 @@ struct BillEmailTests {
         ])
     }
 
-    @Test func theSummaryAndReportCarryTheSameNumbers() throws {
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: RenderedSample.output.appendingPathComponent("summary.json"))) as! [String: Any]
+    @Test func theSummaryAndReportCarryTheSameNumbers() async throws {
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: (await RenderedSample.output.value).appendingPathComponent("summary.json"))) as! [String: Any]
         #expect(summary["electronic_reach_permille"] as? Int == 800)
         #expect(summary["sms_parts"] as? [String: Int] == ["ar": 2, "en": 3])
         let firstLines = summary["rejects_first_lines"] as? [String: [Int]]
         #expect(firstLines?["not-reconciled"] == [215])
         #expect(firstLines?.count == 5)
 
-        let report = try String(contentsOf: RenderedSample.output.appendingPathComponent("report.html"), encoding: .utf8)
+        let report = try String(contentsOf: (await RenderedSample.output.value).appendingPathComponent("report.html"), encoding: .utf8)
         #expect(report.contains(#"<html lang="ar" dir="rtl">"#))
         let arabic = BillFormatter(language: .ar)
         #expect(report.contains("<bdi>\(arabic.permille(800))</bdi>"))

@@ -269,6 +269,37 @@ struct MailTests {
         #expect(parsed.bodies == [Self.crlf(message.textBody), Self.crlf(message.htmlBody)])
     }
 
+    @Test func base64MatchesFoundationLineForLine() throws {
+        for length in [0, 1, 2, 3, 56, 57, 58, 114, 1000] {
+            let text = String(repeating: "ب", count: length / 2) + String(repeating: "a\n", count: length % 7)
+            var ours: [UInt8] = []
+            Base64Body.encode(Array(text.utf8), into: &ours)
+            let canonical = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+                .map { Array($0) }.joined(separator: [0x0D, 0x0A])
+            let foundation = Data(Array(canonical)).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            #expect(String(decoding: ours, as: UTF8.self) == foundation, "length \(length)")
+        }
+    }
+
+    @Test func eachPartTakesTheShorterEncoding() throws {
+        let arabicHTML = "<p>" + String(repeating: Self.arabic + " ", count: 40) + "</p>"
+        let englishText = String(repeating: "Your bill for October 2026 is ready.\n", count: 20)
+        let message = try Self.message(text: englishText, html: arabicHTML, encoding: .shortest)
+        let mail = RenderedMail(message.rendered())
+        #expect(mail.parts.map { $0.header("Content-Transfer-Encoding") } == ["quoted-printable", "base64"])
+        #expect(mail.parts.map(\.decodedBody) == [Self.crlf(englishText), Self.crlf(arabicHTML)])
+        let parsed = try PythonEmail.parse(message.rendered())
+        #expect(parsed.defects.isEmpty, "\(parsed.defects)")
+        #expect(parsed.bodies == [Self.crlf(englishText), Self.crlf(arabicHTML)])
+        // Either way, the chosen part is no longer than the other encoding would make it.
+        for (body, chosen) in [(englishText, MailMessage.TransferEncoding.quotedPrintable), (arabicHTML, .base64)] {
+            var quoted: [UInt8] = [], base64: [UInt8] = []
+            MailMessage.encode(Array(body.utf8), as: .quotedPrintable, into: &quoted)
+            MailMessage.encode(Array(body.utf8), as: .base64, into: &base64)
+            #expect(chosen == .quotedPrintable ? quoted.count <= base64.count : base64.count <= quoted.count)
+        }
+    }
+
     // MARK: A real MIME parser
 
     @Test func pythonsEmailPackageReadsItBack() throws {

@@ -17,13 +17,13 @@ struct WebViewFixture {
     let links: [String: String]
     let revokedFile: URL
 
-    init() throws {
+    init() async throws {
         let folder = Fixture.temporaryFolder()
         output = folder.appendingPathComponent("out")
         var ring = KeyRing.new(created: "2026-01-01")
         _ = try ring.addKey(created: "2026-11-01")
         self.ring = ring
-        _ = try? Batch.render(input: SampleBills.file, output: output,
+        _ = try? await Batch.render(input: SampleBills.file, output: output,
                               configuration: BatchConfiguration(templates: SampleBills.templates, keyRing: ring))
         var links: [String: String] = [:]
         for line in try String(contentsOf: output.appendingPathComponent("manifest.jsonl"), encoding: .utf8).split(separator: "\n") {
@@ -51,8 +51,8 @@ struct WebViewFixture {
 struct WebViewTests {
     let fixture: WebViewFixture
 
-    init() throws {
-        fixture = try WebViewFixture()
+    init() async throws {
+        fixture = try await WebViewFixture()
     }
 
     func test(_ view: WebView, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {

@@ -95,11 +95,21 @@ enum EncodedWord {
     static func unstructured(_ text: String) -> [Piece] {
         let clean = withoutControls(text)
         let words = clean.split(separator: " ", omittingEmptySubsequences: false)
-        let plain = !clean.contains("=?") && words.allSatisfy { word in
+        let plain = !EncodedWord.hasMarker(clean) && words.allSatisfy { word in
             (1...lineLength - 1).contains(word.utf8.count) && word.utf8.allSatisfy { (0x21...0x7E).contains($0) }
         }
         if plain { return words.map { .token(String($0)) } }
         return clean.isEmpty ? [] : [.text(clean)]
+    }
+
+    /// Whether `text` holds `=?`, which could start an encoded-word.
+    static func hasMarker(_ text: some StringProtocol) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "="), byte == UInt8(ascii: "?") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// `text` without white space (Unicode's `White_Space`) at either end.

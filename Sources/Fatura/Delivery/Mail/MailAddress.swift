@@ -30,15 +30,15 @@ public struct MailMailbox: Hashable, Sendable {
         let clean = EncodedWord.trimmed(EncodedWord.withoutControls(name ?? ""))
         guard !clean.isEmpty else { return [.token(address.address)] }
         let angle = EncodedWord.Piece.token("<" + address.address + ">")
-        let ascii = !clean.contains("=?") && clean.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        let ascii = !EncodedWord.hasMarker(clean) && clean.utf8.allSatisfy { (0x20...0x7E).contains($0) }
         let words = clean.split(separator: " ")
         if ascii, words.allSatisfy({ $0.utf8.count < EncodedWord.lineLength && $0.utf8.allSatisfy(\.isAtext) }) {
             return words.map { .token(String($0)) } + [angle]
         }
-        let quoted = "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        if ascii, quoted.utf8.count < EncodedWord.lineLength {
-            return [.token(quoted), angle]
+        if ascii {
+            let quoted = "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            if quoted.utf8.count < EncodedWord.lineLength { return [.token(quoted), angle] }
         }
         return Self.phrase(words) + [angle]
     }
@@ -66,7 +66,7 @@ public struct MailMailbox: Hashable, Sendable {
             run = []
         }
         for word in words {
-            if !word.contains("=?"), word.utf8.count < EncodedWord.lineLength, word.utf8.allSatisfy(\.isAtext) {
+            if !EncodedWord.hasMarker(word), word.utf8.count < EncodedWord.lineLength, word.utf8.allSatisfy(\.isAtext) {
                 flush()
                 pieces.append(.token(String(word)))
             } else {

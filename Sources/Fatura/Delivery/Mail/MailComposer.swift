@@ -41,7 +41,8 @@ struct MailComposer: Sendable {
             subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
             messageID: "<\(bill.month).\(bill.account)@\(domain)>",
             textBytes: text, htmlBytes: html,
-            headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)])
+            headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)],
+            transferEncoding: .shortest)
         return message.rendered()
     }
 }

@@ -43,6 +43,25 @@ public struct MailMessage: Sendable {
     public enum TransferEncoding: String, Sendable {
         case quotedPrintable = "quoted-printable"
         case base64 = "base64"
+        /// Each part in whichever of the two is shorter for it: quoted-
+        /// printable keeps mostly-ASCII text readable, base64 takes 4 bytes
+        /// for 3 where quoted-printable takes 3 for every byte of Arabic.
+        case shortest = "shortest"
+
+        /// The encoding for `body`: itself, or for `shortest` the one that writes fewer bytes.
+        func choice(for body: [UInt8]) -> TransferEncoding {
+            guard self == .shortest else { return self }
+            // Quoted-printable: 3 bytes for every byte it escapes, a soft break every 75.
+            var escaped = 0
+            var breaks = 0
+            for byte in body {
+                if byte >= 0x80 || byte == UInt8(ascii: "=") { escaped += 1 }
+                if byte == 0x0A { breaks += 1 }
+            }
+            let quoted = (body.count + 2 * escaped) * 78 / 75
+            let base64 = (body.count + breaks + 2) / 3 * 4 * 78 / 76
+            return quoted <= base64 ? .quotedPrintable : .base64
+        }
     }
 
     /// Header names the message writes itself, or that would add recipients,
@@ -124,11 +143,12 @@ public struct MailMessage: Sendable {
         line("")
         let boundary = self.boundary
         for (type, body) in [("text/plain", textBytes), ("text/html", htmlBytes)] {
+            let encoding = transferEncoding.choice(for: body)
             line("--" + boundary)
             line("Content-Type: \(type); charset=utf-8")
-            line("Content-Transfer-Encoding: \(transferEncoding.rawValue)")
+            line("Content-Transfer-Encoding: \(encoding.rawValue)")
             line("")
-            encode(body, into: &out)
+            Self.encode(body, as: encoding, into: &out)
             line("")
         }
         line("--" + boundary + "--")
@@ -143,15 +163,13 @@ public struct MailMessage: Sendable {
             .map { String($0 >> 4, radix: 16) + String($0 & 0x0F, radix: 16) }.joined()
     }
 
-    /// A body in the message's transfer encoding, line breaks made CRLF.
-    func encode(_ body: [UInt8], into out: inout [UInt8]) {
-        switch transferEncoding {
-        case .quotedPrintable:
+    /// A body in a transfer encoding, line breaks made CRLF.
+    static func encode(_ body: [UInt8], as encoding: TransferEncoding, into out: inout [UInt8]) {
+        switch encoding {
+        case .quotedPrintable, .shortest:
             QuotedPrintable.encode(body, into: &out)
         case .base64:
-            let canonical = QuotedPrintable.lines(of: String(decoding: body, as: UTF8.self)).joined(separator: QuotedPrintable.crlf)
-            out.append(contentsOf: Data(canonical)
-                .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]).utf8)
+            Base64Body.encode(body, into: &out)
         }
     }
 

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+/// The monthly batch as a pipeline: the same bytes for any number of jobs,
+/// and a run killed at any moment finishes with `--resume` exactly as if
+/// it had never stopped.
+@Suite("The pipeline: jobs, kill and resume", .serialized)
+struct PipelineTests {
+    /// A generated month with some bad bills mixed in (a duplicate number,
+    /// a duplicate account, a wrong total), so rejects are part of the order.
+    static let month: URL = {
+        let folder = Fixture.temporaryFolder()
+        let generated = folder.appendingPathComponent("generated.xml")
+        _ = try? FaturaBinary.run(["generate", "1500", "--out", generated.path])
+        var text = (try? String(contentsOf: generated, encoding: .utf8)) ?? ""
+        // Bill 700 takes bill 10's number, bill 900 bill 20's account; bill 1100's total is off by a fils.
+        let bills = text.components(separatedBy: "<bill account=\"")
+        func header(_ index: Int) -> (account: String, number: String) {
+            let head = bills[index].prefix { $0 != ">" }
+            let account = head.prefix { $0 != "\"" }
+            let number = head.split(separator: "\"")[2]
+            return (String(account), String(number))
+        }
+        var edited = bills
+        edited[700] = edited[700].replacingOccurrences(of: "number=\"\(header(700).number)\"", with: "number=\"\(header(10).number)\"")
+        edited[900] = edited[900].replacingOccurrences(of: "\(header(900).account)\"", with: "\(header(20).account)\"")
+        if let range = edited[1100].range(of: #"<total>[0-9.]+</total>"#, options: .regularExpression) {
+            edited[1100].replaceSubrange(range, with: "<total>999.999</total>")
+        }
+        text = edited.joined(separator: "<bill account=\"")
+        let month = folder.appendingPathComponent("month.xml")
+        try? text.write(to: month, atomically: true, encoding: .utf8)
+        return month
+    }()
+
+    /// An uninterrupted run with one job: what every other run must equal.
+    static let reference: URL = {
+        let out = Fixture.temporaryFolder().appendingPathComponent("reference")
+        _ = try? FaturaBinary.run(["render", month.path, "--out", out.path, "--jobs", "1"])
+        return out
+    }()
+
+    /// Every file of an output folder, by relative path.
+    static func tree(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for path in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+            var isDirectory: ObjCBool = false
+            let url = folder.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files[path] = try Data(contentsOf: url)
+        }
+        return files
+    }
+
+    static func expectSameTree(_ folder: URL, _ label: String) throws {
+        let expected = try tree(reference)
+        let actual = try tree(folder)
+        #expect(Set(actual.keys) == Set(expected.keys), "\(label): the same files")
+        let different = expected.keys.filter { actual[$0] != nil && actual[$0] != expected[$0] }.sorted()
+        #expect(different.isEmpty, "\(label): files that differ: \(different.prefix(5))")
+    }
+
+    @Test func theReferenceRunHasRejectsAmongItsBills() throws {
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.reference.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(summary["bills"] as? Int == 1500)
+        #expect(summary["rejected"] as? Int == 3)
+        let codes = try String(contentsOf: Self.reference.appendingPathComponent("rejects.jsonl"), encoding: .utf8)
+        #expect(codes.contains("duplicate-number") && codes.contains("duplicate-account") && codes.contains("not-reconciled"), "\(codes)")
+    }
+
+    @Test(arguments: [2, 3, 8])
+    func anyNumberOfJobsGivesTheSameBytes(_ jobs: Int) throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("jobs\(jobs)")
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--jobs", "\(jobs)"])
+        #expect(result.status == 3, "\(result.stderr)")
+        try Self.expectSameTree(out, "--jobs \(jobs)")
+    }
+
+    /// The journal's checkpoints so far (its lines after the first).
+    static func checkpoints(_ staging: URL) -> Int {
+        guard let text = try? String(contentsOf: staging.appendingPathComponent(".journal"), encoding: .utf8) else { return 0 }
+        return max(0, text.split(separator: "\n").count - 1)
+    }
+
+    /// Starts a render and kills it (SIGKILL) once `when` holds of the
+    /// staging folder, or when it has run `after` seconds; returns whether it
+    /// was killed before it finished.
+    static func renderAndKill(_ out: URL, resume: Bool, when: @escaping (URL) -> Bool, after limit: TimeInterval = 60) throws -> Bool {
+        let process = Process()
+        process.executableURL = FaturaBinary.url
+        process.arguments = ["render", month.path, "--out", out.path, "--jobs", "2", "--checkpoint-every", "64", "--quiet"]
+            + (resume ? ["--resume"] : [])
+        process.currentDirectoryURL = Fixture.packageRoot
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).partial")
+        let start = Date()
+        while process.isRunning, !when(staging), Date().timeIntervalSince(start) < limit {
+            usleep(2_000)
+        }
+        let killed = process.isRunning
+        if killed { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return killed
+    }
+
+    /// Whatever a killed run left: every file under its own name is whole
+    /// (the same bytes as the uninterrupted run's); only `.NAME.tmp` files may be cut short.
+    static func expectNoHalfWrittenFile(_ staging: URL) throws {
+        let expected = try tree(reference)
+        for (path, data) in try tree(staging) where path.hasPrefix("bills/") || path.hasPrefix("email/") {
+            let name = (path as NSString).lastPathComponent
+            if name.hasPrefix("."), name.hasSuffix(".tmp") { continue }
+            #expect(expected[path] == data, "\(path) is whole")
+        }
+    }
+
+    @Test func killedAtSeveralPointsAndResumedGivesTheSameBytes() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        // Killed while scanning or just after the folder appeared, then after
+        // 2, 5 and 9 checkpoints; each time resumed, and killed again.
+        #expect(try Self.renderAndKill(out, resume: false, when: { FileManager.default.fileExists(atPath: $0.path) }))
+        try Self.expectNoHalfWrittenFile(staging)
+        for target in [2, 5, 9] {
+            let killed = try Self.renderAndKill(out, resume: true, when: { Self.checkpoints($0) >= target })
+            #expect(killed, "the run was still going at checkpoint \(target)")
+            #expect(Self.checkpoints(staging) >= target)
+            try Self.expectNoHalfWrittenFile(staging)
+        }
+        // Killed mid-chunk, at a moment no checkpoint chose.
+        #expect(try Self.renderAndKill(out, resume: true, when: { _ in false }, after: 0.4))
+        try Self.expectNoHalfWrittenFile(staging)
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing appears under the output's name before the end")
+
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--checkpoint-every", "64"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: staging.path))
+        try Self.expectSameTree(out, "killed and resumed")
+    }
+
+    @Test func resumeRefusesAnotherInputOrOptions() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        #expect(try Self.renderAndKill(out, resume: false, when: { Self.checkpoints($0) >= 1 }))
+        let other = try FaturaBinary.run(["render", CommandLineTests.sample, "--out", out.path, "--resume"])
+        #expect(other.status == 64)
+        #expect(other.stderr.contains("--resume"), "\(other.stderr)")
+        let digits = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--arabic-digits"])
+        #expect(digits.status == 64)
+        #expect(Self.checkpoints(out.deletingLastPathComponent().appendingPathComponent(".out.partial")) >= 1,
+                "a refused resume keeps the interrupted run's work")
+        // Without --resume, the interrupted run's work is dropped and the run starts over.
+        let fresh = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--jobs", "1"])
+        #expect(fresh.status == 3, "\(fresh.stderr)")
+        try Self.expectSameTree(out, "started over")
+    }
+
+    @Test func resumeWithNothingToResumeIsAnOrdinaryRun() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
+        #expect(result.status == 3, "\(result.stderr)")
+        try Self.expectSameTree(out, "--resume on a fresh folder")
+    }
+}
+
+@Suite("Uniqueness across the file in flat memory")
+struct DuplicateScanTests {
+    /// Keys with repeats, checked by a filter small enough to mistake many
+    /// innocent keys: the verdicts must still be those of a full set.
+    @Test(arguments: [1 << 6, 1 << 10, 1 << 20])
+    func verdictsAreExactWhateverTheFilterMistakes(_ bits: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let numbers = (0..<3000).map { _ in String(Int.random(in: 0..<2500, using: &generator)) }
+        var scan = DuplicateScan(filterBits: bits)
+        for number in numbers { scan.add(number: number, account: nil) }
+        var seen: Set<String> = []
+        var repeated: Set<String> = []
+        for number in numbers where !seen.insert(number).inserted { repeated.insert(DuplicateScan.numberKey(number)) }
+        #expect(repeated.isSubset(of: scan.candidates), "every real repeat is a candidate")
+        if bits >= 1 << 20 {
+            #expect(scan.candidates.count < repeated.count + 10, "a large filter mistakes few keys")
+        }
+    }
+
+    @Test func aBloomFilterIsDeterministicAndRemembers() {
+        var first = BloomFilter(bits: 1 << 12)
+        var second = BloomFilter(bits: 1 << 12)
+        for index in 0..<200 {
+            let a = first.insert("key\(index)")
+            let b = second.insert("key\(index)")
+            #expect(a == b)
+        }
+        for index in 0..<200 {
+            let again = first.insert("key\(index)")
+            #expect(again, "key\(index) is remembered")
+        }
+    }
+}
