@@ -4,6 +4,14 @@ enum JSONText {
     /// A JSON string literal: quotes, backslashes and every control
     /// character escaped; U+2028 and U+2029 too, for JavaScript consumers.
     static func quoted(_ text: String) -> String {
+        // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9 in UTF-8.
+        var previous: (UInt8, UInt8) = (0, 0)
+        let plain = text.utf8.allSatisfy { byte in
+            defer { previous = (previous.1, byte) }
+            return byte >= 0x20 && byte != 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                && !(previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9))
+        }
+        if plain { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

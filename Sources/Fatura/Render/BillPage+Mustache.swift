@@ -7,76 +7,81 @@ protocol TemplateView: MustacheObject {
 }
 
 extension BillPage: TemplateView {
-    static let keys: Set<String> = [
-        "lang", "dir", "otherLang", "otherDir", "l", "o", "utility", "account", "number", "channel",
-        "customerName", "customerNameOther", "hasCustomerNameOther", "category", "categoryOther", "hasCategory",
-        "hasAddress", "addressParts", "area", "hasArea", "month", "monthOther", "periodFrom", "periodTo",
-        "periodFromOther", "periodToOther", "periodDays", "periodDaysOther", "issued", "issuedOther", "due", "dueOther",
-        "hasMeters", "meters", "charges", "chargesTotal", "hasPreviousBalance", "hasPayments", "previousBalance", "payments",
-        "total", "totalOther", "isCredit", "credit", "hasArrears", "arrears", "arrearsOther", "hasEstimated",
-        "hasCharts", "charts", "link", "hasLink", "start", "end", "isRelative", "relativeNote", "relativeNoteOther",
-    ]
+    /// The page's keys. Found through a dictionary: a `switch` over some
+    /// sixty strings compares them one by one, on every lookup of every render.
+    enum Key: String, CaseIterable {
+        case lang, dir, otherLang, otherDir, l, o, utility, account, number, channel, customerName
+        case customerNameOther, hasCustomerNameOther, category, categoryOther, hasCategory, hasAddress, addressParts
+        case area, hasArea, month, monthOther, periodFrom, periodTo, periodFromOther, periodToOther, periodDays
+        case periodDaysOther, issued, issuedOther, due, dueOther, hasMeters, meters, charges, chargesTotal
+        case hasPreviousBalance, hasPayments, previousBalance, payments, total, totalOther, isCredit, credit
+        case hasArrears, arrears, arrearsOther, hasEstimated, hasCharts, charts, start, end, isRelative
+        case relativeNote, relativeNoteOther, link, hasLink
+    }
+
+    static let keys = Set(Key.allCases.map(\.rawValue))
+    private static let keyByName = Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0.rawValue, $0) })
 
     public func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "lang": .string(main.language.rawValue)
-        case "dir": .string(main.language.isRightToLeft ? "rtl" : "ltr")
-        case "otherLang": .string(other.language.rawValue)
-        case "otherDir": .string(other.language.isRightToLeft ? "rtl" : "ltr")
-        case "l": main.catalogValue
-        case "o": other.catalogValue
-        case "utility": main.utilityValue
-        case "account": .string(bill.account)
-        case "number": .string(bill.number)
-        case "channel": .string(route.channel.rawValue)
-        case "customerName": .string(customerName)
-        case "customerNameOther": .string(customerNameOther ?? "")
-        case "hasCustomerNameOther": .bool(customerNameOther != nil)
-        case "category": .string(category ?? "")
-        case "categoryOther": .string(categoryOther ?? "")
-        case "hasCategory": .bool(category != nil)
-        case "hasAddress": .bool(!addressParts.isEmpty || area != nil)
-        case "addressParts": addressPartsValue
-        case "area": .string(area ?? "")
-        case "hasArea": .bool(area != nil)
-        case "month": .string(month)
-        case "monthOther": .string(monthOther)
-        case "periodFrom": .string(periodFrom)
-        case "periodTo": .string(periodTo)
-        case "periodFromOther": .string(periodFromOther)
-        case "periodToOther": .string(periodToOther)
-        case "periodDays": .string(periodDays)
-        case "periodDaysOther": .string(periodDaysOther)
-        case "issued": .string(issued)
-        case "issuedOther": .string(issuedOther)
-        case "due": .string(due)
-        case "dueOther": .string(dueOther)
-        case "hasMeters": .bool(!meters.isEmpty)
-        case "meters": metersValue
-        case "charges": chargesValue
-        case "chargesTotal": .string(chargesTotal)
-        case "hasPreviousBalance": .bool(bill.previousBalance != .zero)
-        case "hasPayments": .bool(bill.payments != .zero)
-        case "previousBalance": .string(previousBalance)
-        case "payments": .string(payments)
-        case "total": .string(total)
-        case "totalOther": .string(totalOther)
-        case "isCredit": .bool(bill.isCredit)
-        case "credit": .string(credit)
-        case "hasArrears": .bool(hasArrears)
-        case "arrears": .string(arrears)
-        case "arrearsOther": .string(arrearsOther)
-        case "hasEstimated": .bool(hasEstimated)
-        case "hasCharts": .bool(!charts.isEmpty)
-        case "charts": chartsValue
-        case "start": .string(main.language.isRightToLeft ? "right" : "left")
-        case "end": .string(main.language.isRightToLeft ? "left" : "right")
-        case "isRelative": .bool(relativeNote != nil)
-        case "relativeNote": .string(relativeNote ?? "")
-        case "relativeNoteOther": .string(relativeNoteOther ?? "")
-        case "link": .string(link ?? "")
-        case "hasLink": .bool(link != nil)
-        default: nil
+        guard let field = Self.keyByName[key.name] else { return nil }
+        return switch field {
+        case .lang: .string(main.language.rawValue)
+        case .dir: .string(main.language.isRightToLeft ? "rtl" : "ltr")
+        case .otherLang: .string(other.language.rawValue)
+        case .otherDir: .string(other.language.isRightToLeft ? "rtl" : "ltr")
+        case .l: main.catalogValue
+        case .o: other.catalogValue
+        case .utility: main.utilityValue
+        case .account: .string(bill.account)
+        case .number: .string(bill.number)
+        case .channel: .string(route.channel.rawValue)
+        case .customerName: .string(customerName)
+        case .customerNameOther: .string(customerNameOther ?? "")
+        case .hasCustomerNameOther: .bool(customerNameOther != nil)
+        case .category: .string(category ?? "")
+        case .categoryOther: .string(categoryOther ?? "")
+        case .hasCategory: .bool(category != nil)
+        case .hasAddress: .bool(!addressParts.isEmpty || area != nil)
+        case .addressParts: addressPartsValue
+        case .area: .string(area ?? "")
+        case .hasArea: .bool(area != nil)
+        case .month: .string(month)
+        case .monthOther: .string(monthOther)
+        case .periodFrom: .string(periodFrom)
+        case .periodTo: .string(periodTo)
+        case .periodFromOther: .string(periodFromOther)
+        case .periodToOther: .string(periodToOther)
+        case .periodDays: .string(periodDays)
+        case .periodDaysOther: .string(periodDaysOther)
+        case .issued: .string(issued)
+        case .issuedOther: .string(issuedOther)
+        case .due: .string(due)
+        case .dueOther: .string(dueOther)
+        case .hasMeters: .bool(!meters.isEmpty)
+        case .meters: metersValue
+        case .charges: chargesValue
+        case .chargesTotal: .string(chargesTotal)
+        case .hasPreviousBalance: .bool(bill.previousBalance != .zero)
+        case .hasPayments: .bool(bill.payments != .zero)
+        case .previousBalance: .string(previousBalance)
+        case .payments: .string(payments)
+        case .total: .string(total)
+        case .totalOther: .string(totalOther)
+        case .isCredit: .bool(bill.isCredit)
+        case .credit: .string(credit)
+        case .hasArrears: .bool(hasArrears)
+        case .arrears: .string(arrears)
+        case .arrearsOther: .string(arrearsOther)
+        case .hasEstimated: .bool(hasEstimated)
+        case .hasCharts: .bool(!charts.isEmpty)
+        case .charts: chartsValue
+        case .start: .string(main.language.isRightToLeft ? "right" : "left")
+        case .end: .string(main.language.isRightToLeft ? "left" : "right")
+        case .isRelative: .bool(relativeNote != nil)
+        case .relativeNote: .string(relativeNote ?? "")
+        case .relativeNoteOther: .string(relativeNoteOther ?? "")
+        case .link: .string(link ?? "")
+        case .hasLink: .bool(link != nil)
         }
     }
 }

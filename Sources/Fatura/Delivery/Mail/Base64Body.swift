@@ -6,40 +6,58 @@ enum Base64Body {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func encode(_ text: [UInt8], into out: inout [UInt8]) {
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(text.count + text.count / 32)
-        var index = 0
-        while index < text.count {
-            let byte = text[index]
-            if byte == 0x0A || byte == 0x0D {
-                canonical.append(0x0D)
-                canonical.append(0x0A)
-                index += byte == 0x0D && index + 1 < text.count && text[index + 1] == 0x0A ? 2 : 1
-            } else {
-                canonical.append(byte)
-                index += 1
+        // The canonical text: at most twice as long (every byte a line break).
+        let canonical = [UInt8](unsafeUninitializedCapacity: text.count * 2) { buffer, written in
+            text.withUnsafeBufferPointer { input in
+                var at = 0
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    if byte == 0x0A || byte == 0x0D {
+                        buffer[at] = 0x0D
+                        buffer[at + 1] = 0x0A
+                        at += 2
+                        index += byte == 0x0D && index + 1 < input.count && input[index + 1] == 0x0A ? 2 : 1
+                    } else {
+                        buffer[at] = byte
+                        at += 1
+                        index += 1
+                    }
+                }
+                written = at
             }
         }
-        out.reserveCapacity(out.count + canonical.count / 3 * 4 + canonical.count / 57 * 2 + 8)
-        var column = 0
-        var at = 0
-        while at < canonical.count {
-            if column == 76 {
-                out.append(0x0D)
-                out.append(0x0A)
-                column = 0
+        let groups = (canonical.count + 2) / 3
+        let bound = groups * 4 + (groups / 19 + 1) * 2
+        let encoded = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
+            canonical.withUnsafeBufferPointer { input in
+                alphabet.withUnsafeBufferPointer { alphabet in
+                    var at = 0
+                    var index = 0
+                    var column = 0
+                    while index < input.count {
+                        if column == 76 {
+                            buffer[at] = 0x0D
+                            buffer[at + 1] = 0x0A
+                            at += 2
+                            column = 0
+                        }
+                        let remaining = input.count - index
+                        let group = UInt32(input[index]) << 16
+                            | (remaining > 1 ? UInt32(input[index + 1]) << 8 : 0)
+                            | (remaining > 2 ? UInt32(input[index + 2]) : 0)
+                        buffer[at] = alphabet[Int(group >> 18 & 0x3F)]
+                        buffer[at + 1] = alphabet[Int(group >> 12 & 0x3F)]
+                        buffer[at + 2] = remaining > 1 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
+                        buffer[at + 3] = remaining > 2 ? alphabet[Int(group & 0x3F)] : UInt8(ascii: "=")
+                        at += 4
+                        column += 4
+                        index += 3
+                    }
+                    written = at
+                }
             }
-            let remaining = canonical.count - at
-            let first = UInt32(canonical[at])
-            let second = remaining > 1 ? UInt32(canonical[at + 1]) : 0
-            let third = remaining > 2 ? UInt32(canonical[at + 2]) : 0
-            let group = first << 16 | second << 8 | third
-            out.append(alphabet[Int(group >> 18 & 0x3F)])
-            out.append(alphabet[Int(group >> 12 & 0x3F)])
-            out.append(remaining > 1 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
-            out.append(remaining > 2 ? alphabet[Int(group & 0x3F)] : UInt8(ascii: "="))
-            column += 4
-            at += 3
         }
+        out.append(contentsOf: encoded)
     }
 }

@@ -54,9 +54,11 @@ public struct MailMessage: Sendable {
             // Quoted-printable: 3 bytes for every byte it escapes, a soft break every 75.
             var escaped = 0
             var breaks = 0
-            for byte in body {
-                if byte >= 0x80 || byte == UInt8(ascii: "=") { escaped += 1 }
-                if byte == 0x0A { breaks += 1 }
+            body.withUnsafeBufferPointer { bytes in
+                for byte in bytes {
+                    escaped &+= byte >= 0x80 || byte == UInt8(ascii: "=") ? 1 : 0
+                    breaks &+= byte == 0x0A ? 1 : 0
+                }
             }
             let quoted = (body.count + 2 * escaped) * 78 / 75
             let base64 = (body.count + breaks + 2) / 3 * 4 * 78 / 76
