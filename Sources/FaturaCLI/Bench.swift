@@ -28,7 +28,7 @@ struct Bench: AsyncParsableCommand {
         let base = URL(fileURLWithPath: workdir ?? NSTemporaryDirectory()).appendingPathComponent("fatura-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let input = base.appendingPathComponent("month.xml")
-        FileManager.default.createFile(atPath: input.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: input.path, contents: nil)
         let handle = try FileHandle(forWritingTo: input)
         var chunk = ""
         try MonthGenerator(count: count).generate { piece in

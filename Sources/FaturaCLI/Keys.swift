@@ -33,7 +33,7 @@ struct KeysNew: ParsableCommand {
                 try KeyRing.new(created: today).save(url)
                 print("created \(path) with key 1 (active)")
             }
-        } catch let error as KeyRingError {
+        } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration
         }
@@ -58,7 +58,7 @@ struct KeysRetire: ParsableCommand {
             try keys.retire(id)
             try keys.save(url)
             print("key \(id) is retired")
-        } catch let error as KeyRingError {
+        } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration
         }
@@ -74,7 +74,7 @@ struct KeysList: ParsableCommand {
         do {
             let keys = try KeyRing.load(URL(fileURLWithPath: try ring.requiredPath()))
             for key in keys.keys { print("\(key.id)\t\(key.status.rawValue)\t\(key.created)") }
-        } catch let error as KeyRingError {
+        } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration
         }

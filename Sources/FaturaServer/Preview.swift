@@ -1,4 +1,4 @@
-public import Fatura
+import Fatura
 public import Foundation
 public import Hummingbird
 import HTTPTypes

@@ -1,7 +1,7 @@
 public import Fatura
 public import Foundation
 import Crypto
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 public import Logging
 public import NIOCore

@@ -125,22 +125,20 @@ public enum Batch {
 
         let folder: OutputFolder
         let journal: Journal
-        var lists = Lists()
+        let lists: Lists
         var summary = BatchSummary(header: header)
         var done = 0
         var cannotResume = false
         do throws(OutputError) {
             folder = try OutputFolder(destination: output, resume: configuration.resume)
-            if folder.resumed {
-                cannotResume = true
-                guard let (old, oldFingerprint, last) = try Journal.resume(folder: folder) else {
-                    throw OutputError("the interrupted run in \(folder.staging.path) left no journal")
-                }
+            // A staging folder without a journal was stopped before its
+            // first line: nothing was committed, so it is begun again in place.
+            if folder.resumed, let (old, oldFingerprint, last) = try Journal.resume(folder: folder) {
                 guard oldFingerprint == fingerprint else {
+                    cannotResume = true
                     throw OutputError("the interrupted run in \(folder.staging.path) had another input, templates, keys or options")
                 }
                 journal = old
-                cannotResume = false
                 lists = try Lists(folder: folder, resumeAt: last?.lengths)
                 if let last {
                     summary = last.summary
@@ -199,7 +197,7 @@ public enum Batch {
                     guard committed < sent, let result = try await group.next() else { break }
                     pending[result.sequence] = result
                     while let ready = pending.removeValue(forKey: committed) {
-                        try ready.commit(into: &summary, lists: &lists, onReject: onReject)
+                        try ready.commit(into: &summary, lists: lists, onReject: onReject)
                         committed += 1
                         if ready.records - lastCheckpoint >= configuration.checkpointEvery {
                             try lists.flush()
@@ -321,7 +319,7 @@ struct ChunkResult: Sendable {
     var outcomes: [Outcome]
     var records: Int
 
-    func commit(into summary: inout BatchSummary, lists: inout Lists, onReject: (RejectedBill) -> Void) throws(OutputError) {
+    func commit(into summary: inout BatchSummary, lists: Lists, onReject: (RejectedBill) -> Void) throws(OutputError) {
         for outcome in outcomes {
             switch outcome {
             case .accepted(let bill, let channel, let manifest, let sms, let paper):
@@ -343,12 +341,10 @@ struct ChunkResult: Sendable {
 
 /// The list files of a run, appended to in input order.
 struct Lists {
-    var manifest: LineWriter!
-    var rejects: LineWriter!
-    var sms: LineWriter!
-    var paper: LineWriter!
-
-    init() {}
+    let manifest: LineWriter
+    let rejects: LineWriter
+    let sms: LineWriter
+    let paper: LineWriter
 
     /// New lists, or an interrupted run's cut back to a checkpoint's `lengths`.
     init(folder: OutputFolder, resumeAt lengths: [String: Int]?) throws(OutputError) {
@@ -372,11 +368,11 @@ struct Lists {
     }
 
     func flush() throws(OutputError) {
-        for writer in [manifest, rejects, sms, paper] { try writer!.flush() }
+        for writer in [manifest, rejects, sms, paper] { try writer.flush() }
     }
 
     func close() throws(OutputError) {
-        for writer in [manifest, rejects, sms, paper] { try writer!.close() }
+        for writer in [manifest, rejects, sms, paper] { try writer.close() }
     }
 }
 

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// The keys that sign and verify links: one active key signs; older keys
