@@ -3,8 +3,9 @@ import Synchronization
 
 /// Formats money, dates and months for one language from CLDR data through
 /// Foundation. Made once per run and reused: a format style made per call
-/// costs tens of microseconds.
-public struct BillFormatter: Sendable {
+/// costs tens of microseconds. A class, so that handing it around costs one
+/// reference count, not one per format style it holds.
+public final class BillFormatter: Sendable {
     public let language: Language
     public let locale: Locale
     private let currency: Decimal.FormatStyle.Currency
@@ -30,25 +31,26 @@ public struct BillFormatter: Sendable {
         case .en: "en-BH"
         case .ar: arabicIndicDigits ? "ar-BH" : "ar-BH@numbers=latn"
         }
-        locale = Locale(identifier: identifier)
+        let locale = Locale(identifier: identifier)
+        self.locale = locale
         var calendar = Calendar(identifier: .gregorian)
         let utc = TimeZone(identifier: "UTC")!
         calendar.timeZone = utc
         self.calendar = calendar
-        currency = Decimal.FormatStyle.Currency(code: "BHD", locale: locale)
+        let currency = Decimal.FormatStyle.Currency(code: "BHD", locale: locale)
+        self.currency = currency
         longDate = Date.FormatStyle(date: .long, time: .omitted, locale: locale, calendar: calendar, timeZone: utc)
         monthYear = Date.FormatStyle(locale: locale, calendar: calendar, timeZone: utc).month(.wide).year()
-        integer = IntegerFormatStyle<Int64>(locale: locale)
-        percentStyle = IntegerFormatStyle<Int>.Percent(locale: locale)
-        let currency = self.currency
-        let integer = self.integer
+        let integer = IntegerFormatStyle<Int64>(locale: locale)
+        self.integer = integer
+        let percentStyle = IntegerFormatStyle<Int>.Percent(locale: locale)
+        self.percentStyle = percentStyle
         let digit = { (value: Int) in integer.format(Int64(value)) }
         moneyShape = NumberShape.learn(fraction: 3, format: { currency.format(Decimal(sign: .plus, exponent: -3, significand: Decimal($0))) }, digit: digit)
         negativeMoneyShape = NumberShape.learn(fraction: 3, zero: false, format: { currency.format(Decimal(sign: .minus, exponent: -3, significand: Decimal($0))) }, digit: digit)
         integerShape = NumberShape.learn(fraction: 0, format: { integer.format($0) }, digit: digit)
-        let plain = Decimal.FormatStyle(locale: locale).grouping(.never)
-        let percentStyle = self.percentStyle
         percentShape = NumberShape.learn(fraction: 0, format: { percentStyle.format(Int($0)) }, digit: digit)
+        let plain = Decimal.FormatStyle(locale: locale).grouping(.never)
         decimalShape = NumberShape.learn(fraction: 3, format: { Decimal(sign: .plus, exponent: -3, significand: Decimal($0)).formatted(plain.precision(.fractionLength(3))) }, digit: digit)
     }
 

@@ -2,7 +2,7 @@ public import FaturaMustache
 
 /// What a page needs in one language that is the same for every bill: the
 /// catalog, the formatter, and their template values. Made once per run.
-public struct LanguagePack: Sendable {
+public final class LanguagePack: Sendable {
     public let language: Language
     public let catalog: StringCatalog
     public let formatter: BillFormatter
