@@ -6,22 +6,32 @@ enum TextRules {
     /// Nil when what is left is empty or holds a control character (a line
     /// break or tab included) that could break a line or a header.
     static func clean(_ raw: String, maxScalars: Int) -> CleanResult {
-        var scalars = String.UnicodeScalarView()
+        let trimmed = ContractText.trimXMLSpace(raw)
         var count = 0
-        for scalar in ContractText.trimXMLSpace(raw).unicodeScalars {
-            if isBidiControl(scalar) { continue }
-            if scalar.properties.generalCategory == .control
-                || scalar.value == 0x2028 || scalar.value == 0x2029 {
+        var hasBidiControl = false
+        for scalar in trimmed.unicodeScalars {
+            if isBidiControl(scalar) {
+                hasBidiControl = true
+                continue
+            }
+            if isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
                 return .control
             }
-            scalars.append(scalar)
             count += 1
         }
-        // Removing a control may leave white space at either end.
-        let text = String(ContractText.trimXMLSpace(String(scalars)))
+        var text = String(trimmed)
+        if hasBidiControl {
+            // Removing a control may leave white space at either end.
+            text = String(ContractText.trimXMLSpace(String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { !isBidiControl($0) }))))
+        }
         if text.isEmpty { return .empty }
         if count > maxScalars { return .tooLong }
         return .ok(text)
+    }
+
+    /// Unicode's general category Cc (C0, DEL and C1), by its fixed ranges.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     enum CleanResult: Equatable {

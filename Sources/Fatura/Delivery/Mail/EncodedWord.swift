@@ -137,7 +137,7 @@ enum EncodedWord {
         var scalars = String.UnicodeScalarView()
         var inRun = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control {
+            if TextRules.isControl(scalar) {
                 if !inRun { scalars.append(" ") }
                 inRun = true
             } else {
