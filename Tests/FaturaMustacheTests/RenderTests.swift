@@ -4,6 +4,25 @@ import Testing
 /// Rendering behaviour beyond the spec files: indentation of nested partials
 /// and partials inside parents, large outputs, concurrency, buffers, context.
 @Suite struct RenderTests {
+    @Test func aTableAnswersLikeADictionaryForAnyLibrary() throws {
+        let strings: [String: MustacheValue] = ["title": "Bill & more", "due": "30 Nov", "unused": "x"]
+        let library = try TemplateLibrary(templates: ["page": "{{l.title}}|{{l.due}}|{{l.missing}}|{{#l.due}}yes{{/l.due}}"])
+        let table = MustacheTable(strings, library: library)
+        let expected = try library.render("page", ["l": .dictionary(strings)])
+        #expect(try library.render("page", ["l": .object(table)]) == expected)
+        #expect(expected == "Bill &amp; more|30 Nov||yes")
+        // Another library interns other names at the same ids: still the right answers.
+        let other = try TemplateLibrary(templates: ["page": "{{l.unused}} {{l.due}} {{l.title}}"])
+        #expect(try other.render("page", ["l": .object(table)]) == "x 30 Nov Bill &amp; more")
+        // And a key made by hand.
+        guard case .string(let due)? = table.value(for: MustacheKey("due")) else {
+            Issue.record("a key made by hand is answered")
+            return
+        }
+        #expect(due == "30 Nov")
+        #expect(table.value(for: MustacheKey("missing")) == nil)
+    }
+
     @Test func nestedStandalonePartialsAccumulateIndentation() throws {
         let library = try TemplateLibrary(templates: [
             "main": "<div>\n  {{>outer}}\n</div>\n",

@@ -11,11 +11,13 @@ public final class LanguagePack: Sendable {
     /// The utility's details in this language, as the template's `utility`.
     let utilityValue: MustacheValue
 
-    public init(catalog: StringCatalog, formatter: BillFormatter, utility: UtilityDetails) {
+    /// With `library`, the catalog answers that library's keys by their interned ids.
+    public init(catalog: StringCatalog, formatter: BillFormatter, utility: UtilityDetails, library: TemplateLibrary? = nil) {
         language = catalog.language
         self.catalog = catalog
         self.formatter = formatter
-        catalogValue = .dictionary(catalog.strings.mapValues { .string($0) })
+        let strings = catalog.strings.mapValues { MustacheValue.string($0) }
+        catalogValue = library.map { .object(MustacheTable(strings, library: $0)) } ?? .dictionary(strings)
         let language = catalog.language
         utilityValue = .dictionary([
             "portal": .string(utility.portal),
@@ -50,14 +52,14 @@ public struct RenderResources: Sendable {
     public let packs: [Language: LanguagePack]
     public let utility: UtilityDetails
 
-    public init(catalogs: [Language: StringCatalog], utility: UtilityDetails, arabicIndicDigits: Bool) {
+    public init(catalogs: [Language: StringCatalog], utility: UtilityDetails, arabicIndicDigits: Bool, library: TemplateLibrary? = nil) {
         self.utility = utility
         var packs: [Language: LanguagePack] = [:]
         for language in Language.allCases {
             packs[language] = LanguagePack(
                 catalog: catalogs[language]!,
                 formatter: BillFormatter(language: language, arabicIndicDigits: arabicIndicDigits),
-                utility: utility)
+                utility: utility, library: library)
         }
         self.packs = packs
     }

@@ -42,7 +42,7 @@ public struct TemplateSet: Sendable {
         let details = try UtilityDetails.load(utility ?? directory.appendingPathComponent("utility.json"))
         return TemplateSet(
             library: library,
-            resources: RenderResources(catalogs: catalogs, utility: details, arabicIndicDigits: arabicIndicDigits))
+            resources: RenderResources(catalogs: catalogs, utility: details, arabicIndicDigits: arabicIndicDigits, library: library))
     }
 
     /// Renders the page of `page` as UTF-8 onto `buffer`.
