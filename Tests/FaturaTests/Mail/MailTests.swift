@@ -281,6 +281,19 @@ struct MailTests {
         }
     }
 
+    @Test func theEstimateCountsEscapedBytesExactly() {
+        // Equal signs and high bytes at every position of the eight-byte words, and in the tail.
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 7, 8, 9, 64, 1001] {
+            let body = (0..<length).map { _ in [UInt8(ascii: "="), 0xD8, 0x41, 0x3C, 0x7F, 0x80, 0x3D][Int.random(in: 0..<7, using: &generator)] }
+            let escaped = body.filter { $0 >= 0x80 || $0 == UInt8(ascii: "=") }.count
+            #expect(MailMessage.TransferEncoding.escapedCount(body) == escaped, "\(length)")
+        }
+        // All-escaped text is base64's; an all-plain one is quoted-printable's.
+        #expect(MailMessage.TransferEncoding.shortest.choice(for: Array(repeating: UInt8(ascii: "="), count: 100)) == .base64)
+        #expect(MailMessage.TransferEncoding.shortest.choice(for: Array(repeating: UInt8(ascii: "a"), count: 100)) == .quotedPrintable)
+    }
+
     @Test func eachPartTakesTheShorterEncoding() throws {
         let arabicHTML = "<p>" + String(repeating: Self.arabic + " ", count: 40) + "</p>"
         let englishText = String(repeating: "Your bill for October 2026 is ready.\n", count: 20)

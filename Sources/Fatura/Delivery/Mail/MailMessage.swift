@@ -52,27 +52,39 @@ public struct MailMessage: Sendable {
         case shortest = "shortest"
 
         /// The encoding for `body`: itself, or for `shortest` the one that
-        /// writes fewer bytes, estimated from the share of bytes from 0x80
-        /// (counted eight at a time; `=` and line breaks, rare in bills, are
-        /// left out of the estimate).
+        /// writes fewer bytes, estimated from the bytes quoted-printable
+        /// escapes (from 0x80, and `=`), counted eight at a time (line
+        /// breaks are left out of the estimate).
         func choice(for body: [UInt8]) -> TransferEncoding {
             guard self == .shortest else { return self }
-            var high = 0
-            body.withUnsafeBytes { raw in
-                var index = 0
-                while index + 8 <= raw.count {
-                    high &+= (raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080).nonzeroBitCount
-                    index += 8
-                }
-                while index < raw.count {
-                    high &+= Int(raw[index] >> 7)
-                    index += 1
-                }
-            }
+            let high = Self.escapedCount(body)
             // Quoted-printable: 3 bytes for each of those, a soft break every 75; base64: 4 for 3, CRLF every 76.
             let quoted = (body.count + 2 * high) * 78 / 75
             let base64 = (body.count + 2) / 3 * 4 * 78 / 76
             return quoted <= base64 ? .quotedPrintable : .base64
+        }
+
+        /// The bytes of `body` that quoted-printable writes as `=XX` wherever they
+        /// stand (from 0x80, and `=`), counted eight at a time.
+        static func escapedCount(_ body: [UInt8]) -> Int {
+            var count = 0
+            body.withUnsafeBytes { raw in
+                let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                var index = 0
+                while index + 8 <= raw.count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    // A byte of `equals` is zero exactly where the word has `=`: its high bit is then set below.
+                    let equals = word ^ 0x3D3D_3D3D_3D3D_3D3D
+                    let isEquals = ~(((equals & lows) &+ lows) | equals | lows)
+                    count &+= (word & ~lows).nonzeroBitCount &+ isEquals.nonzeroBitCount
+                    index += 8
+                }
+                while index < raw.count {
+                    count &+= raw[index] >= 0x80 || raw[index] == UInt8(ascii: "=") ? 1 : 0
+                    index += 1
+                }
+            }
+            return count
         }
     }
 
