@@ -6,9 +6,12 @@ struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the accepted bills of an export into an output folder.",
         discussion: """
-        Writes DIR/bills/ACCOUNT-PERIOD.html, DIR/manifest.jsonl, DIR/rejects.jsonl and \
-        DIR/summary.json. The folder is built under a hidden name and appears only when the \
-        run has finished; an earlier Fatura output in DIR is replaced.
+        Writes DIR/bills/NNN/ACCOUNT-PERIOD.html, DIR/email/NNN/ACCOUNT-PERIOD.eml, \
+        DIR/manifest.jsonl, DIR/rejects.jsonl, DIR/sms.csv, DIR/paper.csv, DIR/report.html and \
+        DIR/summary.json (NNN: the account's last three digits). The folder is built under the \
+        hidden name .DIR.partial and appears only when the run has finished; an earlier Fatura \
+        output in DIR is replaced. A run that was stopped, even by kill -9, goes on with --resume \
+        and gives the same bytes as one that never stopped.
         """
     )
 
@@ -47,7 +50,7 @@ struct Render: AsyncParsableCommand {
     @Option(name: .long, help: "SMS parts allowed per English message.")
     var smsMaxPartsEn = 1
 
-    @Option(name: .long, help: "Bills rendered at once (default: one per core); the output is the same for any number.")
+    @Option(name: .long, help: "Tasks rendering bills at once (default: one per core); the output is the same for any number.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .long, help: "Go on with a run that was stopped (killed, or failed on output) instead of starting over; the result is the same as an uninterrupted run.")

@@ -63,9 +63,10 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 ///
 /// `render` is a pipeline over the cores. The calling task reads the file,
 /// checks each bill (the rules across the file need file order) and routes
-/// it, and hands bills on in chunks; up to `2 × jobs` chunks are rendered
-/// at once, each by a child task that signs, renders the page and e-mail
-/// and writes their files; their lines (manifest, rejects, SMS and paper
+/// it, and hands bills on in chunks; up to `jobs` chunks are rendered at
+/// once, each by a child task that signs, renders the page and e-mail and
+/// writes their files, while the calling task reads the next chunk ahead
+/// (finished chunks waiting for their turn are bounded too); their lines (manifest, rejects, SMS and paper
 /// lists) are committed in chunk order, so every file is the same whatever
 /// the number of jobs or the timing. After every few chunks a checkpoint
 /// goes to the journal, from which `--resume` goes on.
@@ -156,7 +157,7 @@ public enum Batch {
 
         let context = RenderContext(templates: templates, mail: mail, signer: signer,
                                     sms: SMSComposer(maxParts: configuration.smsMaxParts), folder: folder)
-        let window = max(1, configuration.jobs) * 2
+        let jobs = max(1, configuration.jobs)
         // The records a checkpoint already covers are read and checked again
         // (the rules across the file need them) but not rendered.
         while intake.records < done {
@@ -165,36 +166,52 @@ public enum Batch {
                 onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
             }
         }
+        var sent = 0
+        /// The next chunk of records, or nil at the end of the file.
+        func readChunk() throws(BatchError) -> Chunk? {
+            var items: [WorkItem] = []
+            items.reserveCapacity(chunkSize)
+            let first = intake.records
+            // Another shard's records give no items: a chunk also ends after
+            // enough records, so that checkpoints keep coming.
+            while items.count < chunkSize, intake.records - first < chunkSize * 8 {
+                guard let (item, _) = try intake.next() else { break }
+                if let item { items.append(item) }
+                if intake.records % BatchProgress.every == 0 {
+                    onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
+                }
+            }
+            guard intake.records > first else { return nil }
+            defer { sent += 1 }
+            return Chunk(sequence: sent, items: items, records: intake.records)
+        }
         do {
             try await withThrowingTaskGroup(of: ChunkResult.self) { group in
-                var sent = 0
+                var running = 0
                 var committed = 0
                 var pending: [Int: ChunkResult] = [:]
+                var ahead: Chunk?
                 var reading = true
                 var lastCheckpoint = done
                 while true {
-                    while reading, sent - committed < window {
-                        var items: [WorkItem] = []
-                        items.reserveCapacity(chunkSize)
-                        let first = intake.records
-                        // Another shard's records give no items: a chunk also ends after
-                        // enough records, so that checkpoints keep coming.
-                        while items.count < chunkSize, intake.records - first < chunkSize * 8 {
-                            guard let (item, _) = try intake.next() else {
-                                reading = false
-                                break
-                            }
-                            if let item { items.append(item) }
-                            if intake.records % BatchProgress.every == 0 {
-                                onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
-                            }
+                    // At most `jobs` chunks rendering, and a bounded number waiting for their turn.
+                    while running < jobs, sent - committed < jobs * 4 {
+                        if ahead == nil, reading {
+                            ahead = try readChunk()
+                            reading = ahead != nil
                         }
-                        guard intake.records > first else { break }
-                        let chunk = Chunk(sequence: sent, items: items, records: intake.records)
+                        guard let chunk = ahead else { break }
+                        ahead = nil
                         group.addTask { try context.render(chunk) }
-                        sent += 1
+                        running += 1
                     }
-                    guard committed < sent, let result = try await group.next() else { break }
+                    // Read ahead while the children render.
+                    if ahead == nil, reading {
+                        ahead = try readChunk()
+                        reading = ahead != nil
+                    }
+                    guard running > 0, let result = try await group.next() else { break }
+                    running -= 1
                     pending[result.sequence] = result
                     while let ready = pending.removeValue(forKey: committed) {
                         try ready.commit(into: &summary, lists: lists, onReject: onReject)
