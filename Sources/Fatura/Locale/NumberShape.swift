@@ -18,6 +18,8 @@ struct NumberShape: Sendable {
     private let decimalBytes: [UInt8]
     private let prefixBytes: [UInt8]
     private let suffixBytes: [UInt8]
+    /// The longest digit in UTF-8 bytes (1 for Latin, 2 for Arabic-Indic).
+    private let digitWidth: Int
 
     init(digits: [String], grouping: String, decimal: String, prefix: String, suffix: String) {
         self.digits = digits
@@ -30,6 +32,7 @@ struct NumberShape: Sendable {
         decimalBytes = Array(decimal.utf8)
         prefixBytes = Array(prefix.utf8)
         suffixBytes = Array(suffix.utf8)
+        digitWidth = digitBytes.map(\.count).max() ?? 1
     }
 
     /// `format` must write 1234567.891 (or 1234567 with `fraction` 0) in
@@ -66,8 +69,6 @@ struct NumberShape: Sendable {
     /// Writes a non-negative value with `fraction` digits after the decimal
     /// separator (fils for money), grouping the whole part by threes.
     func write(_ value: Int64, fraction: Int) -> String {
-        var scale: Int64 = 1
-        for _ in 0..<fraction { scale *= 10 }
         // The decimal digits, least significant first: the fraction, then the whole part.
         var reversed: [Int] = []
         reversed.reserveCapacity(24)
@@ -81,21 +82,28 @@ struct NumberShape: Sendable {
             rest /= 10
         } while rest > 0
         let wholeCount = reversed.count - fraction
-        var out: [UInt8] = []
-        out.reserveCapacity(prefixBytes.count + suffixBytes.count + reversed.count * 4 + 8)
-        out.append(contentsOf: prefixBytes)
-        for position in 0..<wholeCount {
-            if position > 0, (wholeCount - position) % 3 == 0 { out.append(contentsOf: groupingBytes) }
-            out.append(contentsOf: digitBytes[reversed[reversed.count - 1 - position]])
-        }
-        if fraction > 0 {
-            out.append(contentsOf: decimalBytes)
-            for position in stride(from: fraction - 1, through: 0, by: -1) {
-                out.append(contentsOf: digitBytes[reversed[position]])
+        let bound = prefixBytes.count + suffixBytes.count + decimalBytes.count
+            + reversed.count * digitWidth + (wholeCount / 3 + 1) * groupingBytes.count
+        return String(unsafeUninitializedCapacity: bound) { out in
+            var at = 0
+            func put(_ bytes: [UInt8]) {
+                for byte in bytes {
+                    out[at] = byte
+                    at += 1
+                }
             }
+            put(prefixBytes)
+            for position in 0..<wholeCount {
+                if position > 0, (wholeCount - position) % 3 == 0 { put(groupingBytes) }
+                put(digitBytes[reversed[reversed.count - 1 - position]])
+            }
+            if fraction > 0 {
+                put(decimalBytes)
+                for position in stride(from: fraction - 1, through: 0, by: -1) { put(digitBytes[reversed[position]]) }
+            }
+            put(suffixBytes)
+            return at
         }
-        out.append(contentsOf: suffixBytes)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The digits and decimal point of a plain decimal (`0.003`, `-2.5`)

@@ -81,12 +81,27 @@ enum EncodedWord {
 
     /// The UTF-8 bytes of each grapheme cluster, or of each scalar of a
     /// cluster too long for one word.
-    private static func units(of text: String) -> [[UInt8]] {
+    private static func units(of text: String) -> [ArraySlice<UInt8>] {
         let longest = byteCapacity(length: maxLength)
-        return text.flatMap { character -> [[UInt8]] in
-            let bytes = Array(character.utf8)
-            return bytes.count <= longest ? [bytes] : character.unicodeScalars.map { Array(String($0).utf8) }
+        let bytes = Array(text.utf8)
+        var units: [ArraySlice<UInt8>] = []
+        units.reserveCapacity(bytes.count)
+        var start = 0
+        for character in text {
+            let end = start + character.utf8.count
+            if end - start <= longest {
+                units.append(bytes[start..<end])
+            } else {
+                var offset = start
+                for scalar in character.unicodeScalars {
+                    let width = UTF8.width(scalar)
+                    units.append(bytes[offset..<offset + width])
+                    offset += width
+                }
+            }
+            start = end
         }
+        return units
     }
 
     /// Unstructured text (a subject, an extra header's value): its words as

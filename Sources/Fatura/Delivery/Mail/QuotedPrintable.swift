@@ -45,6 +45,14 @@ enum QuotedPrintable {
         }
         while index < count {
             let byte = input[index]
+            // The common case first: printable ASCII other than `=` is written as
+            // it is wherever it stands, and below column 75 needs no soft break.
+            if byte &- 0x21 < 0x5E, byte != UInt8(ascii: "="), column < lineLength - 1 {
+                put(byte)
+                column += 1
+                index += 1
+                continue
+            }
             if byte == 0x0A || byte == 0x0D {
                 put(0x0D)
                 put(0x0A)
