@@ -269,6 +269,16 @@ struct MailTests {
         #expect(parsed.bodies == [Self.crlf(message.textBody), Self.crlf(message.htmlBody)])
     }
 
+    @Test func base64MatchesFoundationAtEveryLengthAroundLineEnds() {
+        for length in 0...240 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 0x80) | 0x80 }
+            var ours: [UInt8] = []
+            Base64Body.encode(bytes, into: &ours)
+            let foundation = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            #expect(String(decoding: ours, as: UTF8.self) == foundation, "length \(length)")
+        }
+    }
+
     @Test func base64MatchesFoundationLineForLine() throws {
         for length in [0, 1, 2, 3, 56, 57, 58, 114, 1000] {
             let text = String(repeating: "ب", count: length / 2) + String(repeating: "a\n", count: length % 7)

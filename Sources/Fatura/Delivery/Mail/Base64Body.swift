@@ -34,25 +34,38 @@ enum Base64Body {
                 alphabet.withUnsafeBufferPointer { alphabet in
                     var at = 0
                     var index = 0
-                    var column = 0
-                    while index < input.count {
-                        if column == 76 {
+                    let whole = input.count / 3 * 3
+                    // Whole lines of 19 groups (76 characters), then what is left.
+                    while index < whole {
+                        if at > 0 {
                             buffer[at] = 0x0D
                             buffer[at + 1] = 0x0A
                             at += 2
-                            column = 0
                         }
-                        let remaining = input.count - index
-                        let group = UInt32(input[index]) << 16
-                            | (remaining > 1 ? UInt32(input[index + 1]) << 8 : 0)
-                            | (remaining > 2 ? UInt32(input[index + 2]) : 0)
-                        buffer[at] = alphabet[Int(group >> 18 & 0x3F)]
+                        let lineEnd = min(whole, index + 57)
+                        while index < lineEnd {
+                            let group = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                            buffer[at] = alphabet[Int(group >> 18)]
+                            buffer[at + 1] = alphabet[Int(group >> 12 & 0x3F)]
+                            buffer[at + 2] = alphabet[Int(group >> 6 & 0x3F)]
+                            buffer[at + 3] = alphabet[Int(group & 0x3F)]
+                            at += 4
+                            index += 3
+                        }
+                    }
+                    let remaining = input.count - whole
+                    if remaining > 0 {
+                        if whole > 0, whole % 57 == 0 {
+                            buffer[at] = 0x0D
+                            buffer[at + 1] = 0x0A
+                            at += 2
+                        }
+                        let group = UInt32(input[whole]) << 16 | (remaining > 1 ? UInt32(input[whole + 1]) << 8 : 0)
+                        buffer[at] = alphabet[Int(group >> 18)]
                         buffer[at + 1] = alphabet[Int(group >> 12 & 0x3F)]
                         buffer[at + 2] = remaining > 1 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "=")
-                        buffer[at + 3] = remaining > 2 ? alphabet[Int(group & 0x3F)] : UInt8(ascii: "=")
+                        buffer[at + 3] = UInt8(ascii: "=")
                         at += 4
-                        column += 4
-                        index += 3
                     }
                     written = at
                 }
