@@ -82,7 +82,16 @@ struct Render: AsyncParsableCommand {
                     progress?.finish()
                     printError($0.diagnostic(file: input))
                 },
-                onProgress: { progress?.update($0) })
+                onProgress: { progress?.update($0) },
+                onStart: { start in
+                    switch start {
+                    case .fresh: break
+                    case .startedOver:
+                        printError("fatura: an interrupted run's work was dropped; `--resume` would have gone on from it")
+                    case .resumed(let done):
+                        printError("fatura: resuming the interrupted run: \(done) bills were done")
+                    }
+                })
             progress?.finish()
             printError(summary.line + " → \(out)")
             throw ExitStatus.of(summary)

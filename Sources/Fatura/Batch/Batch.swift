@@ -104,7 +104,8 @@ public enum Batch {
     public static func render(
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
         onReject: (RejectedBill) -> Void = { _ in },
-        onProgress: (BatchProgress) -> Void = { _ in }
+        onProgress: (BatchProgress) -> Void = { _ in },
+        onStart: (RunStart) -> Void = { _ in }
     ) async throws(BatchError) -> BatchSummary {
         let templates: TemplateSet
         do {
@@ -150,6 +151,7 @@ public enum Batch {
                 journal = try Journal(folder: folder, fingerprint: fingerprint)
             }
             folder.keepWhenStopped()
+            onStart(folder.resumed ? .resumed(done: done) : folder.droppedInterrupted ? .startedOver : .fresh)
         } catch {
             guard cannotResume else { throw .output(error) }
             throw .resume("\(error); resume with the same input, templates, keys and options, or run without --resume to start over")
@@ -304,6 +306,15 @@ struct SMSRecord {
         fields = [bill.account, bill.month.description, mobile, bill.customer.language.rawValue,
                   message.encoding.alphabet.rawValue, String(message.encoding.segments), link, message.text]
     }
+}
+
+/// How a run began, as to an interrupted run's work.
+public enum RunStart: Sendable, Equatable {
+    case fresh
+    /// An interrupted run's work was there and `--resume` was not given: it was dropped.
+    case startedOver
+    /// Going on from an interrupted run, with `done` input records already done.
+    case resumed(done: Int)
 }
 
 /// How far a run has come, reported every `every` bills.

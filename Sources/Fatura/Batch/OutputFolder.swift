@@ -34,6 +34,8 @@ public final class OutputFolder: Sendable {
 
     /// Whether the staging folder was an interrupted run's, kept to be resumed.
     public let resumed: Bool
+    /// Whether an interrupted run's staging folder was removed to start over.
+    public let droppedInterrupted: Bool
 
     /// Opens the staging folder of `destination`. With `resume`, an
     /// interrupted run's staging folder is kept as it is (`resumed` tells
@@ -51,6 +53,7 @@ public final class OutputFolder: Sendable {
         } catch {
             throw OutputError("cannot create the output folder beside \(self.destination.path): \(error.localizedDescription)")
         }
+        var dropped = false
         if manager.fileExists(atPath: stagingPath) {
             // Whoever made it must have stopped: its lock must be free.
             let probe = try Self.lock(stagingPath)
@@ -59,9 +62,11 @@ public final class OutputFolder: Sendable {
                 do { try manager.removeItem(at: staging) } catch {
                     throw OutputError("cannot remove the interrupted run's folder \(stagingPath): \(error.localizedDescription)")
                 }
+                dropped = true
             } else {
                 lockDescriptor = probe
                 resumed = true
+                droppedInterrupted = false
                 // An interrupted run's work is never thrown away by a resume that fails.
                 state.withLock { $0.keep = true }
                 return
@@ -74,6 +79,7 @@ public final class OutputFolder: Sendable {
         }
         lockDescriptor = try Self.lock(stagingPath)
         resumed = false
+        droppedInterrupted = dropped
     }
 
     /// Opens and locks `folder/.lock`, or throws when another process holds it.

@@ -137,6 +137,7 @@ struct PipelineTests {
 
         let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--checkpoint-every", "64"])
         #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("resuming the interrupted run"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: staging.path))
         try Self.expectSameTree(out, "killed and resumed")
     }
@@ -154,6 +155,7 @@ struct PipelineTests {
         // Without --resume, the interrupted run's work is dropped and the run starts over.
         let fresh = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--jobs", "1"])
         #expect(fresh.status == 3, "\(fresh.stderr)")
+        #expect(fresh.stderr.contains("interrupted run's work was dropped"), "\(fresh.stderr)")
         try Self.expectSameTree(out, "started over")
     }
 
