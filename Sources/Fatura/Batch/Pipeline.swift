@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The stages of `Batch.render`: the intake (read, check, route, in file
 // order), chunks of work for the child tasks, what rendering a chunk gives,
@@ -22,8 +25,19 @@ struct Intake {
 
     var bytesRead: Int? { reader.bytesRead }
 
-    /// Scans the file for possible duplicates (`onScan` hears how far), then opens it again to read.
+    /// Scans the file for possible duplicates (`onScan` hears how far), then
+    /// opens it again to read. A pipe or device cannot be read twice: it is
+    /// read once, remembering every number and account (memory then grows
+    /// with the input, about a hundred bytes a bill).
     init(input: String, format: InputFormat?, shard: Shard?, onScan: (BatchProgress) -> Void) throws(BatchError) {
+        var status = stat()
+        guard stat(input, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
+            header = reader.header
+            checker = BatchChecker(header: header)
+            self.shard = shard
+            return
+        }
         var scan = DuplicateScan()
         let first: any BillSource
         do { first = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }

@@ -159,6 +159,29 @@ struct PipelineTests {
         try Self.expectSameTree(out, "started over")
     }
 
+    /// A pipe cannot be read twice: it is read once, and the output is the file's.
+    @Test func aPipedMonthGivesTheSameBytes() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("piped")
+        let process = Process()
+        process.executableURL = FaturaBinary.url
+        process.arguments = ["render", "/dev/stdin", "--format", "xml", "--out", out.path, "--quiet"]
+        process.currentDirectoryURL = Fixture.packageRoot
+        let input = Pipe()
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = try Data(contentsOf: Self.month)
+        #expect(data.count > 1 << 20, "more than a pipe's buffer")
+        let writer = input.fileHandleForWriting
+        DispatchQueue.global().async {
+            try? writer.write(contentsOf: data)
+            try? writer.close()
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        try Self.expectSameTree(out, "piped")
+    }
+
     @Test func resumeWithNothingToResumeIsAnOrdinaryRun() throws {
         let out = Fixture.temporaryFolder().appendingPathComponent("out")
         let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
