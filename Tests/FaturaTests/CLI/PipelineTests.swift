@@ -86,11 +86,11 @@ struct PipelineTests {
     /// Starts a render and kills it (SIGKILL) once `when` holds of the
     /// staging folder, or when it has run `after` seconds; returns whether it
     /// was killed before it finished.
-    static func renderAndKill(_ out: URL, resume: Bool, when: @escaping (URL) -> Bool, after limit: TimeInterval = 60) throws -> Bool {
+    static func renderAndKill(_ out: URL, resume: Bool, extra: [String] = [], when: @escaping (URL) -> Bool, after limit: TimeInterval = 60) throws -> Bool {
         let process = Process()
         process.executableURL = FaturaBinary.url
         process.arguments = ["render", month.path, "--out", out.path, "--jobs", "2", "--checkpoint-every", "64", "--quiet"]
-            + (resume ? ["--resume"] : [])
+            + (resume ? ["--resume"] : []) + extra
         process.currentDirectoryURL = Fixture.packageRoot
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -140,6 +140,23 @@ struct PipelineTests {
         #expect(result.stderr.contains("resuming the interrupted run"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: staging.path))
         try Self.expectSameTree(out, "killed and resumed")
+    }
+
+    /// As the Kubernetes Job runs it: a shard killed and resumed gives the shard's uninterrupted output.
+    @Test func aKilledShardResumes() throws {
+        let folder = Fixture.temporaryFolder()
+        let whole = folder.appendingPathComponent("whole")
+        #expect(try FaturaBinary.run(["render", Self.month.path, "--out", whole.path, "--shard", "2/3"]).status == 3)
+        let out = folder.appendingPathComponent("out")
+        #expect(try Self.renderAndKill(out, resume: false, extra: ["--shard", "2/3"], when: { Self.checkpoints($0) >= 3 }))
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--shard", "2/3", "--resume"])
+        #expect([0, 3].contains(result.status), "\(result.stderr)")
+        #expect(result.stderr.contains("resuming the interrupted run"), "\(result.stderr)")
+        let expected = try Self.tree(whole)
+        let actual = try Self.tree(out)
+        #expect(Set(actual.keys) == Set(expected.keys))
+        #expect(expected.keys.filter { actual[$0] != expected[$0] }.isEmpty)
+        #expect(expected.keys.filter { $0.hasPrefix("bills/") }.count > 300, "the shard renders about a third of the month")
     }
 
     @Test func resumeRefusesAnotherInputOrOptions() throws {
