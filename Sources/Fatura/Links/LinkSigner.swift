@@ -7,10 +7,16 @@ public struct LinkSigner: Sendable {
     /// `https://…/b`: a link is `baseURL/TOKEN`.
     public let baseURL: String
     static let context = Array("fatura-link-v1".utf8)
+    /// The active key's HMAC with the context already hashed in: every
+    /// token starts from a copy (the key's pads are hashed once, not per bill).
+    private let activeMAC: HMAC<SHA256>
 
     public init(ring: KeyRing, baseURL: String) {
         self.ring = ring
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        var mac = HMAC<SHA256>(key: ring.active.secret)
+        mac.update(data: Self.context)
+        activeMAC = mac
     }
 
     /// Why a token does not verify.
@@ -22,7 +28,9 @@ public struct LinkSigner: Sendable {
     public func token(account: String, month: BillingMonth) -> String? {
         let key = ring.active
         guard let payload = LinkToken(keyID: key.id, account: account, month: month).payload else { return nil }
-        return Base64URL.encode(payload + Self.tag(payload, key.secret))
+        var mac = activeMAC
+        mac.update(data: payload)
+        return Base64URL.encode(payload + Array(mac.finalize().prefix(LinkToken.tagBytes)))
     }
 
     public func link(account: String, month: BillingMonth) -> String? {
