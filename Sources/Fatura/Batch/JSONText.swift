@@ -44,7 +44,15 @@ enum JSONText {
 
     /// One object on one line: `{"a":1,"b":"x"}`.
     static func object(_ fields: [(String, Value)]) -> String {
-        "{" + fields.map { quoted($0.0) + ":" + render($0.1, indent: nil) }.joined(separator: ",") + "}"
+        var out = "{"
+        out.reserveCapacity(fields.count * 24)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out += "," }
+            out += quoted(field.0)
+            out += ":"
+            out += render(field.1, indent: nil)
+        }
+        return out + "}"
     }
 
     /// An object over several lines, two spaces an indent level.
@@ -62,9 +70,7 @@ enum JSONText {
         case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
         case .ints(let items): return "[" + items.map(String.init).joined(separator: ", ") + "]"
         case .object(let fields):
-            guard let indent else {
-                return "{" + fields.map { quoted($0.0) + ":" + render($0.1, indent: nil) }.joined(separator: ",") + "}"
-            }
+            guard let indent else { return object(fields) }
             if fields.isEmpty { return "{}" }
             let inner = indent + "  "
             return "{\n" + fields.map { inner + quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
