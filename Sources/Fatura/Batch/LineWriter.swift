@@ -6,7 +6,7 @@ import Glibc
 /// Appends lines to a file through a buffer, knowing its length so that a
 /// checkpoint can record it and a resumed run can cut the file back to it.
 final class LineWriter {
-    private let descriptor: Int32
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
     private let name: String
     private let lineEnd: [UInt8]
@@ -32,7 +32,7 @@ final class LineWriter {
         buffer.reserveCapacity(1 << 16)
     }
 
-    deinit { Glibc.close(descriptor) }
+    deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
 
     func line(_ text: String) throws(OutputError) {
         buffer.append(contentsOf: text.utf8)
@@ -50,5 +50,7 @@ final class LineWriter {
 
     func close() throws(OutputError) {
         try flush()
+        Glibc.close(descriptor)
+        descriptor = -1
     }
 }

@@ -174,11 +174,6 @@ public final class OutputFolder: Sendable {
         }
     }
 
-    /// Removes a file of the staging folder, if it is there.
-    func remove(_ relative: String) {
-        unlink(stagingPath + "/" + relative)
-    }
-
     /// Moves the finished folder into place, replacing an earlier output;
     /// then removes the files named in `bookkeeping` (the lock and journal
     /// stay until the output is in place, so a run killed before that can

@@ -58,7 +58,7 @@ enum TextRules {
     static func quoted(_ value: String) -> String {
         var shown = ""
         for scalar in value.unicodeScalars.prefix(60) {
-            if scalar.properties.generalCategory == .control || isBidiControl(scalar) {
+            if isControl(scalar) || isBidiControl(scalar) {
                 shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
             } else {
                 shown.unicodeScalars.append(scalar)

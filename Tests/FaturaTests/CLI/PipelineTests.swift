@@ -210,9 +210,10 @@ struct PipelineTests {
 @Suite("Uniqueness across the file in flat memory")
 struct DuplicateScanTests {
     /// Keys with repeats, checked by a filter small enough to mistake many
-    /// innocent keys: the verdicts must still be those of a full set.
+    /// innocent keys: every real repeat must still be a candidate, since the
+    /// second pass tracks exactly the candidates (so its verdicts are a full set's).
     @Test(arguments: [1 << 6, 1 << 10, 1 << 20])
-    func verdictsAreExactWhateverTheFilterMistakes(_ bits: Int) {
+    func everyRealRepeatIsACandidateWhateverTheFilterMistakes(_ bits: Int) {
         var generator = SystemRandomNumberGenerator()
         let numbers = (0..<3000).map { _ in String(Int.random(in: 0..<2500, using: &generator)) }
         var scan = DuplicateScan(filterBits: bits)
@@ -226,17 +227,16 @@ struct DuplicateScanTests {
         }
     }
 
-    @Test func aBloomFilterIsDeterministicAndRemembers() {
-        var first = BloomFilter(bits: 1 << 12)
-        var second = BloomFilter(bits: 1 << 12)
-        for index in 0..<200 {
-            let a = first.insert("key\(index)")
-            let b = second.insert("key\(index)")
-            #expect(a == b)
-        }
-        for index in 0..<200 {
-            let again = first.insert("key\(index)")
+    @Test func aBloomFilterRemembersAndRarelyMistakes() {
+        var filter = BloomFilter(bits: 1 << 20)
+        let firstTimeSeen = (0..<2000).filter { filter.insert("key\($0)") }.count
+        #expect(firstTimeSeen < 5, "\(firstTimeSeen) new keys looked seen")
+        for index in 0..<2000 {
+            let again = filter.insert("key\(index)")
             #expect(again, "key\(index) is remembered")
         }
+        // 2,000 keys in a million bits: a new key looks seen about once in a million.
+        let mistaken = (0..<10_000).filter { filter.insert("other\($0)") }.count
+        #expect(mistaken < 5, "\(mistaken) new keys looked seen")
     }
 }

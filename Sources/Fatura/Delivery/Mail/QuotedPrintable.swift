@@ -89,25 +89,4 @@ enum QuotedPrintable {
     @inline(__always) private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? 0x30 + nibble : 0x41 - 10 + nibble
     }
-
-    /// The UTF-8 lines of `text`, split at CRLF, LF or a lone CR; also the
-    /// canonical form of text for the base64 encoding.
-    static func lines(of text: String) -> [ArraySlice<UInt8>] {
-        let bytes = Array(text.utf8)
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            guard byte == 0x0A || byte == 0x0D else {
-                index += 1
-                continue
-            }
-            lines.append(bytes[start..<index])
-            index += byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
-            start = index
-        }
-        lines.append(bytes[start...])
-        return lines
-    }
 }
