@@ -5,7 +5,10 @@
 /// every distinct segment name in the library gets a small integer ``id``
 /// (stable for the lifetime of that library, not across libraries).
 ///
-/// View models normally switch on ``name``:
+/// Every interned name also has a process-wide number, so that a view type can
+/// find its field from a key with one array read: see ``MustacheFields``.
+///
+/// Small view models can simply switch on ``name``:
 /// ```swift
 /// func value(for key: MustacheKey) -> MustacheValue? {
 ///     switch key.name {
@@ -20,17 +23,22 @@ public struct MustacheKey: Hashable, Sendable, CustomStringConvertible {
     /// Interned id of ``name`` inside the library that compiled it, or `-1` for
     /// keys created with ``init(_:)``.
     public let id: Int
+    /// The process-wide number of ``name`` (see ``KeyNames``), or `-1` for keys
+    /// created with ``init(_:)``.
+    @usableFromInline let nameID: Int
 
     /// Creates a key that is not interned (``id`` is `-1`), e.g. to query a
     /// view model directly in tests.
     public init(_ name: String) {
         self.name = name
         self.id = -1
+        self.nameID = -1
     }
 
     init(name: String, id: Int) {
         self.name = name
         self.id = id
+        self.nameID = KeyNames.number(of: name)
     }
 
     public var description: String { name }

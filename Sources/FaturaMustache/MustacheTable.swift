@@ -16,6 +16,9 @@ public final class MustacheTable: MustacheObject {
         byID = names.map { values[$0] }
     }
 
+    /// The names the table answers, with their values.
+    public var entries: [String: MustacheValue] { byName }
+
     public func value(for key: MustacheKey) -> MustacheValue? {
         if key.id >= 0, key.id < names.count, names[key.id] == key.name { return byID[key.id] }
         return byName[key.name]

@@ -67,6 +67,11 @@ public struct TemplateLibrary: Sendable {
             strict: options.contains(.strict), escapeByDefault: !options.contains(.plainText))
     }
 
+    init(program: Program, options: Options) {
+        self.program = program
+        self.options = options
+    }
+
     /// Names of all templates, sorted.
     public var templateNames: [String] { program.templateNames }
 

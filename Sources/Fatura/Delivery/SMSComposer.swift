@@ -92,19 +92,24 @@ public final class SMSView: Sendable, MustacheObject {
         name = bill.customer.name.preferring(language) ?? ""
     }
 
-    static let keys: Set<String> = ["account", "month", "total", "credit", "isCredit", "due", "link", "name"]
+    enum Field: String, CaseIterable {
+        case account, month, total, credit, isCredit, due, link, name
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     public func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "account": .string(account)
-        case "month": .string(month)
-        case "total": .string(total)
-        case "credit": .string(credit)
-        case "isCredit": .bool(isCredit)
-        case "due": .string(due)
-        case "link": .string(link)
-        case "name": .string(name)
-        default: nil
+        switch Self.fields[key] {
+        case .account: .string(account)
+        case .month: .string(month)
+        case .total: .string(total)
+        case .credit: .string(credit)
+        case .isCredit: .bool(isCredit)
+        case .due: .string(due)
+        case .link: .string(link)
+        case .name: .string(name)
+        case nil: nil
         }
     }
 

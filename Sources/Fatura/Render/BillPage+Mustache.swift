@@ -7,8 +7,7 @@ protocol TemplateView: MustacheObject {
 }
 
 extension BillPage: TemplateView {
-    /// The page's keys. Found through a dictionary: a `switch` over some
-    /// sixty strings compares them one by one, on every lookup of every render.
+    /// The page's keys, found by number (see ``MustacheFields``).
     enum Key: String, CaseIterable {
         case lang, dir, otherLang, otherDir, l, o, utility, account, number, channel, customerName
         case customerNameOther, hasCustomerNameOther, category, categoryOther, hasCategory, hasAddress, addressParts
@@ -19,12 +18,17 @@ extension BillPage: TemplateView {
         case relativeNote, relativeNoteOther, link, hasLink
     }
 
-    static let keys = Set(Key.allCases.map(\.rawValue))
-    private static let keyByName = Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0.rawValue, $0) })
+    private static let fields = MustacheFields<Key>()
+    static let keys = fields.names
 
-    public func value(for key: MustacheKey) -> MustacheValue? {
-        guard let field = Self.keyByName[key.name] else { return nil }
-        return switch field {
+    /// The keys whose values depend only on the page's language: its words,
+    /// its direction and the utility's details. Each language has a copy of
+    /// the templates with them folded in (see ``TemplateSet``).
+    static let languageKeys: [Key] = [.lang, .dir, .otherLang, .otherDir, .l, .o, .utility, .start, .end]
+
+    /// The value of one of ``languageKeys`` on a page in `main`'s language.
+    static func languageValue(_ key: Key, main: LanguagePack, other: LanguagePack) -> MustacheValue? {
+        switch key {
         case .lang: .string(main.language.rawValue)
         case .dir: .string(main.language.isRightToLeft ? "rtl" : "ltr")
         case .otherLang: .string(other.language.rawValue)
@@ -32,6 +36,17 @@ extension BillPage: TemplateView {
         case .l: main.catalogValue
         case .o: other.catalogValue
         case .utility: main.utilityValue
+        case .start: .string(main.language.isRightToLeft ? "right" : "left")
+        case .end: .string(main.language.isRightToLeft ? "left" : "right")
+        default: nil
+        }
+    }
+
+    public func value(for key: MustacheKey) -> MustacheValue? {
+        guard let field = Self.fields[key] else { return nil }
+        return switch field {
+        case .lang, .dir, .otherLang, .otherDir, .l, .o, .utility, .start, .end:
+            Self.languageValue(field, main: main, other: other)
         case .account: .string(bill.account)
         case .number: .string(bill.number)
         case .channel: .string(route.channel.rawValue)
@@ -75,8 +90,6 @@ extension BillPage: TemplateView {
         case .hasEstimated: .bool(hasEstimated)
         case .hasCharts: .bool(!charts.isEmpty)
         case .charts: chartsValue
-        case .start: .string(main.language.isRightToLeft ? "right" : "left")
-        case .end: .string(main.language.isRightToLeft ? "left" : "right")
         case .isRelative: .bool(relativeNote != nil)
         case .relativeNote: .string(relativeNote ?? "")
         case .relativeNoteOther: .string(relativeNoteOther ?? "")
@@ -87,99 +100,137 @@ extension BillPage: TemplateView {
 }
 
 extension AddressPart: TemplateView {
-    static let keys: Set<String> = ["label", "value", "last"]
+    enum Field: String, CaseIterable {
+        case label, value, last
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "label": .string(label)
-        case "value": .string(value)
-        case "last": .bool(last)
-        default: nil
+        switch Self.fields[key] {
+        case .label: .string(label)
+        case .value: .string(value)
+        case .last: .bool(last)
+        case nil: nil
         }
     }
 }
 
 extension MeterRow: TemplateView {
-    static let keys: Set<String> = ["service", "serviceOther", "id", "previous", "current", "consumption", "unit", "isEstimated"]
+    enum Field: String, CaseIterable {
+        case service, serviceOther, id, previous, current, consumption, unit, isEstimated
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "service": .string(service)
-        case "serviceOther": .string(serviceOther)
-        case "id": .string(id)
-        case "previous": .string(previous)
-        case "current": .string(current)
-        case "consumption": .string(consumption)
-        case "unit": .string(unit)
-        case "isEstimated": .bool(isEstimated)
-        default: nil
+        switch Self.fields[key] {
+        case .service: .string(service)
+        case .serviceOther: .string(serviceOther)
+        case .id: .string(id)
+        case .previous: .string(previous)
+        case .current: .string(current)
+        case .consumption: .string(consumption)
+        case .unit: .string(unit)
+        case .isEstimated: .bool(isEstimated)
+        case nil: nil
         }
     }
 }
 
 extension ChargeRow: TemplateView {
-    static let keys: Set<String> = ["label", "labelOther", "detail", "hasDetail", "amount"]
+    enum Field: String, CaseIterable {
+        case label, labelOther, detail, hasDetail, amount
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "label": .string(label)
-        case "labelOther": .string(labelOther)
-        case "detail": .string(detail)
-        case "hasDetail": .bool(!detail.isEmpty)
-        case "amount": .string(amount)
-        default: nil
+        switch Self.fields[key] {
+        case .label: .string(label)
+        case .labelOther: .string(labelOther)
+        case .detail: .string(detail)
+        case .hasDetail: .bool(!detail.isEmpty)
+        case .amount: .string(amount)
+        case nil: nil
         }
     }
 }
 
 extension ChartView: TemplateView {
-    static let keys: Set<String> = [
-        "id", "service", "serviceOther", "unit", "unitOther", "summary", "summaryOther", "bars",
-        "chartWidth", "chartHeight", "hasLastYear", "lastYearY",
-    ]
+    enum Field: String, CaseIterable {
+        case id, service, serviceOther, unit, unitOther, summary, summaryOther, bars, chartWidth, chartHeight, hasLastYear, lastYearY
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "id": .string(chart.service.rawValue)
-        case "service": .string(service)
-        case "serviceOther": .string(serviceOther)
-        case "unit": .string(unit)
-        case "unitOther": .string(unitOther)
-        case "summary": .string(summary)
-        case "summaryOther": .string(summaryOther)
-        case "bars": barsValue
-        case "chartWidth": .int(ConsumptionChart.width)
-        case "chartHeight": .int(ConsumptionChart.height)
-        case "hasLastYear": .bool(chart.lastYearY != nil)
-        case "lastYearY": .int(chart.lastYearY ?? 0)
-        default: nil
+        switch Self.fields[key] {
+        case .id: .string(chart.service.rawValue)
+        case .service: .string(service)
+        case .serviceOther: .string(serviceOther)
+        case .unit: .string(unit)
+        case .unitOther: .string(unitOther)
+        case .summary: .string(summary)
+        case .summaryOther: .string(summaryOther)
+        case .bars: barsValue
+        case .chartWidth: .int(ConsumptionChart.width)
+        case .chartHeight: .int(ConsumptionChart.height)
+        case .hasLastYear: .bool(chart.lastYearY != nil)
+        case .lastYearY: .int(chart.lastYearY ?? 0)
+        case nil: nil
         }
     }
 }
 
 extension ChartView.BarView: TemplateView {
-    static let keys: Set<String> = ["x", "y", "height", "barWidth", "labelX", "labelY", "isCurrent", "label", "monthNumber", "value", "hasValue", "percent"]
+    enum Field: String, CaseIterable {
+        case x, y, height, barWidth, labelX, labelY, isCurrent, label, monthNumber, value, hasValue, percent
+    }
+
+    private static let fields = MustacheFields<Field>()
+    static let keys = fields.names
 
     func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "x": .int(bar.x)
-        case "y": .int(bar.y)
-        case "height": .int(bar.height)
-        case "barWidth": .int(ConsumptionChart.barWidth)
-        case "labelX": .int(bar.labelX)
-        case "labelY": .int(ConsumptionChart.labelY)
-        case "isCurrent": .bool(bar.isCurrent)
-        case "label": .string(label)
-        case "monthNumber": .string(monthNumber)
-        case "value": .string(value)
-        case "hasValue": .bool(bar.value != nil)
-        case "percent": .int(bar.height * 100 / ConsumptionChart.plotHeight)
-        default: nil
+        switch Self.fields[key] {
+        case .x: .int(bar.x)
+        case .y: .int(bar.y)
+        case .height: .int(bar.height)
+        case .barWidth: .int(ConsumptionChart.barWidth)
+        case .labelX: .int(bar.labelX)
+        case .labelY: .int(ConsumptionChart.labelY)
+        case .isCurrent: .bool(bar.isCurrent)
+        case .label: .string(label)
+        case .monthNumber: .string(monthNumber)
+        case .value: .string(value)
+        case .hasValue: .bool(bar.value != nil)
+        case .percent: .int(bar.height * 100 / ConsumptionChart.plotHeight)
+        case nil: nil
         }
     }
 }
 
 extension BillPage {
+    /// `library` with the values of ``languageKeys`` for pages in `language`
+    /// folded in (see ``TemplateLibrary/folding(_:from:)``): all but the names
+    /// some inner context could answer (a row, a chart, a bar, or a catalog or
+    /// the utility's details pushed by a section), which a lookup would find first.
+    static func folding(_ library: TemplateLibrary, resources: RenderResources, language: Language) -> TemplateLibrary {
+        let (main, other) = (resources[language], resources[language.other])
+        var inner = AddressPart.keys.union(MeterRow.keys).union(ChargeRow.keys).union(ChartView.keys).union(ChartView.BarView.keys)
+        var constants: [String: MustacheValue] = [:]
+        for key in languageKeys {
+            guard let value = languageValue(key, main: main, other: other), let keys = value.innerKeys else { continue }
+            constants[key.rawValue] = value
+            inner.formUnion(keys)
+        }
+        return library.folding(Set(constants.keys).subtracting(inner), from: .dictionary(constants))
+    }
+
     /// Every name a bill template may use: the keys of all page views, and
     /// of the utility details.
     static let templateNames: Set<String> = BillPage.keys
@@ -187,4 +238,37 @@ extension BillPage {
         .union(ChartView.keys).union(ChartView.BarView.keys)
         .union(["portal", "portalURL", "callCentre", "callCentreDisplay", "email", "contactUpdate",
                 "contactUpdateURL", "app", "appOther", "centres", "name", "hours"])
+}
+
+extension MustacheValue {
+    /// The keys of every dictionary and table in this value, at any depth:
+    /// what a section over part of it could push; nil when it holds an
+    /// object whose keys cannot be known.
+    var innerKeys: Set<String>? {
+        func keys(of dictionary: [String: MustacheValue]) -> Set<String>? {
+            var keys = Set(dictionary.keys)
+            for value in dictionary.values {
+                guard let inner = value.innerKeys else { return nil }
+                keys.formUnion(inner)
+            }
+            return keys
+        }
+        switch self {
+        case .dictionary(let dictionary):
+            return keys(of: dictionary)
+        case .object(let table as MustacheTable):
+            return keys(of: table.entries)
+        case .object:
+            return nil
+        case .list(let items):
+            var keys: Set<String> = []
+            for item in items {
+                guard let inner = item.innerKeys else { return nil }
+                keys.formUnion(inner)
+            }
+            return keys
+        case .null, .bool, .int, .double, .string:
+            return []
+        }
+    }
 }

@@ -73,7 +73,7 @@ public struct SampleSet: Sendable {
             return try templates.render("email.html", BillPage(bill: bill, route: entry.route, link: link, resources: templates.resources))
         case .emailText:
             let page = BillPage(bill: bill, route: entry.route, link: link, resources: templates.resources)
-            let subject = try templates.render("email-subject", page).trimmingCharacters(in: .whitespacesAndNewlines)
+            let subject = try templates.renderSubject(page)
             return "Subject: \(subject)\n\n" + (try templates.render("email.text", page))
         case .sms:
             let view = SMSView(bill: bill, link: link, formatter: templates.resources[language].formatter)

@@ -30,11 +30,6 @@ extension TemplateSet {
     /// Templates the web view needs besides the bill's.
     public static let statusTemplates = ["not-found", "gone"]
 
-    /// Renders one of the bill's templates (`bill`, `email.html`, `email.text`, `email-subject`) to a string.
-    public func render(_ template: String, _ page: BillPage) throws -> String {
-        try library.render(template, .object(page))
-    }
-
     /// Renders a status page (`not-found`, `gone`) to bytes.
     public func renderStatusPage(_ name: String) throws -> [UInt8] {
         var buffer: [UInt8] = []

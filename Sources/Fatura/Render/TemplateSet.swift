@@ -12,6 +12,18 @@ public struct TemplateSet: Sendable {
 
     public let library: TemplateLibrary
     public let resources: RenderResources
+    /// For pages in each language, `library` with the words, direction and
+    /// utility details of that language folded in: a page's labels then cost
+    /// what its literal text costs.
+    let pageLibraries: [Language: TemplateLibrary]
+
+    public init(library: TemplateLibrary, resources: RenderResources) {
+        self.library = library
+        self.resources = resources
+        pageLibraries = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
+            (language, BillPage.folding(library, resources: resources, language: language))
+        })
+    }
 
     /// Loads `directory` (templates, `strings/`) and the utility details
     /// (`directory/utility.json` unless `utility` names another file).
@@ -47,7 +59,26 @@ public struct TemplateSet: Sendable {
 
     /// Renders the page of `page` as UTF-8 onto `buffer`.
     public func renderPage(_ page: BillPage, into buffer: inout [UInt8]) throws {
-        try library.render("bill", .object(page), into: &buffer)
+        try render("bill", page, into: &buffer)
+    }
+
+    /// Renders one of the bill's templates (`bill`, `email.html`, `email.text`,
+    /// `email-subject`) for `page`, appending UTF-8 to `buffer`.
+    public func render(_ template: String, _ page: BillPage, into buffer: inout [UInt8]) throws {
+        try pageLibraries[page.main.language, default: library].render(template, .object(page), into: &buffer)
+    }
+
+    /// Renders one of the bill's templates for `page` to a string.
+    public func render(_ template: String, _ page: BillPage) throws -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 12)
+        try render(template, page, into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// The e-mail subject of `page`, without white space at either end.
+    func renderSubject(_ page: BillPage) throws -> String {
+        EncodedWord.trimmed(try render("email-subject", page))
     }
 
     /// The catalog keys the templates name as `l.KEY` or `o.KEY`.

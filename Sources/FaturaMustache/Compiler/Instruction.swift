@@ -27,6 +27,11 @@ enum Opcode: UInt8, Sendable {
     case block
     /// `{{% CONTENT_TYPE %}}`: `flag` 1 = HTML escaping on, 0 = off.
     case pragma
+    /// A `variable` or `textVariable` whose value was known before rendering
+    /// (see ``TemplateLibrary/folding(_:from:)``): append `text[a ..< a+b]`
+    /// when it is HTML-escaped (`flag` as for `variable`, subject to pragmas),
+    /// else `text[c ..< c+d]`; each run holds the literal text, if any, then the value.
+    case constant
 }
 
 /// One compiled step. Plain data (no references), so the renderer can walk an

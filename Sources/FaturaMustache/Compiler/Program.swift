@@ -54,6 +54,34 @@ final class Program: Sendable {
             overrideTables: compiler.overrideTables, overrideEntries: compiler.overrideEntries)
     }
 
+    /// This program with other instructions and text (the same number of
+    /// instructions, so every offset and site still holds).
+    init(_ program: Program, instructions: [Instruction], text: [UInt8]) {
+        precondition(instructions.count == program.instructions.count)
+        self.instructions = instructions
+        self.text = text.isEmpty ? [0] : text
+        sites = program.sites
+        markers = program.markers
+        keys = program.keys
+        keyBoxes = program.keyBoxes
+        keyRefs = program.keyRefs
+        keyNames = program.keyNames
+        templates = program.templates
+        templateNames = program.templateNames
+        templateFiles = program.templateFiles
+        templateIndex = program.templateIndex
+        overrideTables = program.overrideTables
+        overrideEntries = program.overrideEntries
+        nameUses = program.nameUses
+        segmentCount = program.segmentCount
+        segmentNames = program.segmentNames
+        strict = program.strict
+        escapeByDefault = program.escapeByDefault
+        sizeHints = Self.sizeHints(
+            instructions: instructions, templates: program.templates,
+            overrideTables: program.overrideTables, overrideEntries: program.overrideEntries)
+    }
+
     /// Literal bytes of a template and everything it includes (each included
     /// range counted once), plus an allowance per interpolation.
     private static func sizeHints(
@@ -71,6 +99,7 @@ final class Program: Sendable {
                     case .text, .textLines: bytes += Int(instruction.b)
                     case .textVariable: bytes += Int(instruction.b) + 24
                     case .variable: bytes += 24
+                    case .constant: bytes += Int(max(instruction.b, instruction.d))
                     case .partial, .parent:
                         if instruction.a >= 0 {
                             let callee = templates[Int(instruction.a)]

@@ -8,6 +8,7 @@
 struct Renderer {
     /// Nested partial / parent / block-override calls allowed before giving up.
     static let maxDepth = 200
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
 
     private let program: Program
     private let instructions: UnsafeBufferPointer<Instruction>
@@ -68,7 +69,14 @@ struct Renderer {
     ) throws {
         let start = buffer.count
         let reserve = program.sizeHints[template]
-        buffer.append(contentsOf: repeatElement(0, count: reserve))
+        buffer.reserveCapacity(start + reserve)
+        var zeroed = 0
+        while zeroed < reserve {
+            // Copied from a block of zeros (one memcpy); `repeatElement` would append byte by byte.
+            let count = min(reserve - zeroed, Self.zeros.count)
+            buffer.append(contentsOf: Self.zeros[..<count])
+            zeroed += count
+        }
         var written = 0
         var spilled: OutputBuffer?
         do {
@@ -165,6 +173,14 @@ struct Renderer {
                 appendText(Int(instruction.a), Int(instruction.b))
                 if !interpolate(Int(instruction.c), escaped: escape && instruction.flag != 0) && strict {
                     throw missingVariable(at: pc, key: Int(instruction.c))
+                }
+                pc += 1
+
+            case .constant:
+                if escape && instruction.flag != 0 {
+                    appendText(Int(instruction.a), Int(instruction.b))
+                } else {
+                    appendText(Int(instruction.c), Int(instruction.d))
                 }
                 pc += 1
 

@@ -291,6 +291,32 @@ struct MailTests {
         }
     }
 
+    @Test func base64CanonicalisesEveryKindOfLineBreakAtEveryPositionOfAWord() {
+        // CR, LF and CRLF falling at each offset of the eight-byte words the line breaks are searched in,
+        // appended after bytes already in the output.
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [[0x0A], [0x0D], [0x0D, 0x0A], [0x0A, 0x0D], [0x61], [0xD8, 0xA8], [0x20]]
+        for length in [1, 7, 8, 9, 16, 57, 58, 300, 2000] {
+            var text: [UInt8] = []
+            while text.count < length { text += pieces[Int.random(in: 0..<pieces.count, using: &generator)] }
+            var canonical: [UInt8] = []
+            var index = 0
+            while index < text.count {
+                if text[index] == 0x0D || text[index] == 0x0A {
+                    canonical += [0x0D, 0x0A]
+                    index += text[index] == 0x0D && index + 1 < text.count && text[index + 1] == 0x0A ? 2 : 1
+                } else {
+                    canonical.append(text[index])
+                    index += 1
+                }
+            }
+            var ours: [UInt8] = Array("before:".utf8)
+            Base64Body.encode(text, into: &ours)
+            let foundation = Data(canonical).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            #expect(String(decoding: ours, as: UTF8.self) == "before:" + foundation, "\(text)")
+        }
+    }
+
     @Test func theEstimateCountsEscapedBytesExactly() {
         // Equal signs and high bytes at every position of the eight-byte words, and in the tail.
         var generator = SystemRandomNumberGenerator()

@@ -21,6 +21,9 @@ struct DifferentialTests {
         let ours = try SampleBills.templateSet.library.render("bill", .object(page))
         let theirs = try #require(ReferenceEngine.render(Self.reference, "bill", .object(page)))
         #expect(ours == theirs, "bill for \(name) differs at byte \(firstDifference(ours, theirs))")
+        // The copy with the language's words folded in, which runs render from.
+        let folded = try SampleBills.templateSet.render("bill", page)
+        #expect(folded == theirs, "folded bill for \(name) differs at byte \(firstDifference(folded, theirs))")
 
         for template in ["email.html", "email.text", "email-subject"] {
             for channel in [Channel.email, .relativeEmail] {
@@ -29,6 +32,8 @@ struct DifferentialTests {
                 let ours = try SampleBills.templateSet.library.render(template, .object(mail))
                 let theirs = try #require(ReferenceEngine.render(Self.reference, template, .object(mail)))
                 #expect(ours == theirs, "\(template) (\(channel)) for \(name) differs at byte \(firstDifference(ours, theirs))")
+                let folded = try SampleBills.templateSet.render(template, mail)
+                #expect(folded == theirs, "folded \(template) (\(channel)) for \(name) differs at byte \(firstDifference(folded, theirs))")
             }
         }
 

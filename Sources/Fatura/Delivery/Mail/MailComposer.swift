@@ -30,14 +30,14 @@ struct MailComposer: Sendable {
         let (bill, route) = (page.bill, page.route)
         var html: [UInt8] = []
         html.reserveCapacity(1 << 15)
-        try templates.library.render("email.html", .object(page), into: &html)
+        try templates.render("email.html", page, into: &html)
         guard html.count <= Self.htmlLimit else {
             throw MailComposerError("the e-mail HTML is \(html.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")
         }
         var text: [UInt8] = []
         text.reserveCapacity(1 << 12)
-        try templates.library.render("email.text", .object(page), into: &text)
-        let subject = try templates.render("email-subject", page).trimmingCharacters(in: .whitespacesAndNewlines)
+        try templates.render("email.text", page, into: &text)
+        let subject = try templates.renderSubject(page)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
         var message = try MailMessage(
             from: from, replyTo: replyTo, to: MailMailbox(name: name, address: route.recipient ?? ""),

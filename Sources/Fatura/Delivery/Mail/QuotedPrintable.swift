@@ -24,12 +24,10 @@ enum QuotedPrintable {
         // Each byte takes at most 3 characters, and a soft break (3 more)
         // comes at most once every 25 bytes.
         let bound = text.count * 4 + 8
-        let encoded = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
-            text.withUnsafeBufferPointer { input in
-                written = encode(input, into: buffer)
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
+            let written = text.withUnsafeBufferPointer { input in encode(input, into: buffer) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<written]))
         }
-        out.append(contentsOf: encoded)
     }
 
     /// Writes the encoding of `input` into `output` (which has room for
