@@ -1,4 +1,4 @@
-import FaturaMustache
+@testable import FaturaMustache
 import Testing
 
 /// Values known before rendering, folded into a copy of a library; and view
@@ -69,6 +69,57 @@ import Testing
         }
         // Found at render time, from the context, like any other name.
         #expect(try folded.render("page", context).contains("present"))
+    }
+
+    /// Nothing indented: the folded copy also joins its literal runs.
+    static let flat = [
+        "page": """
+            {{<layout}}
+            {{$title}}{{l.title}} – {{name}}{{/title}}
+            {{$body}}
+            <ul>
+            {{#rows}}
+            <li>{{l.item}}: {{label}}{{#last}} (last){{/last}}</li>
+            {{/rows}}
+            {{^rows}}<li>{{l.none}}</li>{{/rows}}
+            </ul>
+            {{>note}}
+            {{#rows}}{{l.item}}{{/rows}}{{l.title}}{{{l.raw}}} {{&name}}
+            {{/body}}
+            {{/layout}}
+            """,
+        "layout": "<html>\n<title>{{$title}}{{l.title}}{{/title}}</title>\n<body dir=\"{{dir}}\">\n{{$body}}{{/body}}\n</body>\n</html>\n",
+        "note": "{{% CONTENT_TYPE: TEXT }}\n<p>{{l.title}} {{l.raw}} {{name}}</p>\n{{#rows}}{{label}} {{/rows}}\n",
+    ]
+
+    @Test func withNothingIndentedTheFoldedCopyJoinsItsLiteralsAndStillRendersTheSame() throws {
+        let library = try TemplateLibrary(templates: Self.flat, options: .strict)
+        let folded = library.folding(["l", "dir"], from: .dictionary(["l": Self.catalog, "dir": "ltr"]))
+        for rows in [[], ["a"], ["a", "b & c"]] {
+            var context = Self.context(rows: rows)
+            if case .dictionary(var values) = context, case .list(let items) = values["rows"] {
+                values["rows"] = .list(items.enumerated().map { index, item in
+                    guard case .dictionary(var row) = item else { return item }
+                    row["last"] = .bool(index == items.count - 1)
+                    return .dictionary(row)
+                })
+                context = .dictionary(values)
+            }
+            let expected = try library.render("page", context)
+            #expect(try folded.render("page", context) == expected, "\(rows)")
+        }
+        // Fewer instructions, none of them a line start or a run of lines.
+        let before = library.program.instructions, after = folded.program.instructions
+        #expect(after.count <= before.count * 4 / 5, "\(before.count) → \(after.count)")
+        #expect(!after.contains { $0.op == .textLines || $0.op == .indent })
+        #expect(before.contains { $0.op == .textLines })
+    }
+
+    @Test func aLibraryThatIndentsKeepsItsLineStarts() throws {
+        let library = try TemplateLibrary(templates: Self.templates)
+        let folded = library.folding(["l"], from: .dictionary(["l": Self.catalog]))
+        #expect(folded.program.instructions.count == library.program.instructions.count)
+        #expect(folded.program.instructions.contains { $0.op == .constant })
     }
 
     final class Row: MustacheObject {

@@ -54,32 +54,35 @@ final class Program: Sendable {
             overrideTables: compiler.overrideTables, overrideEntries: compiler.overrideEntries)
     }
 
-    /// This program with other instructions and text (the same number of
-    /// instructions, so every offset and site still holds).
-    init(_ program: Program, instructions: [Instruction], text: [UInt8]) {
-        precondition(instructions.count == program.instructions.count)
+    /// This program with other instructions, text and ranges (the keys,
+    /// names and options stay).
+    init(
+        _ program: Program, instructions: [Instruction], sites: [SourceSite], text: [UInt8],
+        templates: [TemplateEntry], overrideEntries: [OverrideEntry]
+    ) {
+        precondition(sites.count == instructions.count)
         self.instructions = instructions
+        self.sites = sites
         self.text = text.isEmpty ? [0] : text
-        sites = program.sites
+        self.templates = templates
+        self.overrideEntries = overrideEntries
         markers = program.markers
         keys = program.keys
         keyBoxes = program.keyBoxes
         keyRefs = program.keyRefs
         keyNames = program.keyNames
-        templates = program.templates
         templateNames = program.templateNames
         templateFiles = program.templateFiles
         templateIndex = program.templateIndex
         overrideTables = program.overrideTables
-        overrideEntries = program.overrideEntries
         nameUses = program.nameUses
         segmentCount = program.segmentCount
         segmentNames = program.segmentNames
         strict = program.strict
         escapeByDefault = program.escapeByDefault
         sizeHints = Self.sizeHints(
-            instructions: instructions, templates: program.templates,
-            overrideTables: program.overrideTables, overrideEntries: program.overrideEntries)
+            instructions: instructions, templates: templates,
+            overrideTables: program.overrideTables, overrideEntries: overrideEntries)
     }
 
     /// Literal bytes of a template and everything it includes (each included

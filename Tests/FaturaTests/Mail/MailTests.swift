@@ -245,6 +245,62 @@ struct MailTests {
         }
     }
 
+    @Test func encodedWordsSplitTextByScalarOnlyWhereEveryScalarIsItsOwnCluster() {
+        for text in ["Amal Ali", "أمل · Amal 2026", "فاتورة أكتوبر ٢٠٢٦", "Zoë Ñ ß ĳ ǅ", "\u{2068}أمل\u{2069} \u{200F}x"] {
+            let scalars = EncodedWord.scalarUnits(of: text)
+            #expect(scalars != nil, "\(text)")
+            #expect(scalars == EncodedWord.clusterUnits(of: text), "\(text)")
+        }
+        // A mark joining the letter before it, an emoji sequence, a flag, Hangul: clusters of several scalars.
+        for text in ["مُحَمَّد", "e\u{301}", "👩‍👩‍👧", "🇧🇭", "한국"] {
+            #expect(EncodedWord.scalarUnits(of: text) == nil, "\(text)")
+            #expect(EncodedWord.units(of: text) == EncodedWord.clusterUnits(of: text), "\(text)")
+        }
+    }
+
+    @Test func quotedPrintableEightBytesAtATimeWritesWhatOneAtATimeWould() {
+        // A plain byte-by-byte encoder of the same rules, against runs of spaces, `=`, letters, line breaks and
+        // Arabic falling at every column and at every offset of the eight-byte words.
+        func reference(_ text: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [], column = 0, index = 0
+            while index < text.count {
+                let byte = text[index]
+                if byte == 0x0A || byte == 0x0D {
+                    out += [0x0D, 0x0A]
+                    column = 0
+                    index += byte == 0x0D && index + 1 < text.count && text[index + 1] == 0x0A ? 2 : 1
+                    continue
+                }
+                let isLast = index + 1 == text.count || text[index + 1] == 0x0A || text[index + 1] == 0x0D
+                let literal = byte == 0x20 || byte == 0x09 ? !isLast : (0x21...0x7E).contains(byte) && byte != 0x3D
+                let width = literal ? 1 : 3
+                if column + width > (isLast ? 76 : 75) {
+                    out += Array("=\r\n".utf8)
+                    column = 0
+                }
+                out += literal ? [byte] : Array(String(format: "=%02X", byte).utf8)
+                column += width
+                index += 1
+            }
+            return out
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [[0x20], [0x3D], [0x61], [0x61, 0x62, 0x63, 0x64], [0x0A], [0x0D, 0x0A], [0xD8, 0xA8], [0x09], [0x7E]]
+        for _ in 0..<300 {
+            var text: [UInt8] = []
+            let length = Int.random(in: 0...400, using: &generator)
+            while text.count < length {
+                // Long plain runs most of the time, so the eight-byte path runs up to the soft breaks.
+                text += Int.random(in: 0..<3, using: &generator) == 0
+                    ? pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+                    : Array(repeating: 0x61, count: Int.random(in: 1...90, using: &generator))
+            }
+            var ours: [UInt8] = []
+            QuotedPrintable.encode(text, into: &ours)
+            #expect(ours == reference(text), "\(text)")
+        }
+    }
+
     @Test func quotedPrintableEncodesEqualsHighBytesAndTrailingSpace() {
         func qp(_ text: String) -> String { String(decoding: QuotedPrintable.encode(text), as: UTF8.self) }
         #expect(qp("a=b") == "a=3Db")
@@ -328,6 +384,21 @@ struct MailTests {
         // All-escaped text is base64's; an all-plain one is quoted-printable's.
         #expect(MailMessage.TransferEncoding.shortest.choice(for: Array(repeating: UInt8(ascii: "="), count: 100)) == .base64)
         #expect(MailMessage.TransferEncoding.shortest.choice(for: Array(repeating: UInt8(ascii: "a"), count: 100)) == .quotedPrintable)
+    }
+
+    @Test func theChoiceStoppingEarlyIsTheChoiceOfTheWholeCount() {
+        // Bodies around the point where the two encodings are the same length, from a few bytes to tens of kilobytes.
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 2, 3, 10, 75, 76, 1000, 5000, 20_000] {
+            for share in stride(from: 0.0, through: 0.4, by: 0.02) {
+                let body = (0..<length).map { _ in Double.random(in: 0..<1, using: &generator) < share ? UInt8(0xD8) : UInt8(ascii: "a") }
+                let escaped = MailMessage.TransferEncoding.escapedCount(body)
+                let quoted = (body.count + 2 * escaped) * 78 / 75
+                let base64 = (body.count + 2) / 3 * 4 * 78 / 76
+                #expect(MailMessage.TransferEncoding.shortest.choice(for: body) == (quoted <= base64 ? .quotedPrintable : .base64),
+                        "\(length) bytes, \(escaped) escaped")
+            }
+        }
     }
 
     @Test func eachPartTakesTheShorterEncoding() throws {

@@ -14,8 +14,8 @@ enum Base64Body {
 
     static func encode(_ text: [UInt8], into out: inout [UInt8]) {
         text.withUnsafeBufferPointer { input in
-            // Every line break may grow by one byte; four bytes of slack for the group reads.
-            let canonicalBound = input.count + LineBreaks.count(in: input)
+            // Every byte may be a line break that grows to two; four bytes of slack for the group reads.
+            let canonicalBound = input.count * 2
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: canonicalBound + 4) { canonical in
                 let length = LineBreaks.canonicalize(input, into: canonical.baseAddress!)
                 (canonical.baseAddress! + length).initialize(repeating: 0, count: 4)
@@ -26,6 +26,28 @@ enum Base64Body {
                         encode(UnsafePointer(canonical.baseAddress!), length, pairs: pairs, into: encoded.baseAddress!)
                     }
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: encoded[..<written]))
+                }
+            }
+        }
+    }
+
+    /// `bytes` in base64 on one line (an encoded-word's text, say).
+    static func line(_ bytes: [UInt8]) -> String {
+        var padded = bytes
+        padded.append(contentsOf: [0, 0, 0, 0])
+        let groups = (bytes.count + 2) / 3
+        return String(unsafeUninitializedCapacity: groups * 4 + 2) { output in
+            padded.withUnsafeBufferPointer { input in
+                pairs.withUnsafeBufferPointer { pairs in
+                    // At most 19 groups a line, so one "line" of the body encoder when short; longer ones in pieces.
+                    var written = 0
+                    var index = 0
+                    while index < bytes.count {
+                        let count = min(57, bytes.count - index)
+                        written += encode(input.baseAddress! + index, count, pairs: pairs, into: output.baseAddress! + written)
+                        index += count
+                    }
+                    return written
                 }
             }
         }
@@ -85,30 +107,6 @@ enum LineBreaks {
         let lf = word ^ (ones &* 0x0A)
         let cr = word ^ (ones &* 0x0D)
         return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0
-    }
-
-    /// How many bytes of `input` are CR or LF, counted eight at a time.
-    static func count(in input: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = input.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base)
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        var count = 0
-        var index = 0
-        while index + 8 <= input.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Per byte, exactly: the high bit of `(x & lows) + lows | x` is set where x is not zero.
-            let lf = word ^ (ones &* 0x0A)
-            let cr = word ^ (ones &* 0x0D)
-            let isLF = ~(((lf & lows) &+ lows) | lf | lows)
-            let isCR = ~(((cr & lows) &+ lows) | cr | lows)
-            count &+= (isLF | isCR).nonzeroBitCount
-            index += 8
-        }
-        while index < input.count {
-            count &+= base[index] == 0x0A || base[index] == 0x0D ? 1 : 0
-            index += 1
-        }
-        return count
     }
 
     /// Writes `input` with every line break made CRLF into `output` (room for

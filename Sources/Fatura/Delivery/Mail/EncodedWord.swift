@@ -72,7 +72,7 @@ enum EncodedWord {
                         bytes += units[next]
                         next += 1
                     }
-                    put("=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?=")
+                    put("=?UTF-8?B?" + Base64Body.line(bytes) + "?=")
                 }
             }
         }
@@ -81,7 +81,34 @@ enum EncodedWord {
 
     /// The UTF-8 bytes of each grapheme cluster, or of each scalar of a
     /// cluster too long for one word.
-    private static func units(of text: String) -> [ArraySlice<UInt8>] {
+    static func units(of text: String) -> [ArraySlice<UInt8>] {
+        scalarUnits(of: text) ?? clusterUnits(of: text)
+    }
+
+    /// The UTF-8 bytes of each scalar, when every scalar of `text` is one
+    /// that stands alone in its cluster whatever its neighbours (printable
+    /// ASCII, Latin letters and signs up to U+02FF, Arabic letters and
+    /// digits, directional marks and isolates: no mark that joins the one
+    /// before it): the clusters then without breaking the text into them.
+    static func scalarUnits(of text: String) -> [ArraySlice<UInt8>]? {
+        let bytes = Array(text.utf8)
+        var units: [ArraySlice<UInt8>] = []
+        units.reserveCapacity(bytes.count)
+        var start = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E, 0xA0...0x2FF, 0x621...0x64A, 0x660...0x669, 0x200E, 0x200F, 0x2068, 0x2069: break
+            default: return nil
+            }
+            let end = start + UTF8.width(scalar)
+            units.append(bytes[start..<end])
+            start = end
+        }
+        return units
+    }
+
+    /// The units by grapheme cluster, for any text.
+    static func clusterUnits(of text: String) -> [ArraySlice<UInt8>] {
         let longest = byteCapacity(length: maxLength)
         let bytes = Array(text.utf8)
         var units: [ArraySlice<UInt8>] = []
@@ -109,11 +136,12 @@ enum EncodedWord {
     /// separated by single spaces, otherwise all of it as encoded-words.
     static func unstructured(_ text: String) -> [Piece] {
         let clean = withoutControls(text)
-        let words = clean.split(separator: " ", omittingEmptySubsequences: false)
+        // Split as bytes: only printable ASCII goes as words, and there a byte is a character.
+        let words = clean.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
         let plain = !EncodedWord.hasMarker(clean) && words.allSatisfy { word in
-            (1...lineLength - 1).contains(word.utf8.count) && word.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+            (1...lineLength - 1).contains(word.count) && word.allSatisfy { (0x21...0x7E).contains($0) }
         }
-        if plain { return words.map { .token(String($0)) } }
+        if plain { return words.map { .token(String(Substring($0))) } }
         return clean.isEmpty ? [] : [.text(clean)]
     }
 

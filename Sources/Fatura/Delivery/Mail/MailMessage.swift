@@ -57,21 +57,26 @@ public struct MailMessage: Sendable {
         /// breaks are left out of the estimate).
         func choice(for body: [UInt8]) -> TransferEncoding {
             guard self == .shortest else { return self }
-            let high = Self.escapedCount(body)
-            // Quoted-printable: 3 bytes for each of those, a soft break every 75; base64: 4 for 3, CRLF every 76.
-            let quoted = (body.count + 2 * high) * 78 / 75
+            // Quoted-printable: 3 bytes for each escaped byte, a soft break every 75, so
+            // (n + 2 × escaped) × 78 / 75; base64: 4 for 3, CRLF every 76.
             let base64 = (body.count + 2) / 3 * 4 * 78 / 76
-            return quoted <= base64 ? .quotedPrintable : .base64
+            // Quoted-printable is no longer while n + 2 × escaped ≤ most (integer division as above).
+            let most = ((base64 + 1) * 75 - 1) / 78
+            guard most >= body.count else { return .base64 }
+            // The count stops as soon as it passes the most quoted-printable can escape.
+            return Self.escapedCount(body, upTo: (most - body.count) / 2) <= (most - body.count) / 2 ? .quotedPrintable : .base64
         }
 
         /// The bytes of `body` that quoted-printable writes as `=XX` wherever they
-        /// stand (from 0x80, and `=`), counted eight at a time.
-        static func escapedCount(_ body: [UInt8]) -> Int {
+        /// stand (from 0x80, and `=`), counted eight at a time; once the count
+        /// passes `limit`, a count above it.
+        static func escapedCount(_ body: [UInt8], upTo limit: Int = .max) -> Int {
             var count = 0
             body.withUnsafeBytes { raw in
                 let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
                 var index = 0
                 while index + 8 <= raw.count {
+                    if index & 0x3FF == 0, count > limit { return }
                     let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                     // A byte of `equals` is zero exactly where the word has `=`: its high bit is then set below.
                     let equals = word ^ 0x3D3D_3D3D_3D3D_3D3D
@@ -142,6 +147,7 @@ public struct MailMessage: Sendable {
 
     /// The whole message, every line ending in CRLF and at most 998 octets.
     public func rendered() -> [UInt8] {
+        let boundary = self.boundary
         var fields: [(String, [EncodedWord.Piece])] = []
         if foldedSender == nil {
             fields.append(("From", from.pieces))
@@ -169,7 +175,6 @@ public struct MailMessage: Sendable {
             for folded in EncodedWord.fold(name, pieces) { line(folded) }
         }
         line("")
-        let boundary = self.boundary
         for (type, body) in [("text/plain", textBytes), ("text/html", htmlBytes)] {
             let encoding = transferEncoding.choice(for: body)
             line("--" + boundary)
@@ -192,8 +197,13 @@ public struct MailMessage: Sendable {
     /// never occurs in quoted-printable (`=` starts a hex pair or a soft
     /// break) or in base64, so the boundary cannot occur in either body.
     var boundary: String {
-        "=_fatura_" + SHA256.hash(data: Array(messageID.utf8)).prefix(8)
-            .map { String($0 >> 4, radix: 16) + String($0 & 0x0F, radix: 16) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = Array("=_fatura_".utf8)
+        for byte in SHA256.hash(data: Array(messageID.utf8)).prefix(8) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A body in a transfer encoding, line breaks made CRLF.

@@ -30,6 +30,16 @@ enum QuotedPrintable {
         }
     }
 
+    /// Whether every byte of `word` is printable ASCII or a space, and none is `=`.
+    @inline(__always)
+    static func isPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let below = (word &- ones &* 0x20) & ~word & highs  // a byte under 0x20 (or from 0x80, below)
+        return word & highs == 0 && below == 0 && !hasZero(word ^ (ones &* 0x7F)) && !hasZero(word ^ (ones &* 0x3D))
+    }
+
     /// Writes the encoding of `input` into `output` (which has room for
     /// `4 × input.count + 8` bytes) and returns how many bytes it wrote.
     private static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
@@ -41,7 +51,22 @@ enum QuotedPrintable {
             output[at] = byte
             at += 1
         }
+        let raw = UnsafeRawPointer(input.baseAddress!)
+        let target = UnsafeMutableRawPointer(output.baseAddress!)
         while index < count {
+            // Eight at a time: bytes written as they are (printable ASCII or
+            // space, not `=`), up to column 75, the last not a space before a line break.
+            if column <= lineLength - 9, index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if Self.isPlain(word),
+                   word >> 56 != 0x20 || (index + 8 < count && input[index + 8] != 0x0A && input[index + 8] != 0x0D) {
+                    target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
+                    at += 8
+                    column += 8
+                    index += 8
+                    continue
+                }
+            }
             let byte = input[index]
             // The common case first: printable ASCII other than `=` is written as
             // it is wherever it stands, and below column 75 needs no soft break.
