@@ -49,18 +49,18 @@ final class ChartView: Sendable {
         let f = pack.formatter
         let unit = pack.text("unit_" + chart.unit.rawValue)
         let months = chart.bars.filter { $0.value != nil }.count
-        var sentences = [pack.text("chart_span", ["months": pack.catalog.counted("months", months, formatter: f)])]
+        var sentences = [pack.text("chart_span", "months", pack.catalog.counted("months", months, formatter: f))]
         if let current = chart.current {
-            sentences.append(pack.text("chart_current", ["value": f.number(current) + " " + unit]))
+            sentences.append(pack.text("chart_current", "value", f.number(current) + " " + unit))
         }
         if let last = chart.sameMonthLastYear {
-            sentences.append(pack.text("chart_last_year", ["value": f.number(last) + " " + unit]))
+            sentences.append(pack.text("chart_last_year", "value", f.number(last) + " " + unit))
         }
         if let change = chart.changePercent {
             switch change {
             case 0: sentences.append(pack.text("chart_same"))
-            case 1...: sentences.append(pack.text("chart_more", ["percent": f.percent(change)]))
-            default: sentences.append(pack.text("chart_less", ["percent": f.percent(-change)]))
+            case 1...: sentences.append(pack.text("chart_more", "percent", f.percent(change)))
+            default: sentences.append(pack.text("chart_less", "percent", f.percent(-change)))
             }
         }
         return sentences.joined(separator: " ")

@@ -36,29 +36,34 @@ public struct ConsumptionChart: Sendable, Equatable {
     /// The chart of `service`, or nil when the bill has fewer than two
     /// monthly figures for it in the twelve months.
     public init?(service: Service, month: BillingMonth, history: [ServiceHistory], meters: [Meter], rightToLeft: Bool) {
-        let past = history.first { $0.service == service }?.months ?? []
-        var figures: [BillingMonth: Int64] = [:]
-        for entry in past { figures[entry.month] = entry.quantity }
+        // The figures of the thirteen months the chart looks at, from a year before `month`
+        // (index 0) to `month` (index 12); the last one given for a month counts.
+        var figures = [Int64?](repeating: nil, count: 13)
+        let end = month.year * 12 + month.month
+        for entry in history.first(where: { $0.service == service })?.months ?? [] {
+            let index = entry.month.year * 12 + entry.month.month - end + 12
+            if (0...12).contains(index) { figures[index] = entry.quantity }
+        }
         let metered = meters.filter { $0.service == service }
         if !metered.isEmpty {
-            figures[month] = metered.reduce(0) { $0 + $1.consumption }
+            figures[12] = metered.reduce(0) { $0 + $1.consumption }
         }
-        let months = (0..<12).map { month.adding(months: $0 - 11) }
         // One figure alone compares with nothing: no chart.
-        guard months.filter({ figures[$0] != nil }).count >= 2 else { return nil }
+        guard figures[1...].filter({ $0 != nil }).count >= 2 else { return nil }
 
         self.service = service
         unit = metered.first?.unit ?? (service == .electricity ? .kWh : .m3)
-        current = figures[month]
-        sameMonthLastYear = figures[month.adding(months: -12)]
-        let largest = max(months.compactMap { figures[$0] }.max() ?? 0, sameMonthLastYear ?? 0)
+        current = figures[12]
+        sameMonthLastYear = figures[0]
+        let largest = max(figures[1...].compactMap { $0 }.max() ?? 0, sameMonthLastYear ?? 0)
 
         func barHeight(_ value: Int64) -> Int {
             guard largest > 0, value > 0 else { return 0 }
             return max(2, Int(value * Int64(Self.plotHeight) / largest))
         }
-        bars = months.enumerated().map { index, barMonth in
-            let value = figures[barMonth]
+        bars = (0..<12).map { index in
+            let barMonth = month.adding(months: index - 11)
+            let value = figures[index + 1]
             let height = value.map(barHeight) ?? 0
             let slotIndex = rightToLeft ? 11 - index : index
             let x = slotIndex * Self.slot + (Self.slot - Self.barWidth) / 2

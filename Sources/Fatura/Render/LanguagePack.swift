@@ -45,6 +45,11 @@ public final class LanguagePack: Sendable {
     func text(_ key: String, _ values: [String: String]) -> String {
         StringCatalog.fill(text(key)) { name in values[String(name)].map { "\u{2068}" + $0 + "\u{2069}" } }
     }
+
+    /// The same with one placeholder (no dictionary to build and hash, a dozen times a page).
+    func text(_ key: String, _ name: String, _ value: String) -> String {
+        StringCatalog.fill(text(key)) { $0 == name ? "\u{2068}" + value + "\u{2069}" : nil }
+    }
 }
 
 /// Everything rendering needs besides the bill, loaded and checked at start-up.
