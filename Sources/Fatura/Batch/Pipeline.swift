@@ -42,16 +42,17 @@ struct Intake {
         let first: any BillSource
         do { first = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
         var scanned = 0
-        while true {
-            let next: (account: String?, number: String?)?
-            do { next = try first.nextIdentity() } catch { throw .input(error) }
-            guard let raw = next else { break }
-            let (account, number) = BillChecker.identity(account: raw.account, number: raw.number)
-            scan.add(number: number, account: account)
-            scanned += 1
-            if scanned % BatchProgress.every == 0 {
-                onScan(BatchProgress(bills: scanned, rejected: 0, bytesRead: first.bytesRead, scanning: true))
+        do {
+            try first.scanIdentities { rawAccount, rawNumber, bytesRead in
+                let (account, number) = BillChecker.identity(account: rawAccount, number: rawNumber)
+                scan.add(number: number, account: account)
+                scanned += 1
+                if scanned % BatchProgress.every == 0 {
+                    onScan(BatchProgress(bills: scanned, rejected: 0, bytesRead: bytesRead, scanning: true))
+                }
             }
+        } catch {
+            throw .input(error)
         }
         do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
         header = reader.header

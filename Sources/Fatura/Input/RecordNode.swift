@@ -88,6 +88,9 @@ public protocol BillSource: AnyObject {
     /// The raw `account` and `number` attributes of the next record, or nil
     /// at the end of the file: a reader may skip the rest of the record.
     func nextIdentity() throws(InputError) -> (account: String?, number: String?)?
+    /// Calls `visit` with the raw `account` and `number` of every record
+    /// from here to the end, and how far into the file it is: the first pass.
+    func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError)
 }
 
 extension BillSource {
@@ -96,5 +99,9 @@ extension BillSource {
     public func nextIdentity() throws(InputError) -> (account: String?, number: String?)? {
         guard let (record, _) = try next() else { return nil }
         return (record.attribute("account"), record.attribute("number"))
+    }
+
+    public func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError) {
+        while let identity = try nextIdentity() { visit(identity.account, identity.number, bytesRead) }
     }
 }

@@ -10,6 +10,10 @@ import Foundation
 /// entity, DTD or XInclude, and never touches the network.
 public final class XMLBillReader: BillSource {
     public static let namespace = "urn:fatura:bill-data:1"
+    /// The namespace as libxml2 strings are compared, NUL-terminated.
+    static let namespaceBytes: [xmlChar] = Array(namespace.utf8) + [0]
+    /// No network, lines past 65,535 kept, CDATA as text.
+    static let parserOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
     public let header: BatchHeader
@@ -32,8 +36,7 @@ public final class XMLBillReader: BillSource {
         guard descriptor >= 0 else {
             throw InputError(.unreadable, file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
-        guard let reader = xmlReaderForFd(descriptor, nil, nil, options) else {
+        guard let reader = xmlReaderForFd(descriptor, nil, nil, Self.parserOptions) else {
             close(descriptor)
             throw InputError(.unreadable, file: path, message: "cannot read the file as XML")
         }
@@ -102,6 +105,12 @@ public final class XMLBillReader: BillSource {
             if inContract { return identity }
         }
         return nil
+    }
+
+    /// The first pass, without building the records: see ``XMLIdentityScan``.
+    public func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError) {
+        try XMLIdentityScan(file: file).run { visit($0, $1, $2) }
+        finished = true
     }
 
     private func attribute(_ name: String) -> String? {
@@ -285,7 +294,7 @@ public final class XMLBillReader: BillSource {
 }
 
 /// Keeps the first error libxml2 reports for a reader.
-private final class ErrorSink {
+final class ErrorSink {
     private(set) var first: (line: Int, column: Int, message: String)?
 
     func record(_ error: xmlError) {

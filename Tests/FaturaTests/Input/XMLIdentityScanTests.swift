@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+/// The first pass (libxml2's SAX parser, no tree) must see the bills the
+/// reader reads, with the same raw attributes, and stop where the reader stops.
+@Suite("The first pass over XML sees what the reader sees")
+struct XMLIdentityScanTests {
+    struct Identity: Equatable, CustomStringConvertible {
+        var account: String?
+        var number: String?
+        var description: String { "(\(account ?? "nil"), \(number ?? "nil"))" }
+    }
+
+    static func scanned(_ path: String) -> Result<[Identity], InputError> {
+        do {
+            let reader = try XMLBillReader(path: path)
+            var identities: [Identity] = []
+            try reader.scanIdentities { account, number, _ in identities.append(Identity(account: account, number: number)) }
+            return .success(identities)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func read(_ path: String) -> Result<[Identity], InputError> {
+        do {
+            let reader = try XMLBillReader(path: path)
+            var identities: [Identity] = []
+            while let (record, _) = try reader.next() {
+                identities.append(Identity(account: record.attribute("account"), number: record.attribute("number")))
+            }
+            return .success(identities)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static let second = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679")
+        .replacingOccurrences(of: "2026100001", with: "2026100002")
+
+    static let documents: [String] = [
+        Fixture.document(Fixture.bill, second),
+        // Any prefix, other namespaces, no namespace, a bill inside a bill.
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <f:bills xmlns:f="urn:fatura:bill-data:1" period="2026-10" issued="2026-11-02">
+        <f:bill account="1" number="N1"><f:bill account="inner" number="inner"/></f:bill>
+        <x:bill xmlns:x="urn:other" account="2"/><meta xmlns="urn:other"><bill account="3"/></meta>
+        <bill xmlns="urn:fatura:bill-data:1" account="4" number="N4"/><bill account="5"/>
+        </f:bills>
+        """,
+        // Character and entity references, white space the parser normalises, an attribute of another namespace.
+        Fixture.document("<bill account=\"10023&#52;5678\" number=\"A&amp;B&lt;C\tD&#10;E\"/>",
+                         #"<bill xmlns:o="urn:other" o:account="x" number="  spaced  "/>"#,
+                         "<bill account=\"line\nbreak\" number='single'/>",
+                         "<bill/>"),
+        // What looks like a bill in a comment, a processing instruction or CDATA; bills side by side.
+        Fixture.document(#"<!-- <bill account="c"/> --><?pi <bill account="p"/>?><bill account="7" number="N7"><note><![CDATA[<bill account="d"/>]]></note></bill><bill account="8" number="N8"/>"#),
+        // Larger than one read of the scan (256 KiB), so tags fall across reads.
+        Fixture.document((0..<400).map { (index: Int) -> String in
+            Fixture.bill.replacingOccurrences(of: "1002345678", with: String(1_002_000_000 + index))
+        }.joined(separator: "\n")),
+    ]
+
+    @Test(arguments: 0..<documents.count)
+    func theSameBillsWithTheSameAttributes(_ index: Int) throws {
+        let path = Fixture.file(Self.documents[index])
+        let read = try Self.read(path).get()
+        let scanned = try Self.scanned(path).get()
+        #expect(scanned == read)
+        #expect(!read.isEmpty)
+    }
+
+    static let broken: [String] = {
+        var documents: [String] = []
+        documents.append(Fixture.document(Fixture.bill.replacingOccurrences(of: "</due>", with: "</dew>")))
+        documents.append(String(Fixture.document(Fixture.bill, second).dropLast(40)))
+        documents.append(Fixture.document(Fixture.bill, "<z:bill/>"))
+        documents.append(Fixture.document(Fixture.bill.replacingOccurrences(of: "Manama", with: "Man&nbsp;ama")))
+        documents.append(Fixture.document(Fixture.bill) + "<after/>")
+        documents.append(Fixture.document(Fixture.bill, #"<bill account="1" account="2"/>"#))
+        return documents
+    }()
+
+    @Test(arguments: 0..<broken.count)
+    func theSameStop(_ index: Int) throws {
+        let path = Fixture.file(Self.broken[index])
+        guard case .failure(let reading) = Self.read(path) else {
+            Issue.record("the reader should stop")
+            return
+        }
+        guard case .failure(let scanning) = Self.scanned(path) else {
+            Issue.record("the scan should stop")
+            return
+        }
+        #expect(scanning == reading)
+    }
+
+    @Test func aRunScansWithItAndStillFindsRepeats() throws {
+        // A repeat far from the first, across reads of the scan: still rejected, naming the first.
+        func bill(account: Int, number: Int) -> String {
+            Fixture.bill.replacingOccurrences(of: "1002345678", with: String(account))
+                .replacingOccurrences(of: "2026100001", with: String(number))
+        }
+        var bills: [String] = (0..<300).map { (index: Int) -> String in bill(account: 1_002_000_000 + index, number: 2_026_000_000 + index) }
+        bills.append(bill(account: 1_002_999_999, number: 2_026_000_005))
+        let input = Fixture.file(Fixture.document(bills.joined(separator: "\n")))
+        var intake = try Intake(input: input, format: .xml, shard: nil) { _ in }
+        var rejected: [RejectedBill] = []
+        while let (item, _) = try intake.next() {
+            if case .reject(let bill)? = item { rejected.append(bill) }
+        }
+        #expect(rejected.map(\.position.index) == [301])
+        #expect(rejected.first?.rejection.message.contains("bill 6") == true, "\(rejected.first?.rejection.message ?? "")")
+    }
+}
