@@ -63,6 +63,26 @@ struct XMLIdentityScanTests {
         }.joined(separator: "\n")),
     ]
 
+    /// A byte order mark, UTF-16 both ways, and a declared single-byte encoding.
+    static let encoded: [Data] = {
+        let document = Fixture.document(Fixture.bill, #"<bill account="Zoë" number="ب"/>"#)
+        var withMark = Data([0xEF, 0xBB, 0xBF])
+        withMark.append(Data(document.utf8))
+        let utf16 = document.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\"")
+        let latin = Fixture.document(#"<bill account="Zoë" number="é"><note>Ça</note></bill>"#, #"<bill account="2"/>"#)
+            .replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"ISO-8859-1\"")
+        return [withMark, utf16.data(using: .utf16BigEndian)!, Data([0xFF, 0xFE]) + utf16.data(using: .utf16LittleEndian)!,
+                latin.data(using: .isoLatin1)!]
+    }()
+
+    @Test(arguments: 0..<encoded.count)
+    func theSameBillsInAnyEncoding(_ index: Int) throws {
+        let path = Fixture.file(Self.encoded[index])
+        let read = try Self.read(path).get()
+        #expect(try Self.scanned(path).get() == read)
+        #expect(read.count == 2)
+    }
+
     @Test(arguments: 0..<documents.count)
     func theSameBillsWithTheSameAttributes(_ index: Int) throws {
         let path = Fixture.file(Self.documents[index])
