@@ -117,6 +117,20 @@ struct XMLIdentityScanTests {
         #expect(scanning == reading)
     }
 
+    @Test func theScanByItselfRefusesADoctypeBeforeReadingIt() throws {
+        let secret = HostileXMLTests.secret()
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE bills [<!ENTITY xxe SYSTEM \"file://\(secret.path)\">]>\n"
+            + Fixture.root + #"<bill account="&xxe;"/>"# + "</bills>"
+        do throws(InputError) {
+            try XMLIdentityScan(file: Fixture.file(xml)).run { account, _, _ in Issue.record("read a bill: \(account ?? "")") }
+            Issue.record("the scan should stop")
+        } catch {
+            #expect(error.kind == .notABillExport)
+            #expect(error.line == 2)
+            #expect(!error.description.contains(secret.text))
+        }
+    }
+
     @Test func aRunScansWithItAndStillFindsRepeats() throws {
         // A repeat far from the first, across reads of the scan: still rejected, naming the first.
         func bill(account: Int, number: Int) -> String {
