@@ -4,7 +4,7 @@ extension BillChecker {
     static let historyLimit = 24
 
     func meter(_ node: RecordNode) throws(BillRejection) -> Meter {
-        try onlyChildren(of: node, [])
+        try onlyChildren(of: node, Children.none)
         let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidMeter)
         let id = try cleanText(try requiredAttribute("id", of: node), of: node, code: .invalidMeter,
                                maxScalars: Self.meterIDLimit, what: "meter id of <meter>")
@@ -30,7 +30,7 @@ extension BillChecker {
     }
 
     func charge(_ node: RecordNode) throws(BillRejection) -> Charge {
-        try onlyChildren(of: node, ["label"])
+        try onlyChildren(of: node, Children.labels)
         let rawCode = try requiredAttribute("code", of: node)
         let code = ContractText.trimXMLSpace(rawCode)
         guard !code.isEmpty, code.utf8.allSatisfy({ $0.isASCIIDigit || ($0 >= 0x41 && $0 <= 0x5A) || $0 == UInt8(ascii: "_") }) else {
@@ -57,7 +57,7 @@ extension BillChecker {
     }
 
     func balance(_ node: RecordNode) throws(BillRejection) -> (Money, Money) {
-        try onlyChildren(of: node, [])
+        try onlyChildren(of: node, Children.none)
         let previous = try node.attribute("previous").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): previous", line: node.line)
         } ?? .zero
@@ -70,7 +70,7 @@ extension BillChecker {
     func history(_ nodes: [RecordNode]) throws(BillRejection) -> [ServiceHistory] {
         var result: [ServiceHistory] = []
         for node in nodes {
-            try onlyChildren(of: node, ["month"])
+            try onlyChildren(of: node, Children.months)
             let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidHistory)
             guard !result.contains(where: { $0.service == service }) else {
                 throw BillRejection(.duplicateElement, "<history> at line \(node.line) is a second history for \(service.rawValue)", line: node.line)
@@ -81,7 +81,7 @@ extension BillChecker {
             var months: [HistoryMonth] = []
             var seen: Set<BillingMonth> = []
             for child in node.children {
-                try onlyChildren(of: child, [])
+                try onlyChildren(of: child, Children.none)
                 let rawPeriod = try requiredAttribute("period", of: child)
                 guard let month = BillingMonth(rawPeriod) else {
                     throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(rawPeriod)) is not a month YYYY-MM", line: child.line)

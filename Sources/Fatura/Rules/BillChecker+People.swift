@@ -5,7 +5,7 @@ extension BillChecker {
     static let relationLimit = 50
 
     func customer(_ node: RecordNode) throws(BillRejection) -> Customer {
-        try onlyChildren(of: node, ["name"])
+        try onlyChildren(of: node, Children.names)
         let language = try node.attribute("language").map { raw throws(BillRejection) in
             try enumValue(Language.self, raw, of: node, attribute: "language", code: .invalidLanguage)
         } ?? .ar
@@ -21,7 +21,7 @@ extension BillChecker {
     }
 
     func address(_ node: RecordNode) throws(BillRejection) -> Address {
-        try onlyChildren(of: node, ["flat", "building", "road", "block", "area"])
+        try onlyChildren(of: node, Children.addressParts)
         var address = Address()
         var seen: Set<String> = []
         for child in node.children where child.name != "area" {
@@ -41,7 +41,7 @@ extension BillChecker {
     }
 
     func contact(_ node: RecordNode) throws(BillRejection) -> Contact {
-        try onlyChildren(of: node, ["email", "mobile", "relative-email"])
+        try onlyChildren(of: node, Children.contacts)
         var contact = Contact()
         var seen: Set<String> = []
         for child in node.children {
@@ -76,13 +76,13 @@ extension BillChecker {
     }
 
     func delivery(_ node: RecordNode) throws(BillRejection) -> Channel? {
-        try onlyChildren(of: node, [])
+        try onlyChildren(of: node, Children.none)
         guard let raw = node.attribute("prefer") else { return nil }
         return try enumValue(Channel.self, raw, of: node, attribute: "prefer", code: .invalidDelivery)
     }
 
     func period(_ node: RecordNode) throws(BillRejection) -> (CalendarDate, CalendarDate) {
-        try onlyChildren(of: node, [])
+        try onlyChildren(of: node, Children.none)
         let from = try date(try requiredAttribute("from", of: node), what: "<period> from", code: .invalidPeriod, line: node.line)
         let to = try date(try requiredAttribute("to", of: node), what: "<period> to", code: .invalidPeriod, line: node.line)
         guard from <= to else {

@@ -141,19 +141,31 @@ public struct BillChecker: Sendable {
         return value
     }
 
-    func money(_ text: String, what: String, line: Int) throws(BillRejection) -> Money {
+    /// `what` names the value in the rejection: made only when there is one.
+    func money(_ text: String, what: @autoclosure () -> String, line: Int) throws(BillRejection) -> Money {
         switch Money.parse(text) {
         case .success(let money): return money
         case .failure(let failure):
-            throw BillRejection(.invalidAmount, "\(what): \(TextRules.quoted(text)) \(failure.explanation)", line: line)
+            throw BillRejection(.invalidAmount, "\(what()): \(TextRules.quoted(text)) \(failure.explanation)", line: line)
         }
     }
 
-    func date(_ text: String, what: String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
+    func date(_ text: String, what: @autoclosure () -> String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
         guard let date = CalendarDate(text) else {
-            throw BillRejection(code, "\(what): \(TextRules.quoted(text)) is not a real date in the form YYYY-MM-DD", line: line)
+            throw BillRejection(code, "\(what()): \(TextRules.quoted(text)) is not a real date in the form YYYY-MM-DD", line: line)
         }
         return date
+    }
+
+    /// The children each element may have, made once (a set literal at the
+    /// call would be built and hashed again for every element of every bill).
+    enum Children {
+        static let none: Set<String> = []
+        static let labels: Set<String> = ["label"]
+        static let months: Set<String> = ["month"]
+        static let names: Set<String> = ["name"]
+        static let addressParts: Set<String> = ["flat", "building", "road", "block", "area"]
+        static let contacts: Set<String> = ["email", "mobile", "relative-email"]
     }
 
     /// Children of `node` must all be named in `allowed`.
