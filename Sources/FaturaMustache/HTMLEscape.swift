@@ -14,6 +14,14 @@ public enum HTMLEscape {
         byte < 64 && (mask >> UInt64(byte)) & 1 != 0
     }
 
+    /// The lanes of `block` that need escaping (`&`, `<`, `>`, `"`, `'`).
+    @inline(__always)
+    static func matches(_ block: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+        (block .== SIMD16(repeating: UInt8(ascii: "&"))) .| (block .== SIMD16(repeating: UInt8(ascii: "<")))
+            .| (block .== SIMD16(repeating: UInt8(ascii: ">"))) .| (block .== SIMD16(repeating: UInt8(ascii: "\"")))
+            .| (block .== SIMD16(repeating: UInt8(ascii: "'")))
+    }
+
     /// Appends `string` to `buffer`, HTML-escaped.
     @inlinable
     public static func append(_ string: String, to buffer: inout [UInt8]) {

@@ -33,6 +33,34 @@ import Testing
         #expect(try render("ملخص {{x}} الفاتورة", ["x": "A"]) == "ملخص A الفاتورة")
     }
 
+    @Test func escapablesAtEveryPositionOfTheSixteenByteBlocks() throws {
+        // Runs of plain text of every length around a block, then one of the five, in any mix.
+        var generator = SystemRandomNumberGenerator()
+        let specials: [Character] = ["&", "<", ">", "\"", "'"]
+        func reference(_ text: String) -> String {
+            var out = ""
+            for character in text {
+                switch character {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.append(character)
+                }
+            }
+            return out
+        }
+        for _ in 0..<500 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                text += String(repeating: Bool.random(using: &generator) ? "a" : "ب", count: Int.random(in: 0...40, using: &generator))
+                if Bool.random(using: &generator) { text.append(specials.randomElement(using: &generator)!) }
+            }
+            #expect(try render("{{x}}", ["x": .string(text)]) == reference(text), "\(text)")
+        }
+    }
+
     @Test func longAndEmptyStrings() throws {
         let long = String(repeating: "abcdefghij", count: 50) + "<" + String(repeating: "é", count: 40)
         let expected = String(repeating: "abcdefghij", count: 50) + "&lt;" + String(repeating: "é", count: 40)

@@ -124,6 +124,14 @@ struct OutputBuffer {
         var runStart = 0
         var index = 0
         while index < length {
+            // Sixteen bytes at a time while none needs escaping.
+            if index + 16 <= length {
+                let block = UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                if !any(HTMLEscape.matches(block)) {
+                    index += 16
+                    continue
+                }
+            }
             let byte = start[index]
             if _slowPath(HTMLEscape.needsEscape(byte)) {
                 append(start + runStart, count: index - runStart)

@@ -354,7 +354,12 @@ struct MailTests {
         let pieces: [[UInt8]] = [[0x0A], [0x0D], [0x0D, 0x0A], [0x0A, 0x0D], [0x61], [0xD8, 0xA8], [0x20]]
         for length in [1, 7, 8, 9, 16, 57, 58, 300, 2000] {
             var text: [UInt8] = []
-            while text.count < length { text += pieces[Int.random(in: 0..<pieces.count, using: &generator)] }
+            while text.count < length {
+                // Runs without a break too, long enough for the sixteen-byte copies.
+                text += Bool.random(using: &generator)
+                    ? pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+                    : Array(repeating: 0x62, count: Int.random(in: 1...40, using: &generator))
+            }
             var canonical: [UInt8] = []
             var index = 0
             while index < text.count {
@@ -374,12 +379,15 @@ struct MailTests {
     }
 
     @Test func theEstimateCountsEscapedBytesExactly() {
-        // Equal signs and high bytes at every position of the eight-byte words, and in the tail.
+        // Equal signs and high bytes at every position of the sixteen-byte vectors (in blocks of 1,024, where a
+        // lane may count 64), of the eight-byte words after them, and in the tail.
         var generator = SystemRandomNumberGenerator()
-        for length in [0, 7, 8, 9, 64, 1001] {
+        for length in [0, 7, 8, 9, 64, 1001, 1023, 1024, 1025, 2048 + 9, 20_000] {
             let body = (0..<length).map { _ in [UInt8(ascii: "="), 0xD8, 0x41, 0x3C, 0x7F, 0x80, 0x3D][Int.random(in: 0..<7, using: &generator)] }
             let escaped = body.filter { $0 >= 0x80 || $0 == UInt8(ascii: "=") }.count
             #expect(MailMessage.TransferEncoding.escapedCount(body) == escaped, "\(length)")
+            // Every byte escaped: 64 in each lane of a block, the most a lane holds.
+            #expect(MailMessage.TransferEncoding.escapedCount(Array(repeating: 0xFF, count: length)) == length)
         }
         // All-escaped text is base64's; an all-plain one is quoted-printable's.
         #expect(MailMessage.TransferEncoding.shortest.choice(for: Array(repeating: UInt8(ascii: "="), count: 100)) == .base64)

@@ -53,9 +53,22 @@ enum QuotedPrintable {
         }
         let raw = UnsafeRawPointer(input.baseAddress!)
         let target = UnsafeMutableRawPointer(output.baseAddress!)
+        let space = SIMD16<UInt8>(repeating: 0x20), tilde = SIMD16<UInt8>(repeating: 0x7E)
+        let equals = SIMD16<UInt8>(repeating: UInt8(ascii: "="))
         while index < count {
-            // Eight at a time: bytes written as they are (printable ASCII or
-            // space, not `=`), up to column 75, the last not a space before a line break.
+            // Sixteen, then eight at a time: bytes written as they are (printable ASCII
+            // or space, not `=`), up to column 75, the last not a space before a line break.
+            if column <= lineLength - 17, index + 16 <= count {
+                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                if all((bytes .>= space) .& (bytes .<= tilde) .& (bytes .!= equals)),
+                   bytes[15] != 0x20 || (index + 16 < count && input[index + 16] != 0x0A && input[index + 16] != 0x0D) {
+                    target.storeBytes(of: bytes, toByteOffset: at, as: SIMD16<UInt8>.self)
+                    at += 16
+                    column += 16
+                    index += 16
+                    continue
+                }
+            }
             if column <= lineLength - 9, index + 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 if Self.isPlain(word),
