@@ -4,6 +4,13 @@ enum JSONText {
     /// A JSON string literal: quotes, backslashes and every control
     /// character escaped; U+2028 and U+2029 too, for JavaScript consumers.
     static func quoted(_ text: String) -> String {
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends `text` as a JSON string literal to `out` (no string of its own when nothing needs escaping).
+    static func appendQuoted(_ text: String, to out: inout String) {
         // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9 in UTF-8.
         var previous: (UInt8, UInt8) = (0, 0)
         let plain = text.utf8.allSatisfy { byte in
@@ -11,9 +18,12 @@ enum JSONText {
             return byte >= 0x20 && byte != 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
                 && !(previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9))
         }
-        if plain { return "\"" + text + "\"" }
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
+        out += "\""
+        defer { out += "\"" }
+        if plain {
+            out += text
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -27,7 +37,6 @@ enum JSONText {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
     }
 
     enum Value {
@@ -44,15 +53,38 @@ enum JSONText {
 
     /// One object on one line: `{"a":1,"b":"x"}`.
     static func object(_ fields: [(String, Value)]) -> String {
-        var out = "{"
+        var out = ""
         out.reserveCapacity(fields.count * 24)
+        appendObject(fields, to: &out)
+        return out
+    }
+
+    private static func appendObject(_ fields: [(String, Value)], to out: inout String) {
+        out += "{"
         for (index, field) in fields.enumerated() {
             if index > 0 { out += "," }
-            out += quoted(field.0)
+            appendQuoted(field.0, to: &out)
             out += ":"
-            out += render(field.1, indent: nil)
+            append(field.1, to: &out)
         }
-        return out + "}"
+        out += "}"
+    }
+
+    /// A value on one line, appended.
+    private static func append(_ value: Value, to out: inout String) {
+        switch value {
+        case .string(let text): appendQuoted(text, to: &out)
+        case .int(let number): out += String(number)
+        case .strings(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                appendQuoted(item, to: &out)
+            }
+            out += "]"
+        case .object(let fields): appendObject(fields, to: &out)
+        default: out += render(value, indent: nil)
+        }
     }
 
     /// An object over several lines, two spaces an indent level.
