@@ -26,8 +26,9 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// display names, address literals or white space.
     public init?(_ text: some StringProtocol) {
         let trimmed = ContractText.trimXMLSpace(text)
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, Self.isDotAtom(parts[0]), parts[0].utf8.count <= 64,
+        // Split as bytes: only ASCII is accepted on either side, where a byte is a character.
+        let parts = trimmed.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2, Self.isDotAtom(parts[0]), parts[0].count <= 64,
               Self.isDomain(parts[1])
         else { return nil }
         address = String(trimmed)
@@ -35,24 +36,25 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { address }
 
-    private static func isDotAtom(_ local: Substring) -> Bool {
+    /// RFC 5322 `atext` outside letters and digits.
+    private static let atextSigns = Set("!#$%&'*+/=?^_`{|}~-".utf8)
+
+    private static func isDotAtom(_ local: Substring.UTF8View) -> Bool {
         guard !local.isEmpty else { return false }
-        let atoms = local.split(separator: ".", omittingEmptySubsequences: false)
+        let atoms = local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         return atoms.allSatisfy { atom in
-            !atom.isEmpty && atom.utf8.allSatisfy { byte in
-                byte.isASCIIAlphanumeric || "!#$%&'*+/=?^_`{|}~-".utf8.contains(byte)
-            }
+            !atom.isEmpty && atom.allSatisfy { byte in byte.isASCIIAlphanumeric || atextSigns.contains(byte) }
         }
     }
 
-    private static func isDomain(_ domain: Substring) -> Bool {
-        guard domain.utf8.count <= 253 else { return false }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+    private static func isDomain(_ domain: Substring.UTF8View) -> Bool {
+        guard domain.count <= 253 else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return false }
         return labels.allSatisfy { label in
-            (1...63).contains(label.utf8.count)
-                && label.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }
-                && label.utf8.first != UInt8(ascii: "-") && label.utf8.last != UInt8(ascii: "-")
+            (1...63).contains(label.count)
+                && label.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }
+                && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
         }
     }
 }

@@ -67,7 +67,9 @@ struct ContactTests {
 
     @Test(arguments: ["", "plain", "a@", "@example.com", "a@example", "a b@example.com", "a@@example.com",
                       "a..b@example.com", ".a@example.com", "a@-example.com", "a@example-.com", "\"q\"@example.com",
-                      "a@example.com\r\nBcc: x@example.com", "Name <a@example.com>", "a@[127.0.0.1]", "a@exa_mple.com"])
+                      "a@example.com\r\nBcc: x@example.com", "Name <a@example.com>", "a@[127.0.0.1]", "a@exa_mple.com",
+                      // Non-ASCII anywhere, a mark joined to the @ or to the last letter.
+                      "أ@example.com", "a@مثال.com", "a@\u{301}example.com", "a@example.com\u{301}", "a\u{301}@example.com"])
     func rejectsOthers(text: String) {
         #expect(EmailAddress(text) == nil)
     }
