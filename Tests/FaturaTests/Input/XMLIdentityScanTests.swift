@@ -41,13 +41,14 @@ struct XMLIdentityScanTests {
 
     static let documents: [String] = [
         Fixture.document(Fixture.bill, second),
-        // Any prefix, other namespaces, no namespace, a bill inside a bill.
+        // Any prefix, other namespaces (one only warned about: a relative URI), no namespace, a bill inside a bill.
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <f:bills xmlns:f="urn:fatura:bill-data:1" period="2026-10" issued="2026-11-02">
         <f:bill account="1" number="N1"><f:bill account="inner" number="inner"/></f:bill>
         <x:bill xmlns:x="urn:other" account="2"/><meta xmlns="urn:other"><bill account="3"/></meta>
         <bill xmlns="urn:fatura:bill-data:1" account="4" number="N4"/><bill account="5"/>
+        <meta xmlns="relative-uri"><x/></meta>
         </f:bills>
         """,
         // Character and entity references, white space the parser normalises, an attribute of another namespace.
@@ -100,6 +101,7 @@ struct XMLIdentityScanTests {
         documents.append(Fixture.document(Fixture.bill.replacingOccurrences(of: "Manama", with: "Man&nbsp;ama")))
         documents.append(Fixture.document(Fixture.bill) + "<after/>")
         documents.append(Fixture.document(Fixture.bill, #"<bill account="1" account="2"/>"#))
+        documents.append(Fixture.document(Fixture.bill, #"<other xmlns="http://example.com/a b"/>"#))
         return documents
     }()
 
