@@ -293,7 +293,10 @@ struct MailTests {
                 // Long plain runs most of the time, so the eight-byte path runs up to the soft breaks.
                 text += Int.random(in: 0..<3, using: &generator) == 0
                     ? pieces[Int.random(in: 0..<pieces.count, using: &generator)]
-                    : Array(repeating: 0x61, count: Int.random(in: 1...90, using: &generator))
+                    : (0..<Int.random(in: 1...90, using: &generator)).map { _ in
+                        // Plain bytes, spaces among them, so a run can end on one at any offset.
+                        [0x61, 0x61, 0x61, 0x20, 0x3C][Int.random(in: 0..<5, using: &generator)]
+                    }
             }
             var ours: [UInt8] = []
             QuotedPrintable.encode(text, into: &ours)

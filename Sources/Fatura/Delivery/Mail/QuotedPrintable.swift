@@ -30,14 +30,15 @@ enum QuotedPrintable {
         }
     }
 
-    /// Whether every byte of `word` is printable ASCII or a space, and none is `=`.
+    /// `word` with the high bit set in each byte quoted-printable cannot copy
+    /// as it is (exactly, byte by byte): below 0x20 (tab, line breaks), 0x7F
+    /// and above, and `=`.
     @inline(__always)
-    static func isPlain(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let below = (word &- ones &* 0x20) & ~word & highs  // a byte under 0x20 (or from 0x80, below)
-        return word & highs == 0 && below == 0 && !hasZero(word ^ (ones &* 0x7F)) && !hasZero(word ^ (ones &* 0x3D))
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { ~(((value & lows) &+ lows) | value | lows) }
+        let below = ~((word & lows) &+ 0x6060_6060_6060_6060) & ~lows  // (x & 0x7F) + 0x60 reaches 0x80 from x = 0x20
+        return (word & ~lows) | below | zeroBytes(word ^ 0x7F7F_7F7F_7F7F_7F7F) | zeroBytes(word ^ 0x3D3D_3D3D_3D3D_3D3D)
     }
 
     /// Writes the encoding of `input` into `output` (which has room for
@@ -53,30 +54,20 @@ enum QuotedPrintable {
         }
         let raw = UnsafeRawPointer(input.baseAddress!)
         let target = UnsafeMutableRawPointer(output.baseAddress!)
-        let space = SIMD16<UInt8>(repeating: 0x20), tilde = SIMD16<UInt8>(repeating: 0x7E)
-        let equals = SIMD16<UInt8>(repeating: UInt8(ascii: "="))
         while index < count {
-            // Sixteen, then eight at a time: bytes written as they are (printable ASCII
-            // or space, not `=`), up to column 75, the last not a space before a line break.
-            if column <= lineLength - 17, index + 16 <= count {
-                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                if all((bytes .>= space) .& (bytes .<= tilde) .& (bytes .!= equals)),
-                   bytes[15] != 0x20 || (index + 16 < count && input[index + 16] != 0x0A && input[index + 16] != 0x0D) {
-                    target.storeBytes(of: bytes, toByteOffset: at, as: SIMD16<UInt8>.self)
-                    at += 16
-                    column += 16
-                    index += 16
-                    continue
-                }
-            }
-            if column <= lineLength - 9, index + 8 <= count {
+            // Eight bytes at a time: the bytes before the first one that cannot be
+            // copied as it is go as they are, up to column 75. A space they end on
+            // is left to the rules below (at the end of a line it is escaped).
+            if index + 8 <= count, column < lineLength - 1 {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if Self.isPlain(word),
-                   word >> 56 != 0x20 || (index + 8 < count && input[index + 8] != 0x0A && input[index + 8] != 0x0D) {
+                let special = Self.specialBytes(word)
+                var plain = min(special == 0 ? 8 : special.trailingZeroBitCount >> 3, lineLength - 1 - column)
+                if plain > 0, UInt8(truncatingIfNeeded: word >> UInt64((plain - 1) * 8)) == 0x20 { plain -= 1 }
+                if plain > 0 {
                     target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
-                    at += 8
-                    column += 8
-                    index += 8
+                    at += plain
+                    column += plain
+                    index += plain
                     continue
                 }
             }
@@ -86,6 +77,16 @@ enum QuotedPrintable {
             if byte &- 0x21 < 0x5E, byte != UInt8(ascii: "="), column < lineLength - 1 {
                 put(byte)
                 column += 1
+                index += 1
+                continue
+            }
+            // Next most common (Arabic, and `=` in HTML attributes): `=XX` that ends
+            // by column 75 needs no soft break, whatever follows it.
+            if byte >= 0x80 || byte == UInt8(ascii: "="), column + 3 <= lineLength - 1 {
+                put(UInt8(ascii: "="))
+                put(hexDigit(byte >> 4))
+                put(hexDigit(byte & 0x0F))
+                column += 3
                 index += 1
                 continue
             }
