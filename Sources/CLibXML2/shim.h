@@ -7,13 +7,8 @@
 #undef LIBXML_ICU_ENABLED
 
 #include <libxml/parser.h>
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 #include <libxml/tree.h>
-#include <libxml/globals.h>
-
-// `xmlFree` is a global function pointer, which Swift 6 sees as shared
-// mutable state; calling it through a function keeps Swift out of it.
-static inline void fatura_xml_free(void *pointer) { xmlFree(pointer); }
 
 #endif

@@ -17,8 +17,32 @@ enum KeyNames {
     }
 }
 
-/// The fields of a view type, found from a key with one array read: the
-/// key's process-wide name number indexes a table made once per type.
+/// Values by key name, found from a key with one array read: the key's
+/// process-wide name number indexes a table made once (a key made by hand,
+/// with no number, is looked up by its name).
+@usableFromInline
+struct NumberedTable<Value: Sendable>: Sendable {
+    @usableFromInline let byNumber: [Value?]
+    @usableFromInline let byName: [String: Value]
+
+    init(_ values: [String: Value]) {
+        let numbered = values.map { (KeyNames.number(of: $0.key), $0.value) }
+        var byNumber = [Value?](repeating: nil, count: (numbered.map(\.0).max() ?? -1) + 1)
+        for (number, value) in numbered { byNumber[number] = value }
+        self.byNumber = byNumber
+        byName = values
+    }
+
+    @inlinable
+    subscript(key: MustacheKey) -> Value? {
+        let number = key.nameID
+        if number >= 0 { return number < byNumber.count ? byNumber[number] : nil }
+        return byName[key.name]
+    }
+}
+
+/// The fields of a view type, found from a key with one array read (see
+/// ``KeyNames``), made once per type.
 ///
 /// ```swift
 /// final class ChargeRow: MustacheObject {
@@ -37,30 +61,16 @@ enum KeyNames {
 /// dictionary hashes the name, on every lookup of every render.
 public struct MustacheFields<Field>: Sendable
 where Field: CaseIterable & RawRepresentable & Sendable, Field.RawValue == String {
-    @usableFromInline let byNumber: [Field?]
-    @usableFromInline let byName: [String: Field]
+    @usableFromInline let table: NumberedTable<Field>
 
     public init() {
-        var byName: [String: Field] = [:]
-        var numbered: [(Int, Field)] = []
-        for field in Field.allCases {
-            byName[field.rawValue] = field
-            numbered.append((KeyNames.number(of: field.rawValue), field))
-        }
-        var byNumber = [Field?](repeating: nil, count: (numbered.map(\.0).max() ?? -1) + 1)
-        for (number, field) in numbered { byNumber[number] = field }
-        self.byNumber = byNumber
-        self.byName = byName
+        table = NumberedTable(Dictionary(uniqueKeysWithValues: Field.allCases.map { ($0.rawValue, $0) }))
     }
 
     /// The field named by `key`, or nil when the type has none of that name.
     @inlinable
-    public subscript(key: MustacheKey) -> Field? {
-        let number = key.nameID
-        if number >= 0 { return number < byNumber.count ? byNumber[number] : nil }
-        return byName[key.name]
-    }
+    public subscript(key: MustacheKey) -> Field? { table[key] }
 
     /// The names of all fields.
-    public var names: Set<String> { Set(byName.keys) }
+    public var names: Set<String> { Set(table.byName.keys) }
 }

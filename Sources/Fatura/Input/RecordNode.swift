@@ -85,9 +85,6 @@ public protocol BillSource: AnyObject {
     func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?
     /// How far into the file the reader is, in bytes, when it can tell (for progress).
     var bytesRead: Int? { get }
-    /// The raw `account` and `number` attributes of the next record, or nil
-    /// at the end of the file: a reader may skip the rest of the record.
-    func nextIdentity() throws(InputError) -> (account: String?, number: String?)?
     /// Calls `visit` with the raw `account` and `number` of every record
     /// from here to the end, and how far into the file it is: the first pass.
     func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError)
@@ -96,12 +93,8 @@ public protocol BillSource: AnyObject {
 extension BillSource {
     public var bytesRead: Int? { nil }
 
-    public func nextIdentity() throws(InputError) -> (account: String?, number: String?)? {
-        guard let (record, _) = try next() else { return nil }
-        return (record.attribute("account"), record.attribute("number"))
-    }
-
+    /// Reads every record whole (CSV and JSON Lines records are one line each).
     public func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError) {
-        while let identity = try nextIdentity() { visit(identity.account, identity.number, bytesRead) }
+        while let (record, _) = try next() { visit(record.attribute("account"), record.attribute("number"), bytesRead) }
     }
 }

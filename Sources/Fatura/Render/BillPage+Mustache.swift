@@ -221,7 +221,7 @@ extension BillPage {
     /// the utility's details pushed by a section), which a lookup would find first.
     static func folding(_ library: TemplateLibrary, resources: RenderResources, language: Language) -> TemplateLibrary {
         let (main, other) = (resources[language], resources[language.other])
-        var inner = AddressPart.keys.union(MeterRow.keys).union(ChargeRow.keys).union(ChartView.keys).union(ChartView.BarView.keys)
+        var inner = innerViewKeys
         var constants: [String: MustacheValue] = [:]
         for key in languageKeys {
             guard let value = languageValue(key, main: main, other: other), let keys = value.innerKeys else { continue }
@@ -231,11 +231,13 @@ extension BillPage {
         return library.folding(Set(constants.keys).subtracting(inner), from: .dictionary(constants))
     }
 
+    /// The keys of the views a page's sections push: rows, charts, bars.
+    static let innerViewKeys: Set<String> = AddressPart.keys.union(MeterRow.keys).union(ChargeRow.keys)
+        .union(ChartView.keys).union(ChartView.BarView.keys)
+
     /// Every name a bill template may use: the keys of all page views, and
     /// of the utility details.
-    static let templateNames: Set<String> = BillPage.keys
-        .union(AddressPart.keys).union(MeterRow.keys).union(ChargeRow.keys)
-        .union(ChartView.keys).union(ChartView.BarView.keys)
+    static let templateNames: Set<String> = BillPage.keys.union(innerViewKeys)
         .union(["portal", "portalURL", "callCentre", "callCentreDisplay", "email", "contactUpdate",
                 "contactUpdateURL", "app", "appOther", "centres", "name", "hours"])
 }

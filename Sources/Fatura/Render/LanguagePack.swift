@@ -1,4 +1,4 @@
-public import FaturaMustache
+import FaturaMustache
 
 /// What a page needs in one language that is the same for every bill: the
 /// catalog, the formatter, and their template values. Made once per run.
@@ -11,13 +11,11 @@ public final class LanguagePack: Sendable {
     /// The utility's details in this language, as the template's `utility`.
     let utilityValue: MustacheValue
 
-    /// With `library`, the catalog answers that library's keys by their interned ids.
-    public init(catalog: StringCatalog, formatter: BillFormatter, utility: UtilityDetails, library: TemplateLibrary? = nil) {
+    public init(catalog: StringCatalog, formatter: BillFormatter, utility: UtilityDetails) {
         language = catalog.language
         self.catalog = catalog
         self.formatter = formatter
-        let strings = catalog.strings.mapValues { MustacheValue.string($0) }
-        catalogValue = library.map { .object(MustacheTable(strings, library: $0)) } ?? .dictionary(strings)
+        catalogValue = .object(MustacheTable(catalog.strings.mapValues { .string($0) }))
         let language = catalog.language
         utilityValue = .dictionary([
             "portal": .string(utility.portal),
@@ -57,14 +55,14 @@ public struct RenderResources: Sendable {
     public let packs: [Language: LanguagePack]
     public let utility: UtilityDetails
 
-    public init(catalogs: [Language: StringCatalog], utility: UtilityDetails, arabicIndicDigits: Bool, library: TemplateLibrary? = nil) {
+    public init(catalogs: [Language: StringCatalog], utility: UtilityDetails, arabicIndicDigits: Bool) {
         self.utility = utility
         var packs: [Language: LanguagePack] = [:]
         for language in Language.allCases {
             packs[language] = LanguagePack(
                 catalog: catalogs[language]!,
                 formatter: BillFormatter(language: language, arabicIndicDigits: arabicIndicDigits),
-                utility: utility, library: library)
+                utility: utility)
         }
         self.packs = packs
     }

@@ -12,17 +12,9 @@ public final class StatusPage: Sendable, MustacheObject {
         other = resources[.en]
     }
 
+    /// The bill page's language keys (words, direction, the utility's details), for an Arabic page.
     public func value(for key: MustacheKey) -> MustacheValue? {
-        switch key.name {
-        case "lang": .string(main.language.rawValue)
-        case "dir": .string("rtl")
-        case "otherLang": .string(other.language.rawValue)
-        case "otherDir": .string("ltr")
-        case "l": main.catalogValue
-        case "o": other.catalogValue
-        case "utility": main.utilityValue
-        default: nil
-        }
+        BillPage.Key(rawValue: key.name).flatMap { BillPage.languageValue($0, main: main, other: other) }
     }
 }
 

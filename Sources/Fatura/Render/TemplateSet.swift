@@ -54,7 +54,7 @@ public struct TemplateSet: Sendable {
         let details = try UtilityDetails.load(utility ?? directory.appendingPathComponent("utility.json"))
         return TemplateSet(
             library: library,
-            resources: RenderResources(catalogs: catalogs, utility: details, arabicIndicDigits: arabicIndicDigits, library: library))
+            resources: RenderResources(catalogs: catalogs, utility: details, arabicIndicDigits: arabicIndicDigits))
     }
 
     /// Renders the page of `page` as UTF-8 onto `buffer`.

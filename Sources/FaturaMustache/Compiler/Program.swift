@@ -22,8 +22,6 @@ final class Program: Sendable {
     let sizeHints: [Int]
     /// Number of distinct interned key segment names (ids are `0 ..< segmentCount`).
     let segmentCount: Int
-    /// The interned segment names, by id.
-    let segmentNames: [String]
     let strict: Bool
     let escapeByDefault: Bool
 
@@ -44,9 +42,6 @@ final class Program: Sendable {
         overrideEntries = compiler.overrideEntries
         nameUses = compiler.nameUses
         segmentCount = compiler.segmentCount
-        var segmentNames = [String](repeating: "", count: compiler.segmentCount)
-        for key in compiler.keySegments { segmentNames[key.id] = key.name }
-        self.segmentNames = segmentNames
         self.strict = strict
         self.escapeByDefault = escapeByDefault
         sizeHints = Self.sizeHints(
@@ -77,7 +72,6 @@ final class Program: Sendable {
         overrideTables = program.overrideTables
         nameUses = program.nameUses
         segmentCount = program.segmentCount
-        segmentNames = program.segmentNames
         strict = program.strict
         escapeByDefault = program.escapeByDefault
         sizeHints = Self.sizeHints(

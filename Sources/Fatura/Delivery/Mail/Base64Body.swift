@@ -4,7 +4,7 @@
 /// separated by CRLF, with no line break after the last.
 ///
 /// Half the e-mails of a month are encoded this way, some 15 KB each: the
-/// canonical form is copied eight bytes at a time between line breaks, and
+/// canonical form is copied sixteen bytes at a time between line breaks, and
 /// each group of three bytes is written with two reads of a table of
 /// character pairs and one four-byte store.
 enum Base64Body {
@@ -98,17 +98,6 @@ enum Base64Body {
 
 /// Text's line breaks (CRLF, LF, or a lone CR) as CRLF, found sixteen bytes at a time.
 enum LineBreaks {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
-
-    /// Whether a byte of `word` is CR or LF.
-    @inline(__always)
-    private static func hasBreak(_ word: UInt64) -> Bool {
-        let lf = word ^ (ones &* 0x0A)
-        let cr = word ^ (ones &* 0x0D)
-        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0
-    }
-
     /// Writes `input` with every line break made CRLF into `output` (room for
     /// `input.count` plus the count of CR and LF bytes); returns the length.
     static func canonicalize(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
@@ -130,7 +119,7 @@ enum LineBreaks {
             }
             while index + 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if hasBreak(word) { break }
+                if ByteWords.equal(word, 0x0A) | ByteWords.equal(word, 0x0D) != 0 { break }
                 target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
                 index += 8
                 at += 8

@@ -53,8 +53,7 @@ public struct MailMessage: Sendable {
 
         /// The encoding for `body`: itself, or for `shortest` the one that
         /// writes fewer bytes, estimated from the bytes quoted-printable
-        /// escapes (from 0x80, and `=`), counted eight at a time (line
-        /// breaks are left out of the estimate).
+        /// escapes (from 0x80, and `=`; line breaks are left out of the estimate).
         func choice(for body: [UInt8]) -> TransferEncoding {
             guard self == .shortest else { return self }
             // Quoted-printable: 3 bytes for each escaped byte, a soft break every 75, so
@@ -87,13 +86,9 @@ public struct MailMessage: Sendable {
                     count &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
                     index += 1024
                 }
-                let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
                 while index + 8 <= raw.count {
                     let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    // A byte of `equals` is zero exactly where the word has `=`: its high bit is then set below.
-                    let equals = word ^ 0x3D3D_3D3D_3D3D_3D3D
-                    let isEquals = ~(((equals & lows) &+ lows) | equals | lows)
-                    count &+= (word & ~lows).nonzeroBitCount &+ isEquals.nonzeroBitCount
+                    count &+= (ByteWords.high(word) | ByteWords.equal(word, UInt8(ascii: "="))).nonzeroBitCount
                     index += 8
                 }
                 while index < raw.count {

@@ -35,10 +35,7 @@ enum QuotedPrintable {
     /// and above, and `=`.
     @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { ~(((value & lows) &+ lows) | value | lows) }
-        let below = ~((word & lows) &+ 0x6060_6060_6060_6060) & ~lows  // (x & 0x7F) + 0x60 reaches 0x80 from x = 0x20
-        return (word & ~lows) | below | zeroBytes(word ^ 0x7F7F_7F7F_7F7F_7F7F) | zeroBytes(word ^ 0x3D3D_3D3D_3D3D_3D3D)
+        ByteWords.below(word, 0x20) | ByteWords.equal(word, 0x7F) | ByteWords.equal(word, UInt8(ascii: "="))
     }
 
     /// Writes the encoding of `input` into `output` (which has room for
