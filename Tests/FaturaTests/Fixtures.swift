@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Fatura
 
 /// Builds XML exports for tests and runs them through the reader and checker.
@@ -58,11 +59,30 @@ enum Fixture {
         return url.path
     }
 
+    /// A new empty folder under this test process's own scratch folder.
     static func temporaryFolder() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fatura-tests-\(UUID().uuidString)")
+        let url = scratch.appendingPathComponent(UUID().uuidString)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// One folder per test process, removed when the process exits, so a test
+    /// run leaves nothing behind in the temporary directory (it left thousands
+    /// of folders before).
+    private static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fatura-tests-\(getpid())-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        scratchPath.withLock { $0 = url.path }
+        atexit {
+            if let path = Fixture.scratchPath.withLock({ $0 }) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        return url
+    }()
+
+    private static let scratchPath = Mutex<String?>(nil)
 
     /// Reads and checks every record of `xml`, in file order.
     static func check(_ xml: String) throws -> [Result<Bill, RejectedBill>] {
@@ -107,5 +127,21 @@ extension Result where Success == Bill, Failure == RejectedBill {
     var code: BillRejection.Code? {
         if case .failure(let rejected) = self { return rejected.rejection.code }
         return nil
+    }
+}
+
+/// SplitMix64: random test inputs that are the same on every run, so a
+/// failure can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

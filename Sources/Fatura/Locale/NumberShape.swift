@@ -69,40 +69,44 @@ struct NumberShape: Sendable {
     /// Writes a non-negative value with `fraction` digits after the decimal
     /// separator (fils for money), grouping the whole part by threes.
     func write(_ value: Int64, fraction: Int) -> String {
-        // The decimal digits, least significant first: the fraction, then the whole part.
-        var reversed: [Int] = []
-        reversed.reserveCapacity(24)
-        var rest = value
-        for _ in 0..<fraction {
-            reversed.append(Int(rest % 10))
-            rest /= 10
+        var digitCount = 1
+        var scale: Int64 = 10
+        while digitCount < 19, value >= scale {
+            digitCount += 1
+            scale &*= 10
         }
-        repeat {
-            reversed.append(Int(rest % 10))
-            rest /= 10
-        } while rest > 0
-        let wholeCount = reversed.count - fraction
+        digitCount = max(digitCount, fraction + 1)
+        let wholeCount = digitCount - fraction
         let bound = prefixBytes.count + suffixBytes.count + decimalBytes.count
-            + reversed.count * digitWidth + (wholeCount / 3 + 1) * groupingBytes.count
+            + digitCount * digitWidth + (wholeCount / 3 + 1) * groupingBytes.count
         return String(unsafeUninitializedCapacity: bound) { out in
-            var at = 0
+            // Written from the end backwards: suffix, fraction, then the whole part by threes.
+            var at = bound
             func put(_ bytes: [UInt8]) {
-                for byte in bytes {
-                    out[at] = byte
-                    at += 1
+                at -= bytes.count
+                for index in bytes.indices { out[at + index] = bytes[index] }
+            }
+            var rest = value
+            put(suffixBytes)
+            if fraction > 0 {
+                for _ in 0..<fraction {
+                    put(digitBytes[Int(rest % 10)])
+                    rest /= 10
                 }
+                put(decimalBytes)
+            }
+            for position in 0..<wholeCount {
+                if position > 0, position % 3 == 0 { put(groupingBytes) }
+                put(digitBytes[Int(rest % 10)])
+                rest /= 10
             }
             put(prefixBytes)
-            for position in 0..<wholeCount {
-                if position > 0, (wholeCount - position) % 3 == 0 { put(groupingBytes) }
-                put(digitBytes[reversed[reversed.count - 1 - position]])
+            // Move the text to the start of the buffer.
+            let length = bound - at
+            if at > 0 {
+                for index in 0..<length { out[index] = out[at + index] }
             }
-            if fraction > 0 {
-                put(decimalBytes)
-                for position in stride(from: fraction - 1, through: 0, by: -1) { put(digitBytes[reversed[position]]) }
-            }
-            put(suffixBytes)
-            return at
+            return length
         }
     }
 

@@ -5,6 +5,18 @@
 public enum PluralCategory: String, Sendable, CaseIterable {
     case zero, one, two, few, many, other
 
+    /// The category's place in ``allCases``.
+    var index: Int {
+        switch self {
+        case .zero: 0
+        case .one: 1
+        case .two: 2
+        case .few: 3
+        case .many: 4
+        case .other: 5
+        }
+    }
+
     /// CLDR's cardinal rule for a whole number.
     ///
     /// Arabic: 0 zero; 1 one; 2 two; n % 100 in 3...10 few; n % 100 in

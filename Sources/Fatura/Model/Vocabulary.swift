@@ -15,7 +15,7 @@ public enum Service: String, Sendable, CaseIterable, Hashable {
 }
 
 /// The unit a meter or a charge counts in.
-public enum MeterUnit: String, Sendable, Hashable {
+public enum MeterUnit: String, Sendable, Hashable, CaseIterable {
     case kWh
     case m3
 }
@@ -26,7 +26,7 @@ public enum ReadingKind: String, Sendable, Hashable {
     case estimated
 }
 
-public enum CustomerCategory: String, Sendable, Hashable {
+public enum CustomerCategory: String, Sendable, Hashable, CaseIterable {
     case residential, commercial, industrial, government, agricultural
 }
 

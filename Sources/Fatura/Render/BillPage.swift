@@ -64,14 +64,14 @@ public final class BillPage: Sendable {
 
         customerName = bill.customer.name.preferring(language) ?? ""
         customerNameOther = bill.customer.name[language] != nil ? bill.customer.name[language.other] : nil
-        category = bill.customer.category.map { main.text("category_" + $0.rawValue) }
-        categoryOther = bill.customer.category.map { other.text("category_" + $0.rawValue) }
+        category = bill.customer.category.map { main.categories[$0] }
+        categoryOther = bill.customer.category.map { other.categories[$0] }
         if let address = bill.address {
-            let parts: [(String, String?)] = [("flat", address.flat), ("building", address.building),
-                                              ("road", address.road), ("block", address.block)]
-            let present = parts.compactMap { key, value in value.map { (key, $0) } }
+            let parts: [(AddressField, String?)] = [(.flat, address.flat), (.building, address.building),
+                                                    (.road, address.road), (.block, address.block)]
+            let present = parts.compactMap { field, value in value.map { (field, $0) } }
             addressParts = present.enumerated().map { index, part in
-                AddressPart(label: main.text("address_" + part.0), value: part.1, last: index == present.count - 1)
+                AddressPart(label: main.addressLabels[part.0], value: part.1, last: index == present.count - 1)
             }
             area = address.area.preferring(language)
         } else {
@@ -84,29 +84,36 @@ public final class BillPage: Sendable {
         periodTo = f.date(bill.periodEnd)
         periodFromOther = g.date(bill.periodStart)
         periodToOther = g.date(bill.periodEnd)
-        periodDays = main.catalog.counted("days", bill.periodDays, formatter: f)
-        periodDaysOther = other.catalog.counted("days", bill.periodDays, formatter: g)
+        periodDays = main.days(bill.periodDays)
+        periodDaysOther = other.days(bill.periodDays)
         issued = f.date(bill.issued)
         issuedOther = g.date(bill.issued)
         due = f.date(bill.due)
         dueOther = g.date(bill.due)
         meters = bill.meters.map { meter in
-            MeterRow(service: main.text("service_" + meter.service.rawValue),
-                     serviceOther: other.text("service_" + meter.service.rawValue),
+            MeterRow(service: main.services[meter.service],
+                     serviceOther: other.services[meter.service],
                      id: meter.id, previous: f.number(meter.previous), current: f.number(meter.current),
-                     consumption: f.number(meter.consumption), unit: main.text("unit_" + meter.unit.rawValue),
+                     consumption: f.number(meter.consumption), unit: main.units[meter.unit],
                      isEstimated: meter.reading == .estimated)
         }
         charges = bill.charges.map { charge in
-            var detail: [String] = []
+            var detail = ""
             if let quantity = charge.quantity {
-                detail.append(f.decimal(quantity) + (charge.unit.map { " " + main.text("unit_" + $0.rawValue) } ?? ""))
+                detail = f.decimal(quantity)
+                if let unit = charge.unit {
+                    detail += " "
+                    detail += main.units[unit]
+                }
             }
-            if let rate = charge.rate { detail.append(f.decimal(rate)) }
+            if let rate = charge.rate {
+                if !detail.isEmpty { detail += " × " }
+                detail += f.decimal(rate)
+            }
             return ChargeRow(
-                label: charge.label[language] ?? main.catalog.chargeLabel(charge.code) ?? charge.code,
-                labelOther: charge.label[language.other] ?? other.catalog.chargeLabel(charge.code) ?? charge.code,
-                detail: detail.joined(separator: " × "), amount: f.money(charge.amount))
+                label: charge.label[language] ?? main.chargeLabel(charge.code) ?? charge.code,
+                labelOther: charge.label[language.other] ?? other.chargeLabel(charge.code) ?? charge.code,
+                detail: detail, amount: f.money(charge.amount))
         }
         chargesTotal = f.money(bill.charges.reduce(Money.zero) { $0 + $1.amount })
         previousBalance = f.money(bill.previousBalance)

@@ -29,16 +29,18 @@ final class ChartView: Sendable {
 
     init(chart: ConsumptionChart, main: LanguagePack, other: LanguagePack) {
         self.chart = chart
-        service = main.text("service_" + chart.service.rawValue)
-        serviceOther = other.text("service_" + chart.service.rawValue)
-        unit = main.text("unit_" + chart.unit.rawValue)
-        unitOther = other.text("unit_" + chart.unit.rawValue)
+        service = main.services[chart.service]
+        serviceOther = other.services[chart.service]
+        unit = main.units[chart.unit]
+        unitOther = other.units[chart.unit]
         summary = Self.summary(chart, main)
         summaryOther = Self.summary(chart, other)
-        bars = chart.bars.map { bar in
-            BarView(bar: bar, label: main.formatter.month(bar.month),
-                    monthNumber: main.formatter.number(Int64(bar.month.month)),
-                    value: bar.value.map { main.formatter.number($0) } ?? "")
+        // The bars' month names and numbers are the same on every bill of a month: made once.
+        let months = main.monthLabels(chart.bars.map(\.month))
+        bars = chart.bars.indices.map { index in
+            let bar = chart.bars[index]
+            return BarView(bar: bar, label: months.names[index], monthNumber: months.numbers[index],
+                           value: bar.value.map { main.formatter.number($0) } ?? "")
         }
         barsValue = .list(bars.map { .object($0) })
     }
@@ -47,22 +49,27 @@ final class ChartView: Sendable {
     /// 800 kWh. Same month last year: 780 kWh. That is 3% more than a year ago."
     static func summary(_ chart: ConsumptionChart, _ pack: LanguagePack) -> String {
         let f = pack.formatter
-        let unit = pack.text("unit_" + chart.unit.rawValue)
-        let months = chart.bars.filter { $0.value != nil }.count
-        var sentences = [pack.text("chart_span", "months", pack.catalog.counted("months", months, formatter: f))]
+        let unit = pack.units[chart.unit]
+        var months = 0
+        for bar in chart.bars where bar.value != nil { months += 1 }
+        var text = pack.chartSpan(months: months)
+        text.reserveCapacity(text.utf8.count + 256)
         if let current = chart.current {
-            sentences.append(pack.text("chart_current", "value", f.number(current) + " " + unit))
+            text += " "
+            pack.appendText("chart_current", to: &text, filling: "value", with: f.number(current), " " + unit)
         }
         if let last = chart.sameMonthLastYear {
-            sentences.append(pack.text("chart_last_year", "value", f.number(last) + " " + unit))
+            text += " "
+            pack.appendText("chart_last_year", to: &text, filling: "value", with: f.number(last), " " + unit)
         }
         if let change = chart.changePercent {
+            text += " "
             switch change {
-            case 0: sentences.append(pack.text("chart_same"))
-            case 1...: sentences.append(pack.text("chart_more", "percent", f.percent(change)))
-            default: sentences.append(pack.text("chart_less", "percent", f.percent(-change)))
+            case 0: text += pack.text("chart_same")
+            case 1...: pack.appendText("chart_more", to: &text, filling: "percent", with: f.percent(change))
+            default: pack.appendText("chart_less", to: &text, filling: "percent", with: f.percent(-change))
             }
         }
-        return sentences.joined(separator: " ")
+        return text
     }
 }

@@ -1,4 +1,5 @@
 import FaturaMustache
+import Synchronization
 
 /// What a page needs in one language that is the same for every bill: the
 /// catalog, the formatter, and their template values. Made once per run.
@@ -17,6 +18,27 @@ public final class LanguagePack: Sendable {
         self.formatter = formatter
         catalogValue = .object(MustacheTable(catalog.strings.mapValues { .string($0) }))
         let language = catalog.language
+        services = EnumTexts(catalog, prefix: "service_")
+        units = EnumTexts(catalog, prefix: "unit_")
+        categories = EnumTexts(catalog, prefix: "category_")
+        addressLabels = EnumTexts(catalog, prefix: "address_")
+        var chargeLabels: [String: String] = [:]
+        for (key, text) in catalog.strings where key.hasPrefix("charge_") {
+            chargeLabels[String(key.dropFirst("charge_".count))] = text
+        }
+        self.chargeLabels = chargeLabels
+        patterns = catalog.strings.compactMapValues(CatalogPattern.init)
+        func forms(_ key: String) -> [String] {
+            PluralCategory.allCases.map { catalog.strings[key + "_" + $0.rawValue] ?? catalog.strings[key + "_other"] ?? key }
+        }
+        days = forms("days")
+        let months = forms("months")
+        self.months = months
+        let span = catalog["chart_span"] ?? "chart_span"
+        chartSpans = (0...12).map { count in
+            let phrase = Self.counted(months, count, language: language, formatter: formatter)
+            return StringCatalog.fill(span) { $0 == "months" ? "\u{2068}" + phrase + "\u{2069}" : nil }
+        }
         utilityValue = .dictionary([
             "portal": .string(utility.portal),
             "portalURL": .string(utility.portalURL),
@@ -33,8 +55,59 @@ public final class LanguagePack: Sendable {
         ])
     }
 
+    /// The names of the services, units, categories and address parts, and
+    /// the charge labels, looked up once here instead of building the key
+    /// (`"service_" + name`) and hashing it for every row of every bill.
+    let services: EnumTexts<Service>
+    let units: EnumTexts<MeterUnit>
+    let categories: EnumTexts<CustomerCategory>
+    let addressLabels: EnumTexts<AddressField>
+    /// `charge_CODE` by CODE.
+    private let chargeLabels: [String: String]
+    /// Counted phrases by plural category, for the keys pages count with.
+    private let days: [String]
+    private let months: [String]
+    /// "{months}" sentences of the charts by number of months (0 to 12), made once.
+    private let chartSpans: [String]
+    /// The catalog texts with placeholders, split at them.
+    private let patterns: [String: CatalogPattern]
+
     /// The text of a catalog key (every key a page uses is checked at start-up).
     func text(_ key: String) -> String { catalog[key] ?? key }
+
+    /// The catalog's label of a charge code, or nil when it has none.
+    func chargeLabel(_ code: String) -> String? { chargeLabels[code] }
+
+    /// `31 days` / `31 يومًا`.
+    func days(_ count: Int) -> String { counted(days, count) }
+
+    /// The charts' first sentence: how many months of figures they show.
+    func chartSpan(months count: Int) -> String {
+        chartSpans.indices.contains(count) ? chartSpans[count] : text("chart_span", "months", counted(months, count))
+    }
+
+    /// The names and numbers of `months` in this language, as a chart's
+    /// bars label them; each run of months is formatted once a run.
+    func monthLabels(_ months: [BillingMonth]) -> MonthLabels {
+        guard let first = months.first else { return MonthLabels(names: [], numbers: []) }
+        let key = (first.year * 12 + first.month) &* 64 &+ months.count
+        if let labels = monthLabelCache.withLock({ $0[key] }), labels.months == months { return labels.labels }
+        let labels = MonthLabels(names: months.map { formatter.month($0) },
+                                 numbers: months.map { formatter.number(Int64($0.month)) })
+        monthLabelCache.withLock { $0[key] = (months, labels) }
+        return labels
+    }
+
+    private let monthLabelCache = Mutex<[Int: (months: [BillingMonth], labels: MonthLabels)]>([:])
+
+    private func counted(_ forms: [String], _ count: Int) -> String {
+        Self.counted(forms, count, language: language, formatter: formatter)
+    }
+
+    private static func counted(_ forms: [String], _ count: Int, language: Language, formatter: BillFormatter) -> String {
+        let pattern = forms[PluralCategory.of(count, in: language).index]
+        return StringCatalog.fill(pattern) { $0 == "count" ? formatter.number(Int64(count)) : nil }
+    }
 
     /// A catalog text with `{name}` placeholders filled in, each value
     /// between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE so that an
@@ -46,13 +119,42 @@ public final class LanguagePack: Sendable {
 
     /// The same with one placeholder (no dictionary to build and hash, a dozen times a page).
     func text(_ key: String, _ name: String, _ value: String) -> String {
-        StringCatalog.fill(text(key)) { $0 == name ? "\u{2068}" + value + "\u{2069}" : nil }
+        var out = ""
+        appendText(key, to: &out, filling: name, with: value)
+        return out
+    }
+
+    /// Appends catalog text `key` to `out` with `{name}` filled by `value`
+    /// and `suffix`, isolated as ``text(_:_:)`` does, from the text split
+    /// at its placeholders once at start-up.
+    func appendText(_ key: String, to out: inout String, filling name: String, with value: String, _ suffix: String = "") {
+        guard let pattern = patterns[key] else {
+            out += StringCatalog.fill(text(key)) { $0 == name ? "\u{2068}" + value + suffix + "\u{2069}" : nil }
+            return
+        }
+        for piece in pattern.pieces {
+            switch piece {
+            case .text(let text):
+                out += text
+            case .placeholder(let placeholder) where placeholder == name:
+                out += "\u{2068}"
+                out += value
+                out += suffix
+                out += "\u{2069}"
+            case .placeholder(let placeholder):
+                out += "{"
+                out += placeholder
+                out += "}"
+            }
+        }
     }
 }
 
 /// Everything rendering needs besides the bill, loaded and checked at start-up.
 public struct RenderResources: Sendable {
     public let packs: [Language: LanguagePack]
+    private let arabic: LanguagePack
+    private let english: LanguagePack
     public let utility: UtilityDetails
 
     public init(catalogs: [Language: StringCatalog], utility: UtilityDetails, arabicIndicDigits: Bool) {
@@ -65,7 +167,73 @@ public struct RenderResources: Sendable {
                 utility: utility)
         }
         self.packs = packs
+        arabic = packs[.ar]!
+        english = packs[.en]!
     }
 
-    public subscript(language: Language) -> LanguagePack { packs[language]! }
+    public subscript(language: Language) -> LanguagePack {
+        switch language {
+        case .ar: arabic
+        case .en: english
+        }
+    }
+}
+
+/// The catalog's text for each case of an enum, under `PREFIX` + its raw
+/// value (`service_water`), found by the case instead of by a built key.
+struct EnumTexts<Case>: Sendable where Case: CaseIterable & RawRepresentable & Equatable & Sendable, Case.RawValue == String {
+    private let cases: [Case]
+    private let texts: [String]
+
+    init(_ catalog: StringCatalog, prefix: String) {
+        cases = Array(Case.allCases)
+        texts = cases.map { catalog[prefix + $0.rawValue] ?? prefix + $0.rawValue }
+    }
+
+    subscript(value: Case) -> String {
+        var index = 0
+        while cases[index] != value { index += 1 }
+        return texts[index]
+    }
+}
+
+/// The parts of an address a page labels, in the order it shows them.
+enum AddressField: String, CaseIterable, Sendable {
+    case flat, building, road, block
+}
+
+/// The month names and numbers under a chart's bars.
+struct MonthLabels: Sendable {
+    let names: [String]
+    let numbers: [String]
+}
+
+/// A catalog text split at its `{placeholders}`, when that gives exactly
+/// what ``StringCatalog/fill(_:_:)`` gives: every `{` closed by a `}`
+/// before the next `{`. Nil for a text with no placeholder or any other.
+struct CatalogPattern: Sendable, Equatable {
+    enum Piece: Sendable, Equatable {
+        case text(String)
+        case placeholder(String)
+    }
+
+    let pieces: [Piece]
+
+    init?(_ text: String) {
+        var pieces: [Piece] = []
+        var rest = text[...]
+        let (openBrace, closeBrace) = (UInt8(ascii: "{"), UInt8(ascii: "}"))
+        while let open = rest.utf8.firstIndex(of: openBrace) {
+            let afterOpen = rest.utf8.index(after: open)
+            guard let close = rest.utf8[afterOpen...].firstIndex(where: { $0 == closeBrace || $0 == openBrace }),
+                  rest.utf8[close] == closeBrace
+            else { return nil }
+            if open > rest.startIndex { pieces.append(.text(String(rest[..<open]))) }
+            pieces.append(.placeholder(String(rest[afterOpen..<close])))
+            rest = rest[rest.utf8.index(after: close)...]
+        }
+        guard !pieces.isEmpty else { return nil }
+        if !rest.isEmpty { pieces.append(.text(String(rest))) }
+        self.pieces = pieces
+    }
 }

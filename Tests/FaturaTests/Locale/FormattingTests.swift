@@ -137,7 +137,8 @@ struct FastFormattingTests {
         let currency = Decimal.FormatStyle.Currency(code: "BHD", locale: formatter.locale)
         let integer = IntegerFormatStyle<Int64>(locale: formatter.locale)
         var generator = SystemRandomNumberGenerator()
-        var values: [Int64] = [0, 1, 9, 10, 999, 1000, 1001, 99_999, 100_000, 999_999_999, 123_456_789]
+        var values: [Int64] = [0, 1, 9, 10, 999, 1000, 1001, 99_999, 100_000, 999_999_999, 123_456_789,
+                               1_000_000_000_000, 999_999_999_999_999_999, .max]
         for _ in 0..<2000 { values.append(Int64.random(in: 0...999_999_999, using: &generator)) }
         for fils in values {
             let exact = Decimal(sign: .plus, exponent: -3, significand: Decimal(fils))

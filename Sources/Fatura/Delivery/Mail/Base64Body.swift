@@ -33,23 +33,32 @@ enum Base64Body {
 
     /// `bytes` in base64 on one line (an encoded-word's text, say).
     static func line(_ bytes: [UInt8]) -> String {
-        var padded = bytes
-        padded.append(contentsOf: [0, 0, 0, 0])
-        let groups = (bytes.count + 2) / 3
-        return String(unsafeUninitializedCapacity: groups * 4 + 2) { output in
-            padded.withUnsafeBufferPointer { input in
-                pairs.withUnsafeBufferPointer { pairs in
-                    // At most 19 groups a line, so one "line" of the body encoder when short; longer ones in pieces.
-                    var written = 0
-                    var index = 0
-                    while index < bytes.count {
-                        let count = min(57, bytes.count - index)
-                        written += encode(input.baseAddress! + index, count, pairs: pairs, into: output.baseAddress! + written)
-                        index += count
-                    }
-                    return written
+        var out: [UInt8] = []
+        bytes.withUnsafeBufferPointer { appendLine($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `bytes` in base64 on one line to `out`.
+    static func appendLine(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let count = bytes.count
+        let groups = (count + 2) / 3
+        // The input with four bytes of slack for the group reads, then the output.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4 + groups * 4) { scratch in
+            let input = scratch.baseAddress!
+            if count > 0 { input.initialize(from: bytes.baseAddress!, count: count) }
+            (input + count).initialize(repeating: 0, count: 4)
+            let output = input + count + 4
+            var written = 0
+            pairs.withUnsafeBufferPointer { pairs in
+                // At most 19 groups a line, so one "line" of the body encoder when short; longer ones in pieces.
+                var index = 0
+                while index < count {
+                    let length = min(57, count - index)
+                    written += encode(input + index, length, pairs: pairs, into: output + written)
+                    index += length
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: output, count: written))
         }
     }
 

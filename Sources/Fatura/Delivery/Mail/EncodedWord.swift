@@ -29,54 +29,104 @@ enum EncodedWord {
 
     /// The lines of the field `name: pieces`, without their CRLF.
     static func fold(_ name: String, _ pieces: [Piece]) -> [String] {
-        var lines: [String] = []
-        var line = name + ":"
-        var lineHasValue = false
-        func put(_ item: String) {
-            if lineHasValue, line.utf8.count + 1 + item.utf8.count > lineLength {
-                lines.append(line)
-                line = ""
-            }
-            line += " " + item
-            lineHasValue = true
-        }
+        var out: [UInt8] = []
+        fold(name, pieces, into: &out)
+        var lines = String(decoding: out, as: UTF8.self).components(separatedBy: "\r\n")
+        lines.removeLast()
+        return lines
+    }
+
+    /// Appends the lines of the field `name: pieces` to `out`, each ending in CRLF.
+    static func fold(_ name: String, _ pieces: [Piece], into out: inout [UInt8]) {
+        var folder = Folder(out: out)
+        out = []
+        folder.out.append(contentsOf: name.utf8)
+        folder.out.append(UInt8(ascii: ":"))
+        folder.length = name.utf8.count + 1
         for piece in pieces {
             switch piece {
             case .token(let token):
-                put(token)
+                folder.put(token)
             case .text(let text):
-                let units = units(of: text)
-                // A text that fits one word is never split over two: some
-                // parsers (Python's, in display names) keep the space between
-                // adjacent encoded-words that RFC 2047 says to drop.
-                let total = units.reduce(0) { $0 + $1.count }
-                if lineHasValue, total <= byteCapacity(length: maxLength),
-                   total > byteCapacity(length: min(maxLength, lineLength - line.utf8.count - 1)) {
-                    lines.append(line)
-                    line = ""
-                    lineHasValue = false
-                }
-                var next = 0
-                while next < units.count {
-                    var capacity = byteCapacity(length: min(maxLength, lineLength - line.utf8.count - 1))
-                    if units[next].count > capacity {
-                        if lineHasValue {
-                            lines.append(line)
-                            line = ""
-                            lineHasValue = false
-                        }
-                        capacity = byteCapacity(length: maxLength)
-                    }
-                    var bytes: [UInt8] = []
-                    while next < units.count, bytes.count + units[next].count <= capacity {
-                        bytes += units[next]
-                        next += 1
-                    }
-                    put("=?UTF-8?B?" + Base64Body.line(bytes) + "?=")
-                }
+                folder.put(encoded: text)
             }
         }
-        return lines + [line]
+        folder.out.append(0x0D)
+        folder.out.append(0x0A)
+        out = folder.out
+    }
+
+    /// The line being folded, written straight into the output.
+    private struct Folder {
+        var out: [UInt8]
+        /// Bytes on the current line.
+        var length = 0
+        /// Whether the current line has a value after the field name or the fold.
+        var lineHasValue = false
+
+        /// Ends the line: the next piece goes on a continuation line.
+        mutating func newLine() {
+            out.append(0x0D)
+            out.append(0x0A)
+            length = 0
+        }
+
+        /// Room on this line for one more item of `count` bytes after its space;
+        /// folds first when a value is already on the line and it would pass 78.
+        mutating func makeRoom(_ count: Int) {
+            if lineHasValue, length + 1 + count > lineLength { newLine() }
+            out.append(0x20)
+            length += 1 + count
+            lineHasValue = true
+        }
+
+        mutating func put(_ token: String) {
+            makeRoom(token.utf8.count)
+            out.append(contentsOf: token.utf8)
+        }
+
+        /// `text` as encoded-words of whole units, each as long as the line allows.
+        mutating func put(encoded text: String) {
+            let units = units(of: text)
+            // A text that fits one word is never split over two: some
+            // parsers (Python's, in display names) keep the space between
+            // adjacent encoded-words that RFC 2047 says to drop.
+            let total = units.reduce(0) { $0 + $1.count }
+            if lineHasValue, total <= byteCapacity(length: maxLength),
+               total > byteCapacity(length: min(maxLength, lineLength - length - 1)) {
+                newLine()
+                lineHasValue = false
+            }
+            var next = 0
+            while next < units.count {
+                var capacity = byteCapacity(length: min(maxLength, lineLength - length - 1))
+                if units[next].count > capacity {
+                    if lineHasValue {
+                        newLine()
+                        lineHasValue = false
+                    }
+                    capacity = byteCapacity(length: maxLength)
+                }
+                // Units are consecutive slices of the same bytes: a word is one range of them.
+                let first = units[next].startIndex
+                var end = first
+                var size = 0
+                while next < units.count, size + units[next].count <= capacity {
+                    size += units[next].count
+                    end = units[next].endIndex
+                    next += 1
+                }
+                makeRoom(12 + (size + 2) / 3 * 4)
+                out.append(contentsOf: "=?UTF-8?B?".utf8)
+                // The units index the text's UTF-8 from 0.
+                var utf8 = text
+                utf8.withUTF8 { bytes in
+                    Base64Body.appendLine(UnsafeBufferPointer(rebasing: bytes[first..<end]), to: &out)
+                }
+                out.append(UInt8(ascii: "?"))
+                out.append(UInt8(ascii: "="))
+            }
+        }
     }
 
     /// The UTF-8 bytes of each grapheme cluster, or of each scalar of a

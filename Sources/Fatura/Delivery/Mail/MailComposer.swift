@@ -11,7 +11,7 @@ struct MailComposer: Sendable {
     let replyTo: MailMailbox
     let domain: String
     /// From and Reply-To are the same on every message: folded once.
-    let foldedSender: [String]
+    let foldedSender: [UInt8]
 
     /// Gmail clips a message whose HTML passes 102 KB.
     static let htmlLimit = 102 * 1024

@@ -38,9 +38,9 @@ public struct MailMessage: Sendable {
     /// message is made; values are unstructured text, written like the subject.
     public let headers: [(name: String, value: String)]
     public var transferEncoding: TransferEncoding
-    /// The From and Reply-To lines, folded once by a composer that sends
-    /// many messages from the same mailboxes (nil: folded here).
-    var foldedSender: [String]?
+    /// The From and Reply-To lines (with their CRLFs), folded once by a
+    /// composer that sends many messages from the same mailboxes (nil: folded here).
+    var foldedSender: [UInt8]?
 
     /// How both parts' bodies are written.
     public enum TransferEncoding: String, Sendable {
@@ -155,21 +155,6 @@ public struct MailMessage: Sendable {
     /// The whole message, every line ending in CRLF and at most 998 octets.
     public func rendered() -> [UInt8] {
         let boundary = self.boundary
-        var fields: [(String, [EncodedWord.Piece])] = []
-        if foldedSender == nil {
-            fields.append(("From", from.pieces))
-            if let replyTo { fields.append(("Reply-To", replyTo.pieces)) }
-        }
-        fields += [
-            ("To", to.pieces),
-            ("Subject", EncodedWord.unstructured(subject)),
-            ("Date", [.token(Self.rfc5322Date(date))]),
-            ("Message-ID", [.token(messageID)]),
-            ("MIME-Version", [.token("1.0")]),
-        ]
-        fields += headers.map { ($0.name, EncodedWord.unstructured($0.value)) }
-        fields.append(("Content-Type", [.token("multipart/alternative;"), .token("boundary=\"\(boundary)\"")]))
-
         var out: [UInt8] = []
         out.reserveCapacity(1024 + textBytes.count * 3 / 2 + htmlBytes.count * 3 / 2)
         func line(_ text: String) {
@@ -177,16 +162,26 @@ public struct MailMessage: Sendable {
             out.append(0x0D)
             out.append(0x0A)
         }
-        for folded in foldedSender ?? [] { line(folded) }
-        for (name, pieces) in fields {
-            for folded in EncodedWord.fold(name, pieces) { line(folded) }
+        if let foldedSender {
+            out.append(contentsOf: foldedSender)
+        } else {
+            out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
         }
+        EncodedWord.fold("To", to.pieces, into: &out)
+        EncodedWord.fold("Subject", EncodedWord.unstructured(subject), into: &out)
+        line("Date: " + Self.rfc5322Date(date))
+        EncodedWord.fold("Message-ID", [.token(messageID)], into: &out)
+        line("MIME-Version: 1.0")
+        for header in headers {
+            EncodedWord.fold(header.name, EncodedWord.unstructured(header.value), into: &out)
+        }
+        EncodedWord.fold("Content-Type", [.token("multipart/alternative;"), .token("boundary=\"\(boundary)\"")], into: &out)
         line("")
         for (type, body) in [("text/plain", textBytes), ("text/html", htmlBytes)] {
             let encoding = transferEncoding.choice(for: body)
             line("--" + boundary)
-            line("Content-Type: \(type); charset=utf-8")
-            line("Content-Transfer-Encoding: \(encoding.rawValue)")
+            line("Content-Type: " + type + "; charset=utf-8")
+            line("Content-Transfer-Encoding: " + encoding.rawValue)
             line("")
             Self.encode(body, as: encoding, into: &out)
             line("")
@@ -195,9 +190,12 @@ public struct MailMessage: Sendable {
         return out
     }
 
-    /// The From and Reply-To lines of messages from `from` (and `replyTo`).
-    static func foldSender(from: MailMailbox, replyTo: MailMailbox?) -> [String] {
-        EncodedWord.fold("From", from.pieces) + (replyTo.map { EncodedWord.fold("Reply-To", $0.pieces) } ?? [])
+    /// The From and Reply-To lines of messages from `from` (and `replyTo`), each ending in CRLF.
+    static func foldSender(from: MailMailbox, replyTo: MailMailbox?) -> [UInt8] {
+        var out: [UInt8] = []
+        EncodedWord.fold("From", from.pieces, into: &out)
+        if let replyTo { EncodedWord.fold("Reply-To", replyTo.pieces, into: &out) }
+        return out
     }
 
     /// `=_fatura_` and 16 hex digits of the SHA-256 of the message-id. `=_`

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+/// The shortcuts the page view takes (words looked up by case, texts split
+/// at their placeholders once, month labels made once a month, the manifest
+/// line written field by field) give what the general paths give.
+@Suite("Page view shortcuts give what the general paths give")
+struct ViewPartsTests {
+    static let packs = Language.allCases.map { SampleBills.templateSet.resources[$0] }
+
+    @Test func wordsByCaseAreTheCatalogs() {
+        for pack in Self.packs {
+            for service in Service.allCases { #expect(pack.services[service] == pack.text("service_" + service.rawValue)) }
+            for unit in MeterUnit.allCases { #expect(pack.units[unit] == pack.text("unit_" + unit.rawValue)) }
+            for category in CustomerCategory.allCases {
+                #expect(pack.categories[category] == pack.text("category_" + category.rawValue))
+            }
+            for field in AddressField.allCases { #expect(pack.addressLabels[field] == pack.text("address_" + field.rawValue)) }
+            for (key, text) in pack.catalog.strings where key.hasPrefix("charge_") {
+                #expect(pack.chargeLabel(String(key.dropFirst(7))) == text)
+            }
+            #expect(pack.chargeLabel("NO_SUCH_CODE") == nil)
+            for count in [0, 1, 2, 3, 10, 11, 28, 31, 99, 100, 101, 111] {
+                #expect(pack.days(count) == pack.catalog.counted("days", count, formatter: pack.formatter))
+                let months = "\u{2068}" + pack.catalog.counted("months", count, formatter: pack.formatter) + "\u{2069}"
+                #expect(pack.chartSpan(months: count) == StringCatalog.fill(pack.text("chart_span")) { $0 == "months" ? months : nil })
+            }
+        }
+    }
+
+    @Test func missingWordsShowTheirKeyAsBefore() {
+        let catalog = StringCatalog(language: .en, strings: ["service_water": "Water"])
+        let texts = EnumTexts<Service>(catalog, prefix: "service_")
+        #expect(texts[.water] == "Water")
+        #expect(texts[.electricity] == "service_electricity")
+    }
+
+    /// Texts split at their placeholders fill exactly as the one-pass fill does,
+    /// braces that are not placeholders included; others are not split.
+    @Test func splitTextsFillAsTheOnePassFill() throws {
+        let patterns = [
+            "This month: {value}.", "{value}", "{percent} more", "a {x} b {value} c {value}", "{value}{value}",
+            "no braces", "{}", "a {unclosed", "a } b {value}", "{a{value}}", "x {value} {other", "عربي {value} نص",
+            "{value} \u{2068}{percent}\u{2069}", "{{value}}",
+        ]
+        let pack = Self.packs[0]
+        for pattern in patterns {
+            let split = CatalogPattern(pattern)
+            if pattern.contains("{a{") || pattern.contains("unclosed") || pattern.contains("{{") || pattern.hasSuffix("{other")
+                || !pattern.contains("{") {
+                #expect(split == nil, "\(pattern)")
+            }
+            let expected = StringCatalog.fill(pattern) { $0 == "value" ? "\u{2068}" + "12 kWh" + "\u{2069}" : nil }
+            if let split {
+                var out = "> "
+                for piece in split.pieces {
+                    switch piece {
+                    case .text(let text): out += text
+                    case .placeholder("value"): out += "\u{2068}12 kWh\u{2069}"
+                    case .placeholder(let name): out += "{" + name + "}"
+                    }
+                }
+                #expect(out == "> " + expected, "\(pattern)")
+            }
+        }
+        // Through the pack, against the catalog's own text.
+        for key in ["chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same"] {
+            let expected = StringCatalog.fill(pack.text(key)) { $0 == "value" ? "\u{2068}12 kWh\u{2069}" : nil }
+            #expect(pack.text(key, "value", "12 kWh") == expected, "\(key)")
+            var out = "x"
+            pack.appendText(key, to: &out, filling: "value", with: "12", " kWh")
+            #expect(out == "x" + expected, "\(key)")
+        }
+    }
+
+    @Test func monthLabelsAreTheFormattersAndKeepApartDifferentMonths() {
+        for pack in Self.packs {
+            let october = (0..<12).map { BillingMonth("2026-10")!.adding(months: $0 - 11) }
+            let november = (0..<12).map { BillingMonth("2026-11")!.adding(months: $0 - 11) }
+            for months in [october, november, october, Array(october.prefix(3))] {
+                let labels = pack.monthLabels(months)
+                #expect(labels.names == months.map { pack.formatter.month($0) })
+                #expect(labels.numbers == months.map { pack.formatter.number(Int64($0.month)) })
+            }
+            #expect(pack.monthLabels([]).names.isEmpty)
+        }
+    }
+
+    @Test func manifestLineIsTheGeneralWritersLine() throws {
+        var routes = [Route(channel: .paper, recipient: nil), Route(channel: .email, recipient: "a\"b\\c@example.com"),
+                      Route(channel: .sms, recipient: "+97333123456"), Route(channel: .relativeEmail, recipient: "r@x.bh")]
+        routes.append(Route(channel: .email, recipient: "line\u{2028}sep\u{7}@example.com"))
+        for (index, (bill, _)) in SampleBills.accepted.enumerated() {
+            for route in routes {
+                let files = ["bills/678/\(bill.account)-2026-10.html"] + (route.channel == .paper ? [] : ["email/x\"y.eml"])
+                let entry = ManifestEntry(index: index * 1000, bill: bill, route: route, link: "https://b.example.bh/b/x?y=1&z=\"", files: files)
+                let general = JSONText.object([
+                    ("index", .int(Int64(index * 1000))),
+                    ("account", .string(bill.account)),
+                    ("number", .string(bill.number)),
+                    ("period", .string(bill.month.description)),
+                    ("channel", .string(route.channel.rawValue)),
+                    ("recipient", route.recipient.map { .string($0) } ?? .null),
+                    ("language", .string(bill.customer.language.rawValue)),
+                    ("total_fils", .int(bill.total.fils)),
+                    ("link", .string("https://b.example.bh/b/x?y=1&z=\"")),
+                    ("files", .strings(files)),
+                ])
+                #expect(entry.json == general)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(entry.json.utf8)) as? [String: Any])
+                #expect(object["recipient"] as? String == route.recipient)
+            }
+        }
+    }
+}
