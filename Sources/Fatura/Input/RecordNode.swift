@@ -9,7 +9,10 @@ public struct RecordNode: Sendable {
     public var attributes: [(name: String, value: String)]
     /// The `xml:lang` attribute, when present.
     public var lang: String?
-    /// Concatenated character data (text and CDATA) directly inside the element.
+    /// Concatenated character data (text and CDATA) directly inside the
+    /// element. Read only from elements without children (the checker
+    /// rejects an element with children where it wants text), so the XML
+    /// reader keeps none for an element once a child starts.
     public var text: String
     public var children: [RecordNode]
     /// Set when the element held something the contract does not allow a

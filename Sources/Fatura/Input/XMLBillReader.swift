@@ -165,6 +165,10 @@ private final class RecordState: SAXContext {
             skipping = depth
             return
         }
+        // An element with element children is never read for its text (the
+        // checker rejects such an element where text is wanted), so the white
+        // space between a container's children is not kept.
+        if !stack.isEmpty, !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text = "" }
         stack.append(node(name, lang: stack.last?.lang ?? inheritedLang, attributes))
     }
 
@@ -185,7 +189,8 @@ private final class RecordState: SAXContext {
 
     /// The oldest record done (there must be one).
     func takeRecord() -> RecordNode {
-        let record = records[taken]
+        var record = RecordNode(name: "", line: 0)
+        swap(&record, &records[taken])
         taken += 1
         if taken == records.count {
             records.removeAll(keepingCapacity: true)
@@ -195,7 +200,7 @@ private final class RecordState: SAXContext {
     }
 
     func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
-        guard skipping == nil, !stack.isEmpty else { return }
+        guard skipping == nil, !stack.isEmpty, stack[stack.count - 1].children.isEmpty else { return }
         stack[stack.count - 1].text += String(decoding: bytes, as: UTF8.self)
     }
 

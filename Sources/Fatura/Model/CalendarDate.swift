@@ -18,9 +18,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD` (surrounding XML whitespace ignored).
     public init?(_ text: some StringProtocol) {
-        let fields = ContractText.digitFields(text, lengths: [4, 2, 2])
-        guard let fields else { return nil }
-        self.init(year: fields[0], month: fields[1], day: fields[2])
+        guard let fields = ContractText.digitFields(text, lengths: (4, 2, 2)) else { return nil }
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
@@ -92,8 +91,8 @@ public struct BillingMonth: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM` (surrounding XML whitespace ignored).
     public init?(_ text: some StringProtocol) {
-        guard let fields = ContractText.digitFields(text, lengths: [4, 2]) else { return nil }
-        self.init(year: fields[0], month: fields[1])
+        guard let fields = ContractText.digitFields(text, lengths: (4, 2, nil)) else { return nil }
+        self.init(year: fields.0, month: fields.1)
     }
 
     public static func < (lhs: BillingMonth, rhs: BillingMonth) -> Bool {
@@ -113,29 +112,35 @@ public struct BillingMonth: Hashable, Comparable, Sendable, CustomStringConverti
 
 /// Small helpers for the contract's fixed textual forms.
 enum ContractText {
-    /// Splits `text` on `-` into all-digit fields of exactly the given lengths.
-    static func digitFields(_ text: some StringProtocol, lengths: [Int]) -> [Int]? {
+    /// Splits `text` on `-` into all-digit fields of exactly the given
+    /// lengths (two or three of them; the fields come back in that order,
+    /// a third of 0 when there are two). No array: dates are parsed a dozen
+    /// times a bill.
+    static func digitFields(_ text: some StringProtocol, lengths: (Int, Int, Int?)) -> (Int, Int, Int)? {
         let trimmed = trimXMLSpace(text)
-        var fields: [Int] = []
+        var fields = (0, 0, 0)
+        let count = lengths.2 == nil ? 2 : 3
+        func length(_ index: Int) -> Int { index == 0 ? lengths.0 : index == 1 ? lengths.1 : lengths.2 ?? 0 }
         var value = 0
-        var count = 0
+        var digits = 0
         var index = 0
         for byte in trimmed.utf8 {
             if byte == UInt8(ascii: "-") {
-                guard index < lengths.count, count == lengths[index] else { return nil }
-                fields.append(value)
+                guard index < count, digits == length(index) else { return nil }
+                if index == 0 { fields.0 = value } else { fields.1 = value }
                 value = 0
-                count = 0
+                digits = 0
                 index += 1
             } else if byte.isASCIIDigit {
-                value = value * 10 + Int(byte - 0x30)
-                count += 1
+                value = value &* 10 &+ Int(byte - 0x30)
+                digits += 1
+                guard digits <= 18 else { return nil }
             } else {
                 return nil
             }
         }
-        guard index == lengths.count - 1, count == lengths[index] else { return nil }
-        fields.append(value)
+        guard index == count - 1, digits == length(index) else { return nil }
+        if index == 1 { fields.1 = value } else { fields.2 = value }
         return fields
     }
 

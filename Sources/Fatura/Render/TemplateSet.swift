@@ -98,9 +98,11 @@ public struct TemplateSet: Sendable {
     static func catalogKeys(inSource source: String) -> Set<String> {
         var keys: Set<String> = []
         var rest = source[...]
-        while let open = rest.range(of: "{{") {
+        // The standard library's search: Foundation's `range(of:)` bridges to NSString and
+        // measures it in UTF-16 on every call (tens of milliseconds at start-up).
+        while let open = rest.firstRange(of: "{{") {
             rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
+            guard let close = rest.firstRange(of: "}}") else { break }
             var tag = rest[..<close.lowerBound].drop { "#^/&{! ".contains($0) }
             tag = tag.prefix { !$0.isWhitespace && $0 != "}" }
             if tag.hasPrefix("l.") || tag.hasPrefix("o.") {
@@ -118,10 +120,10 @@ extension BillPage {
     static let catalogKeys: Set<String> = {
         var keys: Set<String> = ["relative_note", "relative_unnamed", "chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
                                  "days_other", "months_other"]
-        keys.formUnion(["residential", "commercial", "industrial", "government", "agricultural"].map { "category_" + $0 })
+        keys.formUnion(CustomerCategory.allCases.map { "category_" + $0.rawValue })
         keys.formUnion(Service.allCases.map { "service_" + $0.rawValue })
-        keys.formUnion(["kWh", "m3"].map { "unit_" + $0 })
-        keys.formUnion(["flat", "building", "road", "block"].map { "address_" + $0 })
+        keys.formUnion(MeterUnit.allCases.map { "unit_" + $0.rawValue })
+        keys.formUnion(AddressField.allCases.map { "address_" + $0.rawValue })
         return keys
     }()
 }

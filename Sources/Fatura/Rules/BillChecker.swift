@@ -124,7 +124,8 @@ public struct BillChecker: Sendable {
             let message = fault.code == .entityReference ? "<\(node.name)> at line \(node.line): \(fault.message)" : fault.message
             throw BillRejection(fault.code, message, line: node.line)
         }
-        for child in node.children { try checkFaults(child) }
+        // By index: the children are read in place, not copied one by one.
+        for index in node.children.indices { try checkFaults(node.children[index]) }
     }
 
     func required(_ name: String, in single: [String: RecordNode], bill: RecordNode) throws(BillRejection) -> RecordNode {

@@ -1,74 +1,54 @@
-/// An immutable box around one context value.
-///
-/// The renderer reaches boxes through `Unmanaged` references and reads the
-/// `let` field in place: the compiler knows it cannot change during a
-/// `value(for:)` call, so no defensive copy (retain/release pair) is needed.
-final class ContextFrame {
-    let value: MustacheValue
-    init(_ value: MustacheValue) { self.value = value }
-}
-
 /// An immutable box around one interned key, borrowed the same way.
 final class KeyBox: Sendable {
     let key: MustacheKey
     init(_ key: MustacheKey) { self.key = key }
 }
 
-/// The context stack of one render: frames referenced without reference
-/// counting (each is retained once on push and released on pop). It starts in
-/// memory provided by the caller (usually on the machine stack) and moves to
-/// the heap only when nesting gets deep.
-/// Owned by one render; ``free()`` must be called to release the frames.
+/// The context stack of one render: the values themselves, one after the
+/// other (pushing a list item copies its reference, no box is allocated).
+/// It starts in memory provided by the caller (usually on the machine stack)
+/// and moves to the heap only when nesting gets deep, so a pointer to an
+/// element is valid only until the next push.
+/// Owned by one render; ``free()`` must be called to release the values.
 struct ContextStack {
-    private var heap: ScratchMemory<Unmanaged<ContextFrame>>?
-    private var frames: UnsafeMutablePointer<Unmanaged<ContextFrame>>
+    private var heap: ScratchMemory<MustacheValue>?
+    private var values: UnsafeMutablePointer<MustacheValue>
     private var capacity: Int
     private(set) var count = 0
 
-    init(memory: UnsafeMutableBufferPointer<Unmanaged<ContextFrame>>) {
-        frames = memory.baseAddress!
+    init(memory: UnsafeMutableBufferPointer<MustacheValue>) {
+        values = memory.baseAddress!
         capacity = memory.count
     }
 
-    /// Releases the remaining frames.
+    /// Releases the remaining values.
     mutating func free() {
         while count > 0 { pop() }
     }
 
+    /// The value at `level` (0: the root), read in place.
     @inline(__always)
-    subscript(level: Int) -> Unmanaged<ContextFrame> { frames[level] }
-
-    /// Pushes a new frame holding `value`.
-    @inline(__always)
-    mutating func push(_ value: MustacheValue) {
-        push(retained: Unmanaged.passRetained(ContextFrame(value)))
-    }
-
-    /// Pushes an existing frame (shared, e.g. with the root memo).
-    @inline(__always)
-    mutating func push(shared frame: Unmanaged<ContextFrame>) {
-        push(retained: frame.retain())
-    }
+    subscript(level: Int) -> UnsafePointer<MustacheValue> { UnsafePointer(values + level) }
 
     @inline(__always)
-    private mutating func push(retained frame: Unmanaged<ContextFrame>) {
+    mutating func push(_ value: consuming MustacheValue) {
         if _slowPath(count == capacity) { grow() }
-        frames[count] = frame
+        (values + count).initialize(to: value)
         count += 1
     }
 
     @inline(__always)
     mutating func pop() {
         count -= 1
-        frames[count].release()
+        (values + count).deinitialize(count: 1)
     }
 
     @inline(never)
     private mutating func grow() {
-        let larger = ScratchMemory<Unmanaged<ContextFrame>>(capacity: capacity * 2)
-        larger.base.initialize(from: frames, count: count)
+        let larger = ScratchMemory<MustacheValue>(capacity: capacity * 2)
+        larger.base.moveInitialize(from: values, count: count)
         heap = larger
-        frames = larger.base
+        values = larger.base
         capacity = larger.capacity
     }
 }

@@ -110,7 +110,7 @@ struct Renderer {
                             try program.templates.withUnsafeBufferPointer { templates in
                                 // Stack and memo scratch: on the machine stack unless unusually large.
                                 try withUnsafeTemporaryAllocation(
-                                    of: Unmanaged<ContextFrame>.self, capacity: 16
+                                    of: MustacheValue.self, capacity: 16
                                 ) { stackMemory in
                                     try withUnsafeTemporaryAllocation(
                                         byteCount: RootMemo.byteCount(keyCount: program.segmentCount), alignment: 8
@@ -191,8 +191,8 @@ struct Renderer {
                     break
                 case .owned(let value):
                     try renderSection(value, pc + 1, bodyEnd, escape: escape)
-                case .boxed(let frame):
-                    try renderSection(frame, pc + 1, bodyEnd, escape: escape)
+                case .inPlace(let value):
+                    try renderSection(inPlace: value, pc + 1, bodyEnd, escape: escape)
                 }
                 pc = bodyEnd
 
@@ -249,24 +249,17 @@ struct Renderer {
         }
     }
 
-    /// A section over a value that is already boxed: pushed as is, no new frame.
-    private mutating func renderSection(_ frame: Unmanaged<ContextFrame>, _ start: Int, _ end: Int, escape: Bool) throws {
-        let kind: UInt8 = frame._withUnsafeGuaranteedRef { frame in
-            switch frame.value {
-            case .list: return 0
-            case .bool(let truthy): return truthy ? 1 : 2
-            case .null: return 2
-            default: return 3
-            }
-        }
-        switch kind {
-        case 0: try renderSection(frame._withUnsafeGuaranteedRef { $0.value }, start, end, escape: escape)
-        case 1: try run(start, end, escape: escape)
-        case 2: break
+    /// A section over a value read in place (the stack's top or a root-memo
+    /// entry): a truthy flag runs the body without copying anything.
+    private mutating func renderSection(inPlace value: UnsafePointer<MustacheValue>, _ start: Int, _ end: Int, escape: Bool) throws {
+        switch value.pointee {
+        case .bool(let truthy):
+            if truthy { try run(start, end, escape: escape) }
+        case .null:
+            break
         default:
-            stack.push(shared: frame)
-            try run(start, end, escape: escape)
-            stack.pop()
+            // Copied out before anything is pushed: a push may move the stack.
+            try renderSection(value.pointee, start, end, escape: escape)
         }
     }
 
@@ -311,12 +304,14 @@ struct Renderer {
 
     // MARK: - Context lookup
 
-    /// Result of resolving a name: a value the renderer owns, or a frame
-    /// (the top of the stack, or a root-memo entry) whose value is read in place.
+    /// Result of resolving a name: a value the renderer owns, or one read in
+    /// place: a frame (the top of the stack) or a root-memo entry.
     private enum Resolved {
         case missing
         case owned(MustacheValue)
-        case boxed(Unmanaged<ContextFrame>)
+        /// The stack's top (valid until the next push) or a root-memo
+        /// entry (valid for the whole render).
+        case inPlace(UnsafePointer<MustacheValue>)
     }
 
     /// Resolves key plan `index` against the context stack.
@@ -328,7 +323,7 @@ struct Renderer {
         let top = stack.count - 1
         switch info.mode {
         case .implicit:
-            return .boxed(stack[top])
+            return .inPlace(stack[top])
         case .anchored:
             if top == 0 { return fromRoot(first, end) }
             return Self.owned(descend(Self.child(of: stack[top], segments[first]), from: first + 1, to: end))
@@ -358,8 +353,9 @@ struct Renderer {
     @inline(__always)
     private mutating func fromRoot(_ first: Int, _ end: Int) -> Resolved {
         guard let entry = rootMemo.entry(segments[first], in: stack[0]) else { return .missing }
-        if end - first == 1 { return .boxed(entry) }
-        return Self.owned(descend(Self.child(of: entry, segments[first + 1]), from: first + 2, to: end))
+        if end - first == 1 { return .inPlace(entry) }
+        let child = segments[first + 1]._withUnsafeGuaranteedRef { entry.pointee.child($0.key) }
+        return Self.owned(descend(child, from: first + 2, to: end))
     }
 
     /// The value of a resolved name, copied out (for sections, which keep it).
@@ -368,14 +364,14 @@ struct Renderer {
         switch resolved {
         case .missing: return nil
         case .owned(let value): return value
-        case .boxed(let frame): return frame._withUnsafeGuaranteedRef { $0.value }
+        case .inPlace(let value): return value.pointee
         }
     }
 
     /// `key` looked up in a boxed value, read in place.
     @inline(__always)
-    private static func child(of frame: Unmanaged<ContextFrame>, _ key: Unmanaged<KeyBox>) -> MustacheValue? {
-        frame._withUnsafeGuaranteedRef { frame in key._withUnsafeGuaranteedRef { frame.value.child($0.key) } }
+    private static func child(of value: UnsafePointer<MustacheValue>, _ key: Unmanaged<KeyBox>) -> MustacheValue? {
+        key._withUnsafeGuaranteedRef { value.pointee.child($0.key) }
     }
 
     /// The remaining segments of a dotted name, each resolved only in the previous value.
@@ -448,8 +444,8 @@ struct Renderer {
         case .owned(let value):
             append(owned: value, escaped: escaped)
             return true
-        case .boxed(let frame):
-            frame._withUnsafeGuaranteedRef { append($0.value, escaped: escaped) }
+        case .inPlace(let value):
+            append(value.pointee, escaped: escaped)
             return true
         }
     }

@@ -5,8 +5,8 @@
 /// the first segment of `{{totals.amountDue}}`, names climbing out of list
 /// items); each memo hit saves a `value(for:)` call. This relies on
 /// ``MustacheObject/value(for:)`` being a pure function of the key, as
-/// documented. Values are kept boxed in ``ContextFrame``s, so that hits are
-/// read in place and sections can push them without a new allocation.
+/// documented. Values are kept in the memo's own memory (no allocation per
+/// key) and read in place; a section over one boxes it when it pushes it.
 /// Owned by one render; ``free()`` must be called.
 struct RootMemo {
     private static let unknown: UInt8 = 0
@@ -14,57 +14,54 @@ struct RootMemo {
     private static let present: UInt8 = 2
 
     private let states: UnsafeMutablePointer<UInt8>
-    private let frames: UnsafeMutablePointer<Unmanaged<ContextFrame>>
+    private let values: UnsafeMutablePointer<MustacheValue>
     private let capacity: Int
 
     /// Bytes of memory needed for `keyCount` keys (to be 8-byte aligned).
     static func byteCount(keyCount: Int) -> Int {
         let capacity = max(keyCount, 1)
-        return (capacity + 7) & ~7 + capacity * MemoryLayout<Unmanaged<ContextFrame>>.stride
+        return (capacity + 7) & ~7 + capacity * MemoryLayout<MustacheValue>.stride
     }
 
     /// Uses `memory` (at least ``byteCount(keyCount:)`` bytes, 8-byte aligned),
     /// owned by the caller.
     init(keyCount: Int, memory: UnsafeMutableRawBufferPointer) {
         capacity = max(keyCount, 1)
-        let framesOffset = (capacity + 7) & ~7
+        let valuesOffset = (capacity + 7) & ~7
         states = memory.baseAddress!.bindMemory(to: UInt8.self, capacity: capacity)
         states.initialize(repeating: Self.unknown, count: capacity)
-        frames = (memory.baseAddress! + framesOffset).bindMemory(to: Unmanaged<ContextFrame>.self, capacity: capacity)
+        values = (memory.baseAddress! + valuesOffset).bindMemory(to: MustacheValue.self, capacity: capacity)
     }
 
-    /// Releases the memoized frames.
+    /// Releases the memoized values.
     func free() {
         for index in 0..<capacity where states[index] == Self.present {
-            frames[index].release()
+            (values + index).deinitialize(count: 1)
         }
     }
 
-    /// The boxed value of `key` in `root`, asking `root` only the first time;
-    /// `nil` when the root has no such key.
+    /// The value of `key` in `root`, asking `root` only the first time, to be
+    /// read in place for the rest of the render; `nil` when the root has no such key.
     @inline(__always)
-    func entry(_ key: Unmanaged<KeyBox>, in root: Unmanaged<ContextFrame>) -> Unmanaged<ContextFrame>? {
+    func entry(_ key: Unmanaged<KeyBox>, in root: UnsafePointer<MustacheValue>) -> UnsafePointer<MustacheValue>? {
         let id = key._withUnsafeGuaranteedRef { $0.key.id }
         switch states[id] {
-        case Self.present: return frames[id]
+        case Self.present: return UnsafePointer(values + id)
         case Self.missing: return nil
         default: return fill(key, from: root)
         }
     }
 
     @inline(never)
-    private func fill(_ key: Unmanaged<KeyBox>, from root: Unmanaged<ContextFrame>) -> Unmanaged<ContextFrame>? {
-        let found = root._withUnsafeGuaranteedRef { frame in
-            key._withUnsafeGuaranteedRef { frame.value.child($0.key) }
-        }
+    private func fill(_ key: Unmanaged<KeyBox>, from root: UnsafePointer<MustacheValue>) -> UnsafePointer<MustacheValue>? {
+        let found = key._withUnsafeGuaranteedRef { root.pointee.child($0.key) }
         let id = key._withUnsafeGuaranteedRef { $0.key.id }
         guard let found else {
             states[id] = Self.missing
             return nil
         }
-        let box = Unmanaged.passRetained(ContextFrame(found))
-        frames[id] = box
+        (values + id).initialize(to: found)
         states[id] = Self.present
-        return box
+        return UnsafePointer(values + id)
     }
 }

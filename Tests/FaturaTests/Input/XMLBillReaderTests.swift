@@ -116,6 +116,7 @@ struct XMLReaderRefusalTests {
         (#"<bills period="2026-10" issued="2026-11-02">"#, "root element"),
         (#"<bills xmlns="urn:fatura:bill-data:1" issued="2026-11-02">"#, "period"),
         (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-13" issued="2026-11-02">"#, "period"),
+        (#"<bills xmlns="urn:fatura:bill-data:1" period="99999999999999999999-10" issued="2026-11-02">"#, "period"),
         (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-10">"#, "issued"),
         (#"<bills xmlns="urn:fatura:bill-data:1" period="2026-10" issued="2026-02-30">"#, "issued"),
     ])

@@ -92,6 +92,9 @@ struct ContractRuleTests {
         RuleCase("one-day period", #"to="2026-10-31""#, #"to="2026-10-01""#, nil),
         RuleCase("period ends before it starts", #"to="2026-10-31""#, #"to="2026-09-30""#, .invalidPeriod),
         RuleCase("period to 2026-02-30", #"to="2026-10-31""#, #"to="2026-02-30""#, .invalidPeriod),
+        // Twenty digits overflow a 64-bit year: rejected, not a crash of the whole run.
+        RuleCase("period from a 20-digit year", #"from="2026-10-01""#, #"from="99999999999999999999-10-01""#, .invalidPeriod),
+        RuleCase("history month of a 20-digit year", #"period="2025-10""#, #"period="99999999999999999999-10""#, .invalidHistory),
         RuleCase("period without from", #"from="2026-10-01" "#, "", .missingAttribute),
         RuleCase("no period", #"<period from="2026-10-01" to="2026-10-31"/>"#, "", .missingElement),
         RuleCase("due on the issue date", "<due>2026-11-30</due>", "<due>2026-11-02</due>", nil),
