@@ -68,6 +68,9 @@ struct Bench: AsyncParsableCommand {
         print("floor: \(sizes.count) files of the same sizes in \(Self.fixed(floorWall)) s (\(ProcessInfo.processInfo.activeProcessorCount) writers; "
               + "\(Self.fixed(written)) s writing, then the same one sync the pipeline makes before publishing)")
         print("pipeline / floor = \(Self.fixed(wall / floorWall))x wall time")
+        // Removing some 300,000 files slows the next minutes of file creation (and so the
+        // next bench run) several-fold here: left for the user to remove when done.
+        print("left in \(base.path) (\((bytes * 2 + inputBytes) / 1_000_000) MB): remove it with rm -rf when done, not just before another run")
     }
 
     static func fixed(_ value: Double) -> String {

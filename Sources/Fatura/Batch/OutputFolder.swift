@@ -141,24 +141,60 @@ public final class OutputFolder: Sendable {
     /// everything else a bill needs); `publish` makes the whole folder
     /// durable once, before it appears. A missing subfolder is made on the way.
     public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
-        let path = stagingPath + "/" + relative
-        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))!
-        let temporary = String(path[...slash]) + "." + String(path[path.index(after: slash)...]) + ".tmp"
+        var utf8 = relative
+        // Both paths as C strings in one buffer on the stack (two files a bill, a million bills).
+        let failure: OutputError? = utf8.withUTF8 { name in
+            let base = stagingPath.utf8.count
+            let length = base + 1 + name.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * length + 8) { buffer in
+                // STAGING/RELATIVE, then STAGING/FOLDER/.FILE.tmp
+                let path = buffer.baseAddress!
+                _ = UnsafeMutableBufferPointer(start: path, count: base).initialize(from: stagingPath.utf8)
+                path[base] = UInt8(ascii: "/")
+                (path + base + 1).initialize(from: name.baseAddress!, count: name.count)
+                path[length] = 0
+                var slash = length - 1
+                while path[slash] != UInt8(ascii: "/") { slash -= 1 }
+                let temporary = path + length + 1
+                temporary.initialize(from: path, count: slash + 1)
+                temporary[slash + 1] = UInt8(ascii: ".")
+                (temporary + slash + 2).initialize(from: path + slash + 1, count: length - slash - 1)
+                var end = length + 1
+                for byte in ".tmp".utf8 {
+                    temporary[end] = byte
+                    end += 1
+                }
+                temporary[end] = 0
+                // UInt8 and CChar may alias: the same bytes as C strings.
+                return Self.write(bytes, path: UnsafeRawPointer(path).assumingMemoryBound(to: CChar.self),
+                                  temporary: UnsafeRawPointer(temporary).assumingMemoryBound(to: CChar.self),
+                                  relative: relative, folder: self)
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes `bytes` to `temporary` and renames it to `path`; nil when done.
+    private static func write(_ bytes: [UInt8], path: UnsafePointer<CChar>, temporary: UnsafePointer<CChar>,
+                              relative: String, folder: OutputFolder) -> OutputError? {
         var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if descriptor < 0, errno == ENOENT, let folder = relative.lastIndex(of: "/") {
-            try makeFolder(String(relative[..<folder]))
+        if descriptor < 0, errno == ENOENT, let slash = relative.lastIndex(of: "/") {
+            do { try folder.makeFolder(String(relative[..<slash])) } catch { return error }
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else {
-            throw OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
+            return OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
         }
         do {
             defer { close(descriptor) }
-            try Self.writeAll(descriptor, bytes, name: relative)
+            try writeAll(descriptor, bytes, name: relative)
+        } catch {
+            return error
         }
         guard rename(temporary, path) == 0 else {
-            throw OutputError("cannot rename \(relative) into place: \(String(cString: strerror(errno)))")
+            return OutputError("cannot rename \(relative) into place: \(String(cString: strerror(errno)))")
         }
+        return nil
     }
 
     /// `write(2)` until every byte is written.

@@ -117,6 +117,10 @@ private final class RecordState: SAXContext {
     var inheritedLang: String?
     /// Elements of the current record, outermost first.
     var stack: [RecordNode] = []
+    /// How many children the last element that had any had, at each level:
+    /// the room reserved for the next one's (records repeat their shape, so
+    /// the children array is made once instead of regrown child by child).
+    var childCounts: [Int] = []
     /// Records done, from `taken` on not yet read.
     var records: [RecordNode] = []
     var taken = 0
@@ -170,6 +174,7 @@ private final class RecordState: SAXContext {
         // space between a container's children is not kept.
         if !stack.isEmpty, !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text = "" }
         stack.append(node(name, lang: stack.last?.lang ?? inheritedLang, attributes))
+        if childCounts.count < stack.count { childCounts.append(1) }
     }
 
     /// An element ends: into its parent, or a record done.
@@ -180,10 +185,13 @@ private final class RecordState: SAXContext {
             return
         }
         guard depth >= 2, let done = stack.popLast() else { return }
+        let level = stack.count
+        if !done.children.isEmpty { childCounts[level] = done.children.count }
         if stack.isEmpty {
             records.append(done)
         } else {
-            stack[stack.count - 1].children.append(done)
+            if stack[level - 1].children.isEmpty { stack[level - 1].children.reserveCapacity(childCounts[level - 1]) }
+            stack[level - 1].children.append(done)
         }
     }
 
@@ -208,6 +216,7 @@ private final class RecordState: SAXContext {
     /// namespace in document order, and `xml:lang`.
     func node(_ name: UnsafePointer<xmlChar>, lang: String?, _ attributes: SAXAttributes) -> RecordNode {
         var node = RecordNode(name: name.string, line: line, lang: lang)
+        node.attributes.reserveCapacity(attributes.count)
         for attribute in attributes {
             if let uri = attribute.uri {
                 if xmlStrEqual(attribute.name, "lang") == 1, xmlStrEqual(uri, XMLBillReader.xmlNamespaceBytes) == 1 {

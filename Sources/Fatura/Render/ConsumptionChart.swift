@@ -40,22 +40,35 @@ public struct ConsumptionChart: Sendable, Equatable {
         // (index 0) to `month` (index 12); the last one given for a month counts.
         var figures = [Int64?](repeating: nil, count: 13)
         let end = month.year * 12 + month.month
-        for entry in history.first(where: { $0.service == service })?.months ?? [] {
-            let index = entry.month.year * 12 + entry.month.month - end + 12
-            if (0...12).contains(index) { figures[index] = entry.quantity }
+        for entry in history where entry.service == service {
+            for figure in entry.months {
+                let index = figure.month.year * 12 + figure.month.month - end + 12
+                if (0...12).contains(index) { figures[index] = figure.quantity }
+            }
+            break
         }
-        let metered = meters.filter { $0.service == service }
-        if !metered.isEmpty {
-            figures[12] = metered.reduce(0) { $0 + $1.consumption }
+        var meteredUnit: MeterUnit?
+        var meteredTotal: Int64 = 0
+        for meter in meters where meter.service == service {
+            meteredUnit = meteredUnit ?? meter.unit
+            meteredTotal += meter.consumption
         }
+        if meteredUnit != nil { figures[12] = meteredTotal }
         // One figure alone compares with nothing: no chart.
-        guard figures[1...].filter({ $0 != nil }).count >= 2 else { return nil }
+        var known = 0
+        var largestKnown: Int64?
+        for figure in figures[1...] {
+            guard let figure else { continue }
+            known += 1
+            largestKnown = max(largestKnown ?? figure, figure)
+        }
+        guard known >= 2 else { return nil }
 
         self.service = service
-        unit = metered.first?.unit ?? (service == .electricity ? .kWh : .m3)
+        unit = meteredUnit ?? (service == .electricity ? .kWh : .m3)
         current = figures[12]
         sameMonthLastYear = figures[0]
-        let largest = max(figures[1...].compactMap { $0 }.max() ?? 0, sameMonthLastYear ?? 0)
+        let largest = max(largestKnown ?? 0, sameMonthLastYear ?? 0)
 
         func barHeight(_ value: Int64) -> Int {
             guard largest > 0, value > 0 else { return 0 }
