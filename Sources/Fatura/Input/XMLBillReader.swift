@@ -173,7 +173,9 @@ private final class RecordState: SAXContext {
         // checker rejects such an element where text is wanted), so the white
         // space between a container's children is not kept.
         if !stack.isEmpty, !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text = "" }
-        stack.append(node(name, lang: stack.last?.lang ?? inheritedLang, attributes))
+        // The parent's language read in place (`stack.last` would copy the whole node).
+        let lang = stack.isEmpty ? inheritedLang : stack[stack.count - 1].lang ?? inheritedLang
+        stack.append(node(name, lang: lang, attributes))
         if childCounts.count < stack.count { childCounts.append(1) }
     }
 

@@ -171,7 +171,9 @@ public struct BillChecker: Sendable {
 
     /// Children of `node` must all be named in `allowed`.
     func onlyChildren(of node: RecordNode, _ allowed: Set<String>) throws(BillRejection) {
-        for child in node.children where !allowed.contains(child.name) {
+        // By index: only the names are read, no child is copied.
+        for index in node.children.indices where !allowed.contains(node.children[index].name) {
+            let child = node.children[index]
             throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) does not belong in <\(node.name)>", line: child.line)
         }
     }

@@ -186,6 +186,8 @@ enum EncodedWord {
     /// separated by single spaces, otherwise all of it as encoded-words.
     static func unstructured(_ text: String) -> [Piece] {
         let clean = withoutControls(text)
+        // Non-ASCII text (every Arabic subject) is encoded whole: no need to split it into words first.
+        if clean.utf8.contains(where: { $0 >= 0x80 }) { return [.text(clean)] }
         // Split as bytes: only printable ASCII goes as words, and there a byte is a character.
         let words = clean.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
         let plain = !EncodedWord.hasMarker(clean) && words.allSatisfy { word in
@@ -207,6 +209,10 @@ enum EncodedWord {
 
     /// `text` without white space (Unicode's `White_Space`) at either end.
     static func trimmed(_ text: String) -> String {
+        // Printable ASCII other than space at both ends: nothing to trim (no scalar properties to look up).
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
