@@ -20,6 +20,8 @@ struct NumberShape: Sendable {
     private let suffixBytes: [UInt8]
     /// The longest digit in UTF-8 bytes (1 for Latin, 2 for Arabic-Indic).
     private let digitWidth: Int
+    /// Latin digits and a full stop: a plain decimal is written as it is.
+    private let writesASCII: Bool
 
     init(digits: [String], grouping: String, decimal: String, prefix: String, suffix: String) {
         self.digits = digits
@@ -33,6 +35,7 @@ struct NumberShape: Sendable {
         prefixBytes = Array(prefix.utf8)
         suffixBytes = Array(suffix.utf8)
         digitWidth = digitBytes.map(\.count).max() ?? 1
+        writesASCII = decimal == "." && digits == (0...9).map(String.init)
     }
 
     /// `format` must write 1234567.891 (or 1234567 with `fraction` 0) in
@@ -113,6 +116,10 @@ struct NumberShape: Sendable {
     /// The digits and decimal point of a plain decimal (`0.003`, `-2.5`)
     /// in the locale's digits and decimal separator, without grouping.
     func transliterate(_ text: String) -> String {
+        // Latin digits and a full stop (English, and Arabic with Latin digits): the text as it is.
+        if writesASCII, text.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || $0.isASCIIDigit }) {
+            return text
+        }
         var out = ""
         for character in text {
             if let ascii = character.asciiValue, ascii >= 48, ascii <= 57 {

@@ -31,7 +31,9 @@ public final class LanguagePack: Sendable {
         func forms(_ key: String) -> [String] {
             PluralCategory.allCases.map { catalog.strings[key + "_" + $0.rawValue] ?? catalog.strings[key + "_other"] ?? key }
         }
-        days = forms("days")
+        let days = forms("days")
+        self.days = days
+        dayPhrases = (0...400).map { Self.counted(days, $0, language: language, formatter: formatter) }
         let months = forms("months")
         self.months = months
         let span = catalog["chart_span"] ?? "chart_span"
@@ -67,6 +69,8 @@ public final class LanguagePack: Sendable {
     /// Counted phrases by plural category, for the keys pages count with.
     private let days: [String]
     private let months: [String]
+    /// Counted day phrases from 0 to 400 days, made once.
+    private let dayPhrases: [String]
     /// "{months}" sentences of the charts by number of months (0 to 12), made once.
     private let chartSpans: [String]
     /// The catalog texts with placeholders, split at them.
@@ -78,8 +82,10 @@ public final class LanguagePack: Sendable {
     /// The catalog's label of a charge code, or nil when it has none.
     func chargeLabel(_ code: String) -> String? { chargeLabels[code] }
 
-    /// `31 days` / `31 يومًا`.
-    func days(_ count: Int) -> String { counted(days, count) }
+    /// `31 days` / `31 يومًا` (up to 400 days made once at start-up: a billing period's length).
+    func days(_ count: Int) -> String {
+        dayPhrases.indices.contains(count) ? dayPhrases[count] : counted(days, count)
+    }
 
     /// The charts' first sentence: how many months of figures they show.
     func chartSpan(months count: Int) -> String {

@@ -21,7 +21,7 @@ struct ViewPartsTests {
                 #expect(pack.chargeLabel(String(key.dropFirst(7))) == text)
             }
             #expect(pack.chargeLabel("NO_SUCH_CODE") == nil)
-            for count in [0, 1, 2, 3, 10, 11, 28, 31, 99, 100, 101, 111] {
+            for count in [0, 1, 2, 3, 10, 11, 28, 31, 99, 100, 101, 111, 400, 401, 1003] {
                 #expect(pack.days(count) == pack.catalog.counted("days", count, formatter: pack.formatter))
                 let months = "\u{2068}" + pack.catalog.counted("months", count, formatter: pack.formatter) + "\u{2069}"
                 #expect(pack.chartSpan(months: count) == StringCatalog.fill(pack.text("chart_span")) { $0 == "months" ? months : nil })
