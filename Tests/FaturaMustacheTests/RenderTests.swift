@@ -23,6 +23,51 @@ import Testing
         #expect(table.value(for: MustacheKey("missing")) == nil)
     }
 
+    /// Forty sections deep, past the sixteen contexts the stack starts with,
+    /// so the stack moves to the heap while values (objects, strings in
+    /// lists, dictionaries) are on it: every level still answers, and a
+    /// name missing at the deepest level is still an error in strict mode.
+    @Test func deepNestingMovesTheContextStackAndKeepsEveryValue() throws {
+        final class Level: MustacheObject {
+            let depth: Int
+            let inner: MustacheValue
+            init(_ depth: Int, inner: MustacheValue) { self.depth = depth; self.inner = inner }
+            func value(for key: MustacheKey) -> MustacheValue? {
+                switch key.name {
+                case "d\(depth)": .string("level \(depth)")
+                case "next": inner
+                default: nil
+                }
+            }
+        }
+        let depth = 40
+        var value: MustacheValue = ["leaf": "bottom & end"]
+        for level in stride(from: depth - 1, through: 0, by: -1) {
+            // Every third level a list of one object, every other one a dictionary, else an object.
+            let object = Level(level, inner: value)
+            value = level % 3 == 0 ? .list([.object(object)]) : level % 3 == 1 ? .object(object) : .dictionary(["d\(level)": .string("level \(level)"), "next": value])
+        }
+        var source = ""
+        for level in 0..<depth { source += "{{#next}}" + (level % 5 == 0 ? "[{{d0}}]" : "") + "{{d\(level)}}," }
+        source += "{{#next}}{{leaf}}{{/next}}|{{d0}}|{{d39}}|{{MISSING}}"
+        for _ in 0..<depth { source += "{{/next}}" }
+        let root: MustacheValue = ["next": value, "d0": "root"]
+        let library = try TemplateLibrary(templates: ["deep": source])
+        let output = try library.render("deep", root)
+        var expected = ""
+        for level in 0..<depth {
+            // `d0` climbs to the nearest context that has it: level 0's object, once it is on the stack.
+            expected += (level % 5 == 0 ? "[level 0]" : "") + "level \(level),"
+        }
+        expected += "bottom &amp; end|level 0|level 39|"
+        #expect(output == expected)
+        // Strict: the missing name at the bottom is reported, and the stack is unwound without a leak or crash.
+        let strict = try TemplateLibrary(templates: ["deep": source], options: .strict)
+        #expect(throws: MustacheError.self) { try strict.render("deep", root) }
+        // And the library renders again afterwards, the same.
+        #expect(try library.render("deep", root) == expected)
+    }
+
     @Test func nestedStandalonePartialsAccumulateIndentation() throws {
         let library = try TemplateLibrary(templates: [
             "main": "<div>\n  {{>outer}}\n</div>\n",

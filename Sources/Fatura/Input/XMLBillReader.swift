@@ -192,7 +192,10 @@ private final class RecordState: SAXContext {
         if stack.isEmpty {
             records.append(done)
         } else {
-            if stack[level - 1].children.isEmpty { stack[level - 1].children.reserveCapacity(childCounts[level - 1]) }
+            if stack[level - 1].children.isEmpty {
+                // At most 64: one hostile record with a million children must not size every later one.
+                stack[level - 1].children.reserveCapacity(min(childCounts[level - 1], 64))
+            }
             stack[level - 1].children.append(done)
         }
     }

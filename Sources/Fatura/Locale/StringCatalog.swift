@@ -18,9 +18,19 @@ public struct StringCatalog: Sendable {
     /// the number's CLDR plural category (`KEY_few`…), with `{count}`
     /// replaced by the formatted number.
     public func counted(_ key: String, _ count: Int, formatter: BillFormatter) -> String {
-        let category = PluralCategory.of(count, in: language)
-        let pattern = strings[key + "_" + category.rawValue] ?? strings[key + "_other"] ?? key
-        return Self.fill(pattern) { $0 == "count" ? formatter.number(Int64(count)) : nil }
+        Self.counted(pluralForms(key), count, language: language, formatter: formatter)
+    }
+
+    /// The catalog's strings for `key` in each plural category, in the order
+    /// of ``PluralCategory/allCases`` (a category the catalog lacks takes
+    /// `KEY_other`, and failing that the key itself).
+    func pluralForms(_ key: String) -> [String] {
+        PluralCategory.allCases.map { strings[key + "_" + $0.rawValue] ?? strings[key + "_other"] ?? key }
+    }
+
+    /// The form of `forms` (see ``pluralForms(_:)``) for `count` in `language`, with `{count}` filled in.
+    static func counted(_ forms: [String], _ count: Int, language: Language, formatter: BillFormatter) -> String {
+        fill(forms[PluralCategory.of(count, in: language).index]) { $0 == "count" ? formatter.number(Int64(count)) : nil }
     }
 
     /// `pattern` with each `{name}` for which `value` has a text replaced by
@@ -47,9 +57,6 @@ public struct StringCatalog: Sendable {
         out += rest
         return out
     }
-
-    /// The label of a charge code, or nil when the catalog has none.
-    public func chargeLabel(_ code: String) -> String? { strings["charge_" + code] }
 
     /// Loads `DIR/strings/ar.json` and `DIR/strings/en.json` and checks that
     /// both hold the same keys, so no label is missing in one language.

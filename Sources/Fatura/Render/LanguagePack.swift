@@ -28,17 +28,14 @@ public final class LanguagePack: Sendable {
         }
         self.chargeLabels = chargeLabels
         patterns = catalog.strings.compactMapValues(CatalogPattern.init)
-        func forms(_ key: String) -> [String] {
-            PluralCategory.allCases.map { catalog.strings[key + "_" + $0.rawValue] ?? catalog.strings[key + "_other"] ?? key }
-        }
-        let days = forms("days")
+        let days = catalog.pluralForms("days")
         self.days = days
-        dayPhrases = (0...400).map { Self.counted(days, $0, language: language, formatter: formatter) }
-        let months = forms("months")
+        dayPhrases = (0...400).map { StringCatalog.counted(days, $0, language: language, formatter: formatter) }
+        let months = catalog.pluralForms("months")
         self.months = months
         let span = catalog["chart_span"] ?? "chart_span"
         chartSpans = (0...12).map { count in
-            let phrase = Self.counted(months, count, language: language, formatter: formatter)
+            let phrase = StringCatalog.counted(months, count, language: language, formatter: formatter)
             return StringCatalog.fill(span) { $0 == "months" ? "\u{2068}" + phrase + "\u{2069}" : nil }
         }
         utilityValue = .dictionary([
@@ -107,12 +104,7 @@ public final class LanguagePack: Sendable {
     private let monthLabelCache = Mutex<[Int: (months: [BillingMonth], labels: MonthLabels)]>([:])
 
     private func counted(_ forms: [String], _ count: Int) -> String {
-        Self.counted(forms, count, language: language, formatter: formatter)
-    }
-
-    private static func counted(_ forms: [String], _ count: Int, language: Language, formatter: BillFormatter) -> String {
-        let pattern = forms[PluralCategory.of(count, in: language).index]
-        return StringCatalog.fill(pattern) { $0 == "count" ? formatter.number(Int64(count)) : nil }
+        StringCatalog.counted(forms, count, language: language, formatter: formatter)
     }
 
     /// A catalog text with `{name}` placeholders filled in, each value

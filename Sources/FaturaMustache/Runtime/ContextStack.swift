@@ -1,4 +1,6 @@
-/// An immutable box around one interned key, borrowed the same way.
+/// An immutable box around one interned key. The renderer reaches boxes
+/// through `Unmanaged` references and reads the `let` field in place: no
+/// retain/release pair per lookup.
 final class KeyBox: Sendable {
     let key: MustacheKey
     init(_ key: MustacheKey) { self.key = key }

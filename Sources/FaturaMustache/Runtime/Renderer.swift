@@ -258,8 +258,10 @@ struct Renderer {
         case .null:
             break
         default:
-            // Copied out before anything is pushed: a push may move the stack.
-            try renderSection(value.pointee, start, end, escape: escape)
+            // Copied out before anything is pushed: a push may move the stack
+            // (and with it the value `value` points to when it is the top).
+            let copied = value.pointee
+            try renderSection(copied, start, end, escape: escape)
         }
     }
 
@@ -305,7 +307,7 @@ struct Renderer {
     // MARK: - Context lookup
 
     /// Result of resolving a name: a value the renderer owns, or one read in
-    /// place: a frame (the top of the stack) or a root-memo entry.
+    /// place: the top of the context stack or a root-memo entry.
     private enum Resolved {
         case missing
         case owned(MustacheValue)
@@ -368,7 +370,7 @@ struct Renderer {
         }
     }
 
-    /// `key` looked up in a boxed value, read in place.
+    /// `key` looked up in a value read in place.
     @inline(__always)
     private static func child(of value: UnsafePointer<MustacheValue>, _ key: Unmanaged<KeyBox>) -> MustacheValue? {
         key._withUnsafeGuaranteedRef { value.pointee.child($0.key) }

@@ -6,7 +6,7 @@
 /// items); each memo hit saves a `value(for:)` call. This relies on
 /// ``MustacheObject/value(for:)`` being a pure function of the key, as
 /// documented. Values are kept in the memo's own memory (no allocation per
-/// key) and read in place; a section over one boxes it when it pushes it.
+/// key) and read in place; a section over one copies it onto the context stack.
 /// Owned by one render; ``free()`` must be called.
 struct RootMemo {
     private static let unknown: UInt8 = 0

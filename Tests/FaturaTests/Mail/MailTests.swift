@@ -647,8 +647,9 @@ enum PythonEmail {
     }
 }
 
-/// Header folding as it was written with strings (before it wrote bytes):
-/// the reference the byte folding must match line for line.
+/// Header folding as it was written with strings (before it wrote bytes),
+/// with Foundation's base64: the reference the byte folding must match line
+/// for line.
 enum ReferenceFolding {
     static func fold(_ name: String, _ pieces: [EncodedWord.Piece]) -> [String] {
         var lines: [String] = []
@@ -694,7 +695,7 @@ enum ReferenceFolding {
                         bytes += units[next]
                         next += 1
                     }
-                    put("=?UTF-8?B?" + Base64Body.line(bytes) + "?=")
+                    put("=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?=")
                 }
             }
         }
@@ -728,7 +729,6 @@ struct HeaderFoldingTests {
             #expect(bytes.prefix(2) == [1, 2], "appends")
             let lines = expected.map { $0 + "\r\n" }.joined()
             #expect(String(decoding: bytes.dropFirst(2), as: UTF8.self) == lines)
-            #expect(EncodedWord.fold(name, pieces) == expected)
         }
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// read, checked and routed to the end, and every accepted bill rendered.
 /// A crash would stop the whole monthly run, so a value may only ever be
 /// rejected (with a message and a line) or stop the file with an input error
-/// that names its line. (A 20-digit year used to trap on overflow.)
+/// that names its line. (A 20-digit year used to trap on overflow; the
+/// rule tests pin that case, this test finds such values by chance.)
 @Suite("Hostile values are rejected, never a crash")
 struct HostileValueTests {
     static let values = [
@@ -45,7 +46,7 @@ struct HostileValueTests {
         let original = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("Samples/bills-2026-10.\(format.rawValue)"), encoding: .utf8)
         let spans = Self.spans(original, format)
         try #require(spans.count > 50)
-        var generator = SeededGenerator(seed: 0xFA7 &+ UInt64(format.rawValue.utf8.count))
+        var generator = SeededGenerator(seed: 0xFA7 &+ UInt64(Format.allCases.firstIndex(of: format)!))
         let templates = SampleBills.templateSet
         let mail = try MailComposer(templates: templates)
         let baseline = try Self.run(Fixture.file(original, name: "bills.\(format.rawValue)"), format, templates, mail)
@@ -96,7 +97,7 @@ struct HostileValueTests {
             }
         } catch let error as BatchError {
             guard case .input(let input) = error else { throw error }
-            #expect(input.line != nil || format != .xml, "\(input)")
+            #expect(input.line != nil, "\(input)")
             return (rejected, rendered, true)
         }
         return (rejected, rendered, false)

@@ -31,14 +31,7 @@ enum Base64Body {
         }
     }
 
-    /// `bytes` in base64 on one line (an encoded-word's text, say).
-    static func line(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        bytes.withUnsafeBufferPointer { appendLine($0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `bytes` in base64 on one line to `out`.
+    /// Appends `bytes` in base64 on one line to `out` (an encoded-word's text, say).
     static func appendLine(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let count = bytes.count
         let groups = (count + 2) / 3

@@ -27,15 +27,6 @@ enum EncodedWord {
     /// `=?UTF-8?B?` and `?=` take 12, base64 4 for every 3 bytes.
     static func byteCapacity(length: Int) -> Int { max(0, (length - 12) / 4 * 3) }
 
-    /// The lines of the field `name: pieces`, without their CRLF.
-    static func fold(_ name: String, _ pieces: [Piece]) -> [String] {
-        var out: [UInt8] = []
-        fold(name, pieces, into: &out)
-        var lines = String(decoding: out, as: UTF8.self).components(separatedBy: "\r\n")
-        lines.removeLast()
-        return lines
-    }
-
     /// Appends the lines of the field `name: pieces` to `out`, each ending in CRLF.
     static func fold(_ name: String, _ pieces: [Piece], into out: inout [UInt8]) {
         var folder = Folder(out: out)
