@@ -56,6 +56,10 @@ struct MailTests {
         (1_793_606_400, "Mon, 02 Nov 2026 08:00:00 +0000"),
     ])
     func theDateIsRFC5322InUTC(seconds: Double, expected: String) {
+        // Twice (the second from the last-date cache), then again after another date.
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: seconds)) == expected)
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: seconds)) == expected)
+        _ = MailMessage.rfc5322Date(Date(timeIntervalSince1970: seconds + 86_400))
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: seconds)) == expected)
     }
 

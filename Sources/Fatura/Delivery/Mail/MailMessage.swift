@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 public import Foundation
 
 /// A complete RFC 5322 message: multipart/alternative with a text/plain part
@@ -225,6 +226,16 @@ public struct MailMessage: Sendable {
     /// the format, not locale data), by calendar arithmetic: Foundation's
     /// calendar takes microseconds a call and every e-mail has a date.
     static func rfc5322Date(_ date: Date) -> String {
+        // A month's e-mails all carry the same date (its issue day at 08:00): written once.
+        if let (last, text) = lastDate.withLock({ $0 }), last == date { return text }
+        let text = writeRFC5322Date(date)
+        lastDate.withLock { $0 = (date, text) }
+        return text
+    }
+
+    private static let lastDate = Mutex<(Date, String)?>(nil)
+
+    private static func writeRFC5322Date(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let time = Int(seconds - days * 86_400)
