@@ -299,7 +299,6 @@ struct ManifestEntry {
         out += "]}"
         return out
     }
-
 }
 
 /// One row of `paper.csv`: a bill with no electronic contact (or one that

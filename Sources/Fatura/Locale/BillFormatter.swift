@@ -20,7 +20,7 @@ public final class BillFormatter: Sendable {
     private let decimalShape: NumberShape?
     private let percentShape: NumberShape?
     /// Dates and months repeat across a month's bills: each is formatted once.
-    private let cache = FormatCache()
+    private let cache = Memo<Int, String>()
     private let calendar: Calendar
 
     /// - Parameter arabicIndicDigits: Arabic text with Arabic-Indic digits
@@ -70,12 +70,12 @@ public final class BillFormatter: Sendable {
 
     /// `30 November 2026` / `30 نوفمبر، 2026`.
     public func date(_ date: CalendarDate) -> String {
-        cache.text(for: date.ordinal) { longDate.format(self.foundationDate(year: date.year, month: date.month, day: date.day)) }
+        cache.value(for: date.ordinal) { longDate.format(self.foundationDate(year: date.year, month: date.month, day: date.day)) }
     }
 
     /// `October 2026` / `أكتوبر 2026`.
     public func month(_ month: BillingMonth) -> String {
-        cache.text(for: -(month.year * 12 + month.month)) { monthYear.format(foundationDate(year: month.year, month: month.month, day: 1)) }
+        cache.value(for: -(month.year * 12 + month.month)) { monthYear.format(foundationDate(year: month.year, month: month.month, day: 1)) }
     }
 
     /// `1,234,567` / `١٬٢٣٤٬٥٦٧`: meter readings and quantities.
@@ -88,7 +88,7 @@ public final class BillFormatter: Sendable {
     public func percent(_ value: Int) -> String {
         if value >= 0, let percentShape { return percentShape.write(Int64(value), fraction: 0) }
         // Foundation makes a new ICU formatter for every percent: each value is formatted once.
-        return cache.text(for: Int.min / 2 + value) { percentStyle.format(value) }
+        return cache.value(for: Int.min / 2 + value) { percentStyle.format(value) }
     }
 
     /// A decimal from the data (a rate or quantity) in this language's digits,
@@ -112,14 +112,27 @@ public final class BillFormatter: Sendable {
     }
 }
 
-/// Formatted dates and months by key, shared by every copy of a formatter.
-final class FormatCache: Sendable {
-    private let texts = Mutex<[Int: String]>([:])
+/// Values made once by key and kept, safe to share between tasks: for
+/// results that repeat across a month's bills (dates, months, chart labels,
+/// an e-mail's Date and From lines). Two tasks asking for a new key at once
+/// may both make it; either result is the same. With a `limit`, the values
+/// are dropped and made again once that many keys are kept (for keys that
+/// callers of a public API choose).
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let values = Mutex<[Key: Value]>([:])
+    private let limit: Int
 
-    func text(for key: Int, _ make: () -> String) -> String {
-        if let text = texts.withLock({ $0[key] }) { return text }
-        let text = make()
-        texts.withLock { $0[key] = text }
-        return text
+    init(limit: Int = .max) {
+        self.limit = limit
+    }
+
+    func value(for key: Key, _ make: () -> Value) -> Value {
+        if let value = values.withLock({ $0[key] }) { return value }
+        let value = make()
+        values.withLock { values in
+            if values.count >= limit { values.removeAll(keepingCapacity: true) }
+            values[key] = value
+        }
+        return value
     }
 }

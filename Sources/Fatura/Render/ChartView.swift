@@ -36,7 +36,7 @@ final class ChartView: Sendable {
         summary = Self.summary(chart, main)
         summaryOther = Self.summary(chart, other)
         // The bars' month names and numbers are the same on every bill of a month: made once.
-        let months = main.monthLabels(chart.bars.map(\.month))
+        let months = main.monthLabels(count: chart.bars.count, endingWith: chart.month)
         bars = chart.bars.indices.map { index in
             let bar = chart.bars[index]
             return BarView(bar: bar, label: months.names[index], monthNumber: months.numbers[index],

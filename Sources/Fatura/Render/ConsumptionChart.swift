@@ -26,7 +26,9 @@ public struct ConsumptionChart: Sendable, Equatable {
 
     public var service: Service
     public var unit: MeterUnit
-    /// Oldest first.
+    /// The billing month: the last of the bars.
+    public var month: BillingMonth
+    /// The twelve months ending with `month`, oldest first.
     public var bars: [Bar]
     public var current: Int64?
     public var sameMonthLastYear: Int64?
@@ -65,6 +67,7 @@ public struct ConsumptionChart: Sendable, Equatable {
         guard known >= 2 else { return nil }
 
         self.service = service
+        self.month = month
         unit = meteredUnit ?? (service == .electricity ? .kWh : .m3)
         current = figures[12]
         sameMonthLastYear = figures[0]

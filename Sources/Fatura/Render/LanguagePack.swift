@@ -1,5 +1,4 @@
 import FaturaMustache
-import Synchronization
 
 /// What a page needs in one language that is the same for every bill: the
 /// catalog, the formatter, and their template values. Made once per run.
@@ -89,19 +88,23 @@ public final class LanguagePack: Sendable {
         chartSpans.indices.contains(count) ? chartSpans[count] : text("chart_span", "months", counted(months, count))
     }
 
-    /// The names and numbers of `months` in this language, as a chart's
-    /// bars label them; each run of months is formatted once a run.
-    func monthLabels(_ months: [BillingMonth]) -> MonthLabels {
-        guard let first = months.first else { return MonthLabels(names: [], numbers: []) }
-        let key = (first.year * 12 + first.month) &* 64 &+ months.count
-        if let labels = monthLabelCache.withLock({ $0[key] }), labels.months == months { return labels.labels }
-        let labels = MonthLabels(names: months.map { formatter.month($0) },
-                                 numbers: months.map { formatter.number(Int64($0.month)) })
-        monthLabelCache.withLock { $0[key] = (months, labels) }
-        return labels
+    /// The names and numbers, in this language, of the `count` months
+    /// ending with `last`, oldest first, as a chart's bars label them; made
+    /// once a run for each.
+    func monthLabels(count: Int, endingWith last: BillingMonth) -> MonthLabels {
+        monthLabelCache.value(for: MonthRun(last: last, count: count)) {
+            let months = (0..<count).map { last.adding(months: $0 - count + 1) }
+            return MonthLabels(names: months.map { formatter.month($0) },
+                               numbers: months.map { formatter.number(Int64($0.month)) })
+        }
     }
 
-    private let monthLabelCache = Mutex<[Int: (months: [BillingMonth], labels: MonthLabels)]>([:])
+    private struct MonthRun: Hashable, Sendable {
+        var last: BillingMonth
+        var count: Int
+    }
+
+    private let monthLabelCache = Memo<MonthRun, MonthLabels>()
 
     private func counted(_ forms: [String], _ count: Int) -> String {
         StringCatalog.counted(forms, count, language: language, formatter: formatter)

@@ -78,20 +78,37 @@ struct ViewPartsTests {
         }
     }
 
-    @Test func monthLabelsAreTheFormattersAndKeepApartDifferentMonths() {
+    @Test func monthLabelsAreTheFormattersAndKeepApartDifferentRuns() throws {
         for pack in Self.packs {
-            let october = (0..<12).map { BillingMonth("2026-10")!.adding(months: $0 - 11) }
-            let november = (0..<12).map { BillingMonth("2026-11")!.adding(months: $0 - 11) }
-            // The same first month and count, other months: told apart, not taken from the cache.
-            let october2026 = BillingMonth("2026-10")!
-            let twoApart = [october2026, october2026.adding(months: 2)], consecutive = [october2026, october2026.adding(months: 1)]
-            for months in [october, november, october, Array(october.prefix(3)), twoApart, consecutive, twoApart] {
-                let labels = pack.monthLabels(months)
-                #expect(labels.names == months.map { pack.formatter.month($0) })
+            // Runs asked for again (from the memo) and runs that share their last month or their length.
+            for (last, count) in [("2026-10", 12), ("2026-11", 12), ("2026-10", 12), ("2026-10", 3), ("2027-01", 3), ("2026-10", 0)] {
+                let end = BillingMonth(last)!
+                let months = (0..<count).map { end.adding(months: $0 - count + 1) }
+                let labels = pack.monthLabels(count: count, endingWith: end)
+                #expect(labels.names == months.map { pack.formatter.month($0) }, "\(last) \(count)")
                 #expect(labels.numbers == months.map { pack.formatter.number(Int64($0.month)) })
             }
-            #expect(pack.monthLabels([]).names.isEmpty)
         }
+        // A chart's bars are the run its labels are made for.
+        let chart = try #require(ConsumptionChart(
+            service: .water, month: BillingMonth("2026-10")!,
+            history: [ServiceHistory(service: .water, months: [HistoryMonth(month: BillingMonth("2026-02")!, quantity: 4),
+                                                                 HistoryMonth(month: BillingMonth("2026-09")!, quantity: 5)])],
+            meters: [], rightToLeft: true))
+        #expect(chart.bars.map(\.month) == (0..<12).map { chart.month.adding(months: $0 - 11) })
+    }
+
+    @Test func aMemoMakesEachValueOnceAndForgetsPastItsLimit() {
+        let memo = Memo<Int, String>(limit: 3)
+        var made = 0
+        func value(_ key: Int) -> String { memo.value(for: key) { made += 1; return "v\(key)" } }
+        #expect([value(1), value(2), value(1), value(2)] == ["v1", "v2", "v1", "v2"])
+        #expect(made == 2)
+        #expect(value(3) == "v3" && value(4) == "v4")
+        #expect(made == 4)
+        // Past the limit the kept values were dropped: 1 is made again, still the same text.
+        #expect(value(1) == "v1")
+        #expect(made == 5)
     }
 
     @Test func manifestLineIsTheGeneralWritersLine() throws {

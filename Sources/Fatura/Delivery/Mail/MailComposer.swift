@@ -10,8 +10,6 @@ struct MailComposer: Sendable {
     let from: MailMailbox
     let replyTo: MailMailbox
     let domain: String
-    /// From and Reply-To are the same on every message: folded once.
-    let foldedSender: [UInt8]
 
     /// Gmail clips a message whose HTML passes 102 KB.
     static let htmlLimit = 102 * 1024
@@ -22,7 +20,6 @@ struct MailComposer: Sendable {
         from = try MailMailbox(name: utility.mailFromName, address: utility.mailFrom)
         replyTo = try MailMailbox(address: utility.mailReplyTo)
         domain = utility.messageIDDomain
-        foldedSender = MailMessage.foldSender(from: from, replyTo: replyTo)
     }
 
     /// The message of `page`, the view the bill's web page was rendered from.
@@ -39,14 +36,13 @@ struct MailComposer: Sendable {
         try templates.render("email.text", page, into: &text)
         let subject = try templates.renderSubject(page)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
-        var message = try MailMessage(
+        let message = try MailMessage(
             from: from, replyTo: replyTo, to: MailMailbox(name: name, address: route.recipient ?? ""),
             subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
             messageID: "<\(bill.month).\(bill.account)@\(domain)>",
             textBytes: text, htmlBytes: html,
             headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)],
             transferEncoding: .shortest)
-        message.foldedSender = foldedSender
         return message.rendered()
     }
 }

@@ -1,5 +1,4 @@
 import Crypto
-import Synchronization
 public import Foundation
 
 /// A complete RFC 5322 message: multipart/alternative with a text/plain part
@@ -39,9 +38,6 @@ public struct MailMessage: Sendable {
     /// message is made; values are unstructured text, written like the subject.
     public let headers: [(name: String, value: String)]
     public var transferEncoding: TransferEncoding
-    /// The From and Reply-To lines (with their CRLFs), folded once by a
-    /// composer that sends many messages from the same mailboxes (nil: folded here).
-    var foldedSender: [UInt8]?
 
     /// How both parts' bodies are written.
     public enum TransferEncoding: String, Sendable {
@@ -163,11 +159,7 @@ public struct MailMessage: Sendable {
             out.append(0x0D)
             out.append(0x0A)
         }
-        if let foldedSender {
-            out.append(contentsOf: foldedSender)
-        } else {
-            out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
-        }
+        out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
         EncodedWord.fold("To", to.pieces, into: &out)
         EncodedWord.fold("Subject", EncodedWord.unstructured(subject), into: &out)
         line("Date: " + Self.rfc5322Date(date))
@@ -191,13 +183,18 @@ public struct MailMessage: Sendable {
         return out
     }
 
-    /// The From and Reply-To lines of messages from `from` (and `replyTo`), each ending in CRLF.
+    /// The From and Reply-To lines of messages from `from` (and `replyTo`),
+    /// each ending in CRLF: the same on every message of a run, folded once.
     static func foldSender(from: MailMailbox, replyTo: MailMailbox?) -> [UInt8] {
-        var out: [UInt8] = []
-        EncodedWord.fold("From", from.pieces, into: &out)
-        if let replyTo { EncodedWord.fold("Reply-To", replyTo.pieces, into: &out) }
-        return out
+        senders.value(for: [from, replyTo]) {
+            var out: [UInt8] = []
+            EncodedWord.fold("From", from.pieces, into: &out)
+            if let replyTo { EncodedWord.fold("Reply-To", replyTo.pieces, into: &out) }
+            return out
+        }
     }
+
+    private static let senders = Memo<[MailMailbox?], [UInt8]>(limit: 64)
 
     /// `=_fatura_` and 16 hex digits of the SHA-256 of the message-id. `=_`
     /// never occurs in quoted-printable (`=` starts a hex pair or a soft
@@ -227,13 +224,10 @@ public struct MailMessage: Sendable {
     /// calendar takes microseconds a call and every e-mail has a date.
     static func rfc5322Date(_ date: Date) -> String {
         // A month's e-mails all carry the same date (its issue day at 08:00): written once.
-        if let (last, text) = lastDate.withLock({ $0 }), last == date { return text }
-        let text = writeRFC5322Date(date)
-        lastDate.withLock { $0 = (date, text) }
-        return text
+        dates.value(for: date) { writeRFC5322Date(date) }
     }
 
-    private static let lastDate = Mutex<(Date, String)?>(nil)
+    private static let dates = Memo<Date, String>(limit: 64)
 
     private static func writeRFC5322Date(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
