@@ -219,18 +219,21 @@ private final class RecordState: SAXContext {
 
     /// A node for an element starting now, with its attributes: those of no
     /// namespace in document order, and `xml:lang`.
-    func node(_ name: UnsafePointer<xmlChar>, lang: String?, _ attributes: SAXAttributes) -> RecordNode {
-        var node = RecordNode(name: name.string, line: line, lang: lang)
-        node.attributes.reserveCapacity(attributes.count)
+    func node(_ name: UnsafePointer<xmlChar>, lang inherited: String?, _ attributes: SAXAttributes) -> RecordNode {
+        // The parts first, then the node in one go (a node built and then
+        // mutated was copied and destroyed on the way out).
+        var list: [(name: String, value: String)] = []
+        list.reserveCapacity(attributes.count)
+        var lang = inherited
         for attribute in attributes {
             if let uri = attribute.uri {
                 if xmlStrEqual(attribute.name, "lang") == 1, xmlStrEqual(uri, XMLBillReader.xmlNamespaceBytes) == 1 {
-                    node.lang = attribute.value
+                    lang = attribute.value
                 }
             } else {
-                node.attributes.append((attribute.name.string, attribute.value))
+                list.append((attribute.name.string, attribute.value))
             }
         }
-        return node
+        return RecordNode(name: name.string, line: line, attributes: list, lang: lang)
     }
 }

@@ -151,7 +151,10 @@ enum ContractText {
 
     /// Removes leading and trailing XML white space.
     static func trimXMLSpace(_ text: some StringProtocol) -> Substring {
-        let utf8 = Substring(text).utf8
+        let whole = Substring(text)
+        let utf8 = whole.utf8
+        // Most values have no space around them: the whole text, with no index arithmetic.
+        if let first = utf8.first, !first.isXMLSpace, let last = utf8.last, !last.isXMLSpace { return whole }
         guard let start = utf8.firstIndex(where: { !$0.isXMLSpace }) else { return "" }
         let end = utf8.lastIndex(where: { !$0.isXMLSpace })!
         return Substring(utf8[start...end])

@@ -45,7 +45,7 @@ extension BillChecker {
         let quantity = try node.attribute("quantity").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "quantity") }
         let rate = try node.attribute("rate").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "rate") }
         let amount = try money(try requiredAttribute("amount", of: node), what: "<charge> \(code) at line \(node.line): amount", line: node.line)
-        let label = try localized(node.children, code: .invalidCharge, maxScalars: Self.labelLimit)
+        let label = try localized(node, code: .invalidCharge, maxScalars: Self.labelLimit)
         return Charge(code: String(code), service: service, quantity: quantity, unit: unit, rate: rate, amount: amount, label: label)
     }
 
@@ -67,33 +67,34 @@ extension BillChecker {
         return (previous, payments)
     }
 
-    func history(_ nodes: [RecordNode]) throws(BillRejection) -> [ServiceHistory] {
-        var result: [ServiceHistory] = []
-        for node in nodes {
-            try onlyChildren(of: node, Children.months)
-            let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidHistory)
-            guard !result.contains(where: { $0.service == service }) else {
-                throw BillRejection(.duplicateElement, "<history> at line \(node.line) is a second history for \(service.rawValue)", line: node.line)
-            }
-            guard node.children.count <= Self.historyLimit else {
-                throw BillRejection(.invalidHistory, "<history> \(service.rawValue) at line \(node.line) has \(node.children.count) months; at most \(Self.historyLimit) are allowed", line: node.line)
-            }
-            var months: [HistoryMonth] = []
-            var seen: Set<BillingMonth> = []
-            for child in node.children {
+    /// Adds the history of `node` to `result` (one per service).
+    func history(_ node: RecordNode, into result: inout [ServiceHistory]) throws(BillRejection) {
+        try onlyChildren(of: node, Children.months)
+        let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidHistory)
+        guard !result.contains(where: { $0.service == service }) else {
+            throw BillRejection(.duplicateElement, "<history> at line \(node.line) is a second history for \(service.rawValue)", line: node.line)
+        }
+        guard node.children.count <= Self.historyLimit else {
+            throw BillRejection(.invalidHistory, "<history> \(service.rawValue) at line \(node.line) has \(node.children.count) months; at most \(Self.historyLimit) are allowed", line: node.line)
+        }
+        var months: [HistoryMonth] = []
+        months.reserveCapacity(node.children.count)
+        // Through a buffer: the months are read in place, not copied.
+        try node.children.withUnsafeBufferPointer { children throws(BillRejection) in
+            for child in children {
                 try onlyChildren(of: child, Children.none)
                 let rawPeriod = try requiredAttribute("period", of: child)
                 guard let month = BillingMonth(rawPeriod) else {
                     throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(rawPeriod)) is not a month YYYY-MM", line: child.line)
                 }
-                guard seen.insert(month).inserted else {
+                // At most 24 months: a linear search, no set to hash into.
+                guard !months.contains(where: { $0.month == month }) else {
                     throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(month) appears twice in the \(service.rawValue) history", line: child.line)
                 }
                 let quantity = try units(try requiredAttribute("quantity", of: child), of: child, attribute: "quantity", code: .invalidHistory)
                 months.append(HistoryMonth(month: month, quantity: quantity))
             }
-            result.append(ServiceHistory(service: service, months: months))
         }
-        return result
+        result.append(ServiceHistory(service: service, months: months))
     }
 }

@@ -12,20 +12,19 @@ extension BillChecker {
         let category = try node.attribute("category").map { raw throws(BillRejection) in
             try enumValue(CustomerCategory.self, raw, of: node, attribute: "category", code: .invalidCategory)
         }
-        let names = node.children.filter { $0.name == "name" }
-        guard !names.isEmpty else {
+        guard node.children.contains(where: { $0.name == "name" }) else {
             throw BillRejection(.missingElement, "<customer> at line \(node.line) has no <name>; at least one is required", line: node.line)
         }
-        let name = try localized(names, code: .invalidName, maxScalars: Self.nameLimit)
+        let name = try localized(node, named: "name", code: .invalidName, maxScalars: Self.nameLimit)
         return Customer(language: language, category: category, name: name)
     }
 
     func address(_ node: RecordNode) throws(BillRejection) -> Address {
         try onlyChildren(of: node, Children.addressParts)
         var address = Address()
-        var seen: Set<String> = []
-        for child in node.children where child.name != "area" {
-            guard seen.insert(child.name).inserted else {
+        for index in node.children.indices where node.children[index].name != "area" {
+            let child = node.children[index]
+            guard !node.children[..<index].contains(where: { $0.name == child.name }) else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <address>", line: child.line)
             }
             let code = try cleanText(try leafText(child), of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit)
@@ -36,16 +35,16 @@ extension BillChecker {
             default: address.block = code
             }
         }
-        address.area = try localized(node.children.filter { $0.name == "area" }, code: .invalidAddress, maxScalars: Self.areaLimit)
+        address.area = try localized(node, named: "area", code: .invalidAddress, maxScalars: Self.areaLimit)
         return address
     }
 
     func contact(_ node: RecordNode) throws(BillRejection) -> Contact {
         try onlyChildren(of: node, Children.contacts)
         var contact = Contact()
-        var seen: Set<String> = []
-        for child in node.children {
-            guard seen.insert(child.name).inserted else {
+        for index in node.children.indices {
+            let child = node.children[index]
+            guard !node.children[..<index].contains(where: { $0.name == child.name }) else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <contact>", line: child.line)
             }
             _ = try leafText(child)

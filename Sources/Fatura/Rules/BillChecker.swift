@@ -9,9 +9,6 @@ public struct BillChecker: Sendable {
         self.header = header
     }
 
-    static let singletons: Set<String> = ["customer", "address", "contact", "delivery", "period", "due", "balance", "total"]
-    static let repeatable: Set<String> = ["meter", "charge", "history"]
-
     /// The bill's account and number when they are valid, read before any
     /// other rule so that a rejection can name the account.
     public func identity(of record: RecordNode) -> (account: String?, number: String?) {
@@ -35,6 +32,41 @@ public struct BillChecker: Sendable {
         return String(value)
     }
 
+    /// The elements a bill holds at most once, and the repeatable ones.
+    enum ChildKind: Int, CaseIterable {
+        case customer, address, contact, delivery, period, due, balance, total
+        case meter, charge, history
+
+        init?(_ name: String) {
+            switch name {
+            case "customer": self = .customer
+            case "address": self = .address
+            case "contact": self = .contact
+            case "delivery": self = .delivery
+            case "period": self = .period
+            case "due": self = .due
+            case "balance": self = .balance
+            case "total": self = .total
+            case "meter": self = .meter
+            case "charge": self = .charge
+            case "history": self = .history
+            default: return nil
+            }
+        }
+
+        var name: String { "\(self)" }
+    }
+
+    /// The index of each once-only child of a bill that it has.
+    struct Singles {
+        private var indices = InlineArray<8, Int>(repeating: -1)
+
+        subscript(kind: ChildKind) -> Int? {
+            get { indices[kind.rawValue] < 0 ? nil : indices[kind.rawValue] }
+            set { indices[kind.rawValue] = newValue ?? -1 }
+        }
+    }
+
     public func check(_ record: RecordNode) throws(BillRejection) -> Bill {
         guard record.name == "bill" else {
             throw BillRejection(.unknownElement, "<\(record.name)> is not a bill: only <bill> elements may stand in <bills>", line: record.line)
@@ -43,43 +75,64 @@ public struct BillChecker: Sendable {
         let account = try account(of: record)
         let number = try number(of: record)
 
-        var single: [String: RecordNode] = [:]
-        var meters: [RecordNode] = []
-        var charges: [RecordNode] = []
-        var histories: [RecordNode] = []
-        for child in record.children {
-            if Self.singletons.contains(child.name) {
-                if let first = single[child.name] {
-                    throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) repeats the one at line \(first.line); a bill has at most one", line: child.line)
-                }
-                single[child.name] = child
-            } else if child.name == "meter" {
-                meters.append(child)
-            } else if child.name == "charge" {
-                charges.append(child)
-            } else if child.name == "history" {
-                histories.append(child)
-            } else {
+        // The children read in place, through a buffer: none is copied.
+        return try record.children.withUnsafeBufferPointer { children throws(BillRejection) in
+            try bill(record, children, account: account, number: number)
+        }
+    }
+
+    /// The rules on the children of a bill whose identity is valid.
+    private func bill(_ record: RecordNode, _ children: UnsafeBufferPointer<RecordNode>, account: String, number: String) throws(BillRejection) -> Bill {
+        // The children by kind, as indices: nothing is copied or hashed.
+        var single = Singles()
+        var meters = 0, charges = 0, histories = 0
+        for index in children.indices {
+            let kind = ChildKind(children[index].name)
+            switch kind {
+            case .meter: meters += 1
+            case .charge: charges += 1
+            case .history: histories += 1
+            case nil:
+                let child = children[index]
                 throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) is not part of a bill in the contract", line: child.line)
+            case let kind?:
+                if let first = single[kind] {
+                    let child = children[index]
+                    throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) repeats the one at line \(children[first].line); a bill has at most one", line: child.line)
+                }
+                single[kind] = index
             }
         }
 
-        let customer = try customer(try required("customer", in: single, bill: record))
-        let address = try single["address"].map(address)
-        let contact = try single["contact"].map(contact) ?? Contact()
-        let prefer = try single["delivery"].map(delivery) ?? nil
-        let (start, end) = try period(try required("period", in: single, bill: record))
-        let due = try due(try required("due", in: single, bill: record))
-        let parsedMeters = try meters.map(meter)
-        guard !charges.isEmpty else {
+        let customer = try self.customer(children[try required(.customer, in: single, bill: record)])
+        let address = try single[.address].map { index throws(BillRejection) in try self.address(children[index]) }
+        let contact = try single[.contact].map { index throws(BillRejection) in try self.contact(children[index]) } ?? Contact()
+        let prefer = try single[.delivery].map { index throws(BillRejection) in try self.delivery(children[index]) } ?? nil
+        let (start, end) = try period(children[try required(.period, in: single, bill: record)])
+        let due = try self.due(children[try required(.due, in: single, bill: record)])
+        var parsedMeters: [Meter] = []
+        parsedMeters.reserveCapacity(meters)
+        for index in children.indices where children[index].name == "meter" {
+            parsedMeters.append(try meter(children[index]))
+        }
+        guard charges > 0 else {
             throw BillRejection(.missingElement, "the bill has no <charge>; at least one is required", line: record.line)
         }
-        let parsedCharges = try charges.map(charge)
-        let (previous, payments) = try single["balance"].map(balance) ?? (.zero, .zero)
-        let totalNode = try required("total", in: single, bill: record)
+        var parsedCharges: [Charge] = []
+        parsedCharges.reserveCapacity(charges)
+        for index in children.indices where children[index].name == "charge" {
+            parsedCharges.append(try charge(children[index]))
+        }
+        let (previous, payments) = try single[.balance].map { index throws(BillRejection) in try self.balance(children[index]) } ?? (.zero, .zero)
+        let totalNode = children[try required(.total, in: single, bill: record)]
         let total = try money(try leafText(totalNode), what: "<total> at line \(totalNode.line)", line: totalNode.line)
-        let history = try history(histories)
-
+        var history: [ServiceHistory] = []
+        if histories > 0 {
+            history.reserveCapacity(histories)
+            for index in children.indices where children[index].name == "history" {
+                try self.history(children[index], into: &history)
+            }
+        }
         let sum = parsedCharges.reduce(previous - payments) { $0 + $1.amount }
         guard sum == total else {
             throw BillRejection(
@@ -124,15 +177,18 @@ public struct BillChecker: Sendable {
             let message = fault.code == .entityReference ? "<\(node.name)> at line \(node.line): \(fault.message)" : fault.message
             throw BillRejection(fault.code, message, line: node.line)
         }
-        // By index: the children are read in place, not copied one by one.
-        for index in node.children.indices { try checkFaults(node.children[index]) }
+        // Through a buffer: the children are read in place, not copied one by one.
+        try node.children.withUnsafeBufferPointer { children throws(BillRejection) in
+            for index in children.indices { try checkFaults(children[index]) }
+        }
     }
 
-    func required(_ name: String, in single: [String: RecordNode], bill: RecordNode) throws(BillRejection) -> RecordNode {
-        guard let node = single[name] else {
-            throw BillRejection(.missingElement, "the bill has no <\(name)>, which is required", line: bill.line)
+    /// The index of the bill's one child of `kind`, which it must have.
+    func required(_ kind: ChildKind, in single: Singles, bill: RecordNode) throws(BillRejection) -> Int {
+        guard let index = single[kind] else {
+            throw BillRejection(.missingElement, "the bill has no <\(kind.name)>, which is required", line: bill.line)
         }
-        return node
+        return index
     }
 
     func requiredAttribute(_ name: String, of node: RecordNode) throws(BillRejection) -> String {
@@ -158,19 +214,19 @@ public struct BillChecker: Sendable {
         return date
     }
 
-    /// The children each element may have, made once (a set literal at the
-    /// call would be built and hashed again for every element of every bill).
+    /// The children each element may have (a handful each: a linear
+    /// search beats hashing every child's name).
     enum Children {
-        static let none: Set<String> = []
-        static let labels: Set<String> = ["label"]
-        static let months: Set<String> = ["month"]
-        static let names: Set<String> = ["name"]
-        static let addressParts: Set<String> = ["flat", "building", "road", "block", "area"]
-        static let contacts: Set<String> = ["email", "mobile", "relative-email"]
+        static let none: [String] = []
+        static let labels = ["label"]
+        static let months = ["month"]
+        static let names = ["name"]
+        static let addressParts = ["flat", "building", "road", "block", "area"]
+        static let contacts = ["email", "mobile", "relative-email"]
     }
 
     /// Children of `node` must all be named in `allowed`.
-    func onlyChildren(of node: RecordNode, _ allowed: Set<String>) throws(BillRejection) {
+    func onlyChildren(of node: RecordNode, _ allowed: [String]) throws(BillRejection) {
         // By index: only the names are read, no child is copied.
         for index in node.children.indices where !allowed.contains(node.children[index].name) {
             let child = node.children[index]
@@ -178,10 +234,12 @@ public struct BillChecker: Sendable {
         }
     }
 
-    /// Reads `<name xml:lang="ar|en">` children into a bilingual text.
-    func localized(_ nodes: [RecordNode], code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
+    /// Reads the `<name xml:lang="ar|en">` children of `parent` called
+    /// `name` (all of them when nil) into a bilingual text.
+    func localized(_ parent: RecordNode, named name: String? = nil, code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
         var text = LocalizedText()
-        for node in nodes {
+        for index in parent.children.indices where name == nil || parent.children[index].name == name {
+            let node = parent.children[index]
             guard let lang = node.lang, let language = Language(rawValue: lang.lowercased()) else {
                 throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\", found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
             }
