@@ -2,11 +2,30 @@
 /// their quotes doubled; rows end in CRLF.
 enum CSV {
     static func row(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\r\n"
+        var out = ""
+        out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
+        for index in fields.indices {
+            if index > 0 { out += "," }
+            append(fields[index], to: &out)
+        }
+        out += "\r\n"
+        return out
     }
 
     static func field(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+        var out = ""
+        append(text, to: &out)
+        return out
+    }
+
+    /// Appends `text` as one field, quoted when it must be.
+    static func append(_ text: String, to out: inout String) {
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else {
+            out += text
+            return
+        }
+        out += "\""
+        out += text.utf8.contains(0x22) ? text.replacing("\"", with: "\"\"") : text
+        out += "\""
     }
 }

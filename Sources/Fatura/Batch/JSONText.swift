@@ -11,12 +11,18 @@ enum JSONText {
 
     /// Appends `text` as a JSON string literal to `out` (no string of its own when nothing needs escaping).
     static func appendQuoted(_ text: String, to out: inout String) {
-        // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9 in UTF-8.
-        var previous: (UInt8, UInt8) = (0, 0)
-        let plain = text.utf8.allSatisfy { byte in
-            defer { previous = (previous.1, byte) }
-            return byte >= 0x20 && byte != 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-                && !(previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9))
+        // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9
+        // in UTF-8, so only a text with an E2 byte is looked at more closely.
+        var plain = !text.utf8.contains { byte in
+            byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
+        }
+        if !plain {
+            var previous: (UInt8, UInt8) = (0, 0)
+            plain = text.utf8.allSatisfy { byte in
+                defer { previous = (previous.1, byte) }
+                return byte >= 0x20 && byte != 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                    && !(previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9))
+            }
         }
         out += "\""
         defer { out += "\"" }

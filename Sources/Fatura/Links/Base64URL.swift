@@ -9,14 +9,25 @@ enum Base64URL {
 
     /// Encodes a byte count divisible by 3 (tokens are 18 bytes).
     static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { encode($0) }
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         precondition(bytes.count % 3 == 0)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count / 3 * 4)
-        for i in stride(from: 0, to: bytes.count, by: 3) {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            for shift in [18, 12, 6, 0] { out.append(alphabet[Int(n >> UInt32(shift) & 63)]) }
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            String(unsafeUninitializedCapacity: bytes.count / 3 * 4) { out in
+                var at = 0
+                for i in stride(from: 0, to: bytes.count, by: 3) {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[at] = alphabet[Int(n >> 18 & 63)]
+                    out[at + 1] = alphabet[Int(n >> 12 & 63)]
+                    out[at + 2] = alphabet[Int(n >> 6 & 63)]
+                    out[at + 3] = alphabet[Int(n & 63)]
+                    at += 4
+                }
+                return at
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes a length divisible by 4; nil on any other character.

@@ -30,7 +30,14 @@ public struct LinkSigner: Sendable {
         guard let payload = LinkToken(keyID: key.id, account: account, month: month).payload else { return nil }
         var mac = activeMAC
         mac.update(data: payload)
-        return Base64URL.encode(payload + Array(mac.finalize().prefix(LinkToken.tagBytes)))
+        let code = mac.finalize()
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LinkToken.payloadBytes + LinkToken.tagBytes) { token in
+            _ = token.initialize(from: payload)
+            code.withUnsafeBytes { tag in
+                for index in 0..<LinkToken.tagBytes { token[LinkToken.payloadBytes + index] = tag[index] }
+            }
+            return Base64URL.encode(UnsafeBufferPointer(token))
+        }
     }
 
     public func link(account: String, month: BillingMonth) -> String? {

@@ -47,7 +47,7 @@ public struct LinkToken: Hashable, Sendable {
         let monthIndex = (month.year - 2000) * 12 + (month.month - 1)
         guard (0..<4096).contains(monthIndex) else { return nil }
         let bits = Self.version << 62 | UInt64(keyID) << 53 | accountIndex << 12 | UInt64(monthIndex)
-        return (0..<8).map { UInt8(truncatingIfNeeded: bits >> (56 - 8 * $0)) }
+        return withUnsafeBytes(of: bits.bigEndian) { Array($0) }
     }
 
     /// Reads a payload; nil when it is not a version-1 payload.

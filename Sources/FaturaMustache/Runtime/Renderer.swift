@@ -8,7 +8,6 @@
 struct Renderer {
     /// Nested partial / parent / block-override calls allowed before giving up.
     static let maxDepth = 200
-    private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
 
     private let program: Program
     private let instructions: UnsafeBufferPointer<Instruction>
@@ -60,42 +59,24 @@ struct Renderer {
     /// Renders template number `template` of `program`, appending to `buffer`.
     /// On error, `buffer` is left as it was.
     ///
-    /// The output is written straight into `buffer`: it is first extended by
-    /// the template's size estimate (zeros, a fast fill), then trimmed to what
-    /// was written. Only a page larger than the estimate goes through scratch
-    /// memory and one extra copy.
+    /// The output is written straight into `buffer`'s spare capacity (the
+    /// template's size estimate, left uninitialized), which then counts
+    /// only what was written. Only a page larger than the estimate goes
+    /// through scratch memory and one extra copy.
     static func render(
         _ program: Program, template: Int, context: MustacheValue, into buffer: inout [UInt8]
     ) throws {
-        let start = buffer.count
-        let reserve = program.sizeHints[template]
-        buffer.reserveCapacity(start + reserve)
-        var zeroed = 0
-        while zeroed < reserve {
-            // Copied from a block of zeros (one memcpy); `repeatElement` would append byte by byte.
-            let count = min(reserve - zeroed, Self.zeros.count)
-            buffer.append(contentsOf: Self.zeros[..<count])
-            zeroed += count
-        }
-        var written = 0
+        let reserve = max(program.sizeHints[template], 64)
         var spilled: OutputBuffer?
-        do {
-            try buffer.withUnsafeMutableBufferPointer { whole in
-                let output = OutputBuffer(writingTo: whole.baseAddress! + start, capacity: reserve)
-                let result = try render(program, template: template, context: context, output: output)
-                written = result.count
-                if result.isSpilled { spilled = result }
+        try buffer.append(addingCapacity: reserve) { (span: inout OutputSpan<UInt8>) throws in
+            try span.withUnsafeMutableBufferPointer { spare, initialized throws in
+                let result = try render(program, template: template, context: context,
+                                        output: OutputBuffer(writingTo: spare.baseAddress!, capacity: reserve))
+                // Bytes count as initialized only once the render has succeeded.
+                if result.isSpilled { spilled = result } else { initialized = result.count }
             }
-        } catch {
-            buffer.removeSubrange(start...)
-            throw error
         }
-        if let spilled {
-            buffer.removeSubrange(start...)
-            buffer.append(contentsOf: spilled.bytes)
-        } else {
-            buffer.removeLast(reserve - written)
-        }
+        if let spilled { buffer.append(contentsOf: spilled.bytes) }
     }
 
     private static func render(

@@ -359,7 +359,8 @@ struct MailTests {
         // appended after bytes already in the output.
         var generator = SystemRandomNumberGenerator()
         let pieces: [[UInt8]] = [[0x0A], [0x0D], [0x0D, 0x0A], [0x0A, 0x0D], [0x61], [0xD8, 0xA8], [0x20]]
-        for length in [1, 7, 8, 9, 16, 57, 58, 300, 2000] {
+        // Many rounds: breaks at every offset of the sixteen-byte blocks, ending the text, and side by side.
+        for length in [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 57, 58, 300, 2000] + Array(repeating: 100, count: 200) {
             var text: [UInt8] = []
             while text.count < length {
                 // Runs without a break too, long enough for the sixteen-byte copies.

@@ -109,30 +109,25 @@ enum LineBreaks {
         let count = input.count
         var index = 0
         var at = 0
-        let lf = SIMD16<UInt8>(repeating: 0x0A), cr = SIMD16<UInt8>(repeating: 0x0D)
+        // Sixteen bytes stored whole, then only those before the first break
+        // kept (HTML breaks every few dozen bytes). The store stays in
+        // bounds: `at` is at most `index` plus the breaks before it.
+        while index + 16 <= count {
+            target.storeBytes(of: raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self), toByteOffset: at, as: SIMD16<UInt8>.self)
+            let low = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let high = raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            let lowBreaks = ByteWords.equal(low, 0x0A) | ByteWords.equal(low, 0x0D)
+            let highBreaks = ByteWords.equal(high, 0x0A) | ByteWords.equal(high, 0x0D)
+            let plain = lowBreaks != 0 ? lowBreaks.trailingZeroBitCount / 8
+                : highBreaks != 0 ? 8 + highBreaks.trailingZeroBitCount / 8 : 16
+            index += plain
+            at += plain
+            if plain < 16 { breakLine(base, count, &index, output, &at) }
+        }
         while index < count {
-            // Sixteen bytes at a time between line breaks, then eight.
-            while index + 16 <= count {
-                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                if any((bytes .== lf) .| (bytes .== cr)) { break }
-                target.storeBytes(of: bytes, toByteOffset: at, as: SIMD16<UInt8>.self)
-                index += 16
-                at += 16
-            }
-            while index + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if ByteWords.equal(word, 0x0A) | ByteWords.equal(word, 0x0D) != 0 { break }
-                target.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
-                index += 8
-                at += 8
-            }
-            guard index < count else { break }
             let byte = base[index]
             if byte == 0x0A || byte == 0x0D {
-                output[at] = 0x0D
-                output[at + 1] = 0x0A
-                at += 2
-                index += byte == 0x0D && index + 1 < count && base[index + 1] == 0x0A ? 2 : 1
+                breakLine(base, count, &index, output, &at)
             } else {
                 output[at] = byte
                 at += 1
@@ -140,5 +135,16 @@ enum LineBreaks {
             }
         }
         return at
+    }
+
+    /// Writes CRLF for the break at `index` (CRLF, LF or CR) and steps over it.
+    @inline(__always)
+    private static func breakLine(
+        _ base: UnsafePointer<UInt8>, _ count: Int, _ index: inout Int, _ output: UnsafeMutablePointer<UInt8>, _ at: inout Int
+    ) {
+        output[at] = 0x0D
+        output[at + 1] = 0x0A
+        at += 2
+        index += base[index] == 0x0D && index + 1 < count && base[index + 1] == 0x0A ? 2 : 1
     }
 }
