@@ -52,7 +52,12 @@ public struct SMSEncoding: Sendable, Equatable {
         var costs: [Int] = []
         costs.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            if basic.contains(scalar) {
+            if scalar.value < 0x80 {
+                // ASCII from a table (most of a Latin message), the rest from the sets.
+                let cost = asciiCosts[Int(scalar.value)]
+                guard cost > 0 else { return nil }
+                costs.append(Int(cost))
+            } else if basic.contains(scalar) {
                 costs.append(1)
             } else if extensionTable.contains(scalar) {
                 costs.append(2)
@@ -67,6 +72,11 @@ public struct SMSEncoding: Sendable, Equatable {
     static let basic: Set<Unicode.Scalar> = Set(
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
             .unicodeScalars)
+    /// Septets of each ASCII character: 1 in the default alphabet, 2 in the extension table, 0 in neither.
+    static let asciiCosts: [UInt8] = (0..<0x80).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        return basic.contains(scalar) ? 1 : extensionTable.contains(scalar) ? 2 : 0
+    }
     /// The extension table: each costs an escape septet and its own.
     static let extensionTable: Set<Unicode.Scalar> = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
 }

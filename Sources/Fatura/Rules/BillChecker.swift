@@ -178,8 +178,12 @@ public struct BillChecker: Sendable {
             throw BillRejection(fault.code, message, line: node.line)
         }
         // Through a buffer: the children are read in place, not copied one by one.
+        // Only children that have a fault or children of their own are
+        // visited (a call would copy the node).
         try node.children.withUnsafeBufferPointer { children throws(BillRejection) in
-            for index in children.indices { try checkFaults(children[index]) }
+            for index in children.indices where children[index].fault != nil || !children[index].children.isEmpty {
+                try checkFaults(children[index])
+            }
         }
     }
 

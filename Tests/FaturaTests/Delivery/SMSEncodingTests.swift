@@ -3,6 +3,18 @@ import Testing
 
 @Suite("SMS encodings and parts")
 struct SMSEncodingTests {
+    @Test func everyASCIICharacterCostsWhatTheAlphabetSays() {
+        // The ASCII table against the two sets it is made from, character by character.
+        for value in 0..<0x80 {
+            let scalar = Unicode.Scalar(UInt8(value))
+            let expected: Int? = SMSEncoding.basic.contains(scalar) ? 1 : SMSEncoding.extensionTable.contains(scalar) ? 2 : nil
+            #expect(SMSEncoding.gsm7Costs(String(scalar)) == expected.map { [$0] }, "\(value)")
+        }
+        #expect(SMSEncoding.gsm7Costs("a{b") == [1, 2, 1])
+        #expect(SMSEncoding.gsm7Costs("a`b") == nil)
+        #expect(SMSEncoding.gsm7Costs("£é€") == [1, 1, 2])
+    }
+
     @Test func theGSMAlphabetHas127CharactersAndTenExtensions() {
         #expect(SMSEncoding.basic.count == 127)
         #expect(SMSEncoding.extensionTable.count == 10)
