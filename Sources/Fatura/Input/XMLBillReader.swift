@@ -42,7 +42,7 @@ public final class XMLBillReader: BillSource {
             try source.feed()
         }
         header = try Self.header(of: state.root!, file: path)
-        state.inheritedLang = header.lang
+        state.builder.pointee.inheritedLang = header.lang
     }
 
     /// The file position the parser has read to (a chunk ahead of the record).
@@ -71,7 +71,7 @@ public final class XMLBillReader: BillSource {
 
     // MARK: The root
 
-    private static func header(of root: RecordState.Root, file: String) throws(InputError) -> BatchHeader {
+    private static func header(of root: RecordBuilder.Root, file: String) throws(InputError) -> BatchHeader {
         let line = root.line
         guard root.name == "bills", root.uri == namespace else {
             throw InputError(.notABillExport, file: file, line: line,
@@ -104,7 +104,57 @@ public final class XMLBillReader: BillSource {
 }
 
 /// The SAX callbacks' side of the reader: the records being built, those done.
+///
+/// The state lives in a struct behind a pointer the class owns: the callbacks
+/// run for every element and piece of text, and stored properties of a class
+/// would be checked for exclusive access (a runtime call) on each use.
 private final class RecordState: SAXContext {
+    let builder: UnsafeMutablePointer<RecordBuilder>
+
+    override init() {
+        builder = .allocate(capacity: 1)
+        builder.initialize(to: RecordBuilder())
+        super.init()
+    }
+
+    deinit {
+        builder.deinitialize(count: 1)
+        builder.deallocate()
+    }
+
+    var root: RecordBuilder.Root? { builder.pointee.root }
+    var hasRecord: Bool { builder.pointee.hasRecord }
+    func takeRecord() -> RecordNode { builder.pointee.takeRecord() }
+
+    /// The callbacks (a struct of C function pointers, made for each reader).
+    static func recordHandler() -> xmlSAXHandler {
+        var handler = SAXContext.handler()
+        handler.startElementNs = { context, name, _, uri, _, _, attributeCount, _, attributes in
+            guard let context, let name else { return }
+            // The reader holds the state for as long as the parser runs: borrowed, not retained.
+            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                $0.builder.pointee.start(name, uri: uri, SAXAttributes(attributes, count: attributeCount), line: $0.line)
+            }
+        }
+        handler.endElementNs = { context, _, _, _ in
+            guard let context else { return }
+            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.builder.pointee.end() }
+        }
+        // Text, CDATA (made text) and white space alike, directly inside the element.
+        let characters: charactersSAXFunc = { context, bytes, count in
+            guard let context, let bytes else { return }
+            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                $0.builder.pointee.text(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            }
+        }
+        handler.characters = characters
+        handler.ignorableWhitespace = characters
+        return handler
+    }
+}
+
+/// The records being built from the SAX events, and those done.
+private struct RecordBuilder {
     struct Root {
         var name: String
         var uri: String?
@@ -129,39 +179,14 @@ private final class RecordState: SAXContext {
     /// The depth of an element of another namespace being skipped with all inside it.
     var skipping: Int?
 
-    /// The callbacks (a struct of C function pointers, made for each reader).
-    static func recordHandler() -> xmlSAXHandler {
-        var handler = SAXContext.handler()
-        handler.startElementNs = { context, name, _, uri, _, _, attributeCount, _, attributes in
-            guard let context, let name else { return }
-            // The reader holds the state for as long as the parser runs: borrowed, not retained.
-            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.start(name, uri: uri, SAXAttributes(attributes, count: attributeCount))
-            }
-        }
-        handler.endElementNs = { context, _, _, _ in
-            guard let context else { return }
-            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.end() }
-        }
-        // Text, CDATA (made text) and white space alike, directly inside the element.
-        let characters: charactersSAXFunc = { context, bytes, count in
-            guard let context, let bytes else { return }
-            Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.text(UnsafeBufferPointer(start: bytes, count: Int(count)))
-            }
-        }
-        handler.characters = characters
-        handler.ignorableWhitespace = characters
-        return handler
-    }
-
-    /// An element starts: the root, a node of the current record, or one of
-    /// another namespace to skip with all inside it.
-    func start(_ name: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes) {
+    /// An element starts (its start tag ending on `line`): the root, a node
+    /// of the current record, or one of another namespace to skip with all
+    /// inside it.
+    mutating func start(_ name: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes, line: Int) {
         depth += 1
         guard skipping == nil else { return }
         if depth == 1 {
-            let node = node(name, lang: nil, attributes)
+            let node = Self.node(name, lang: nil, attributes, line: line)
             root = Root(name: node.name, uri: uri?.string, line: node.line, node: node)
             return
         }
@@ -175,12 +200,12 @@ private final class RecordState: SAXContext {
         if !stack.isEmpty, !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text = "" }
         // The parent's language read in place (`stack.last` would copy the whole node).
         let lang = stack.isEmpty ? inheritedLang : stack[stack.count - 1].lang ?? inheritedLang
-        stack.append(node(name, lang: lang, attributes))
+        stack.append(Self.node(name, lang: lang, attributes, line: line))
         if childCounts.count < stack.count { childCounts.append(1) }
     }
 
     /// An element ends: into its parent, or a record done.
-    func end() {
+    mutating func end() {
         defer { depth -= 1 }
         if let skipping {
             if skipping == depth { self.skipping = nil }
@@ -201,7 +226,7 @@ private final class RecordState: SAXContext {
     }
 
     /// The oldest record done (there must be one).
-    func takeRecord() -> RecordNode {
+    mutating func takeRecord() -> RecordNode {
         var record = RecordNode(name: "", line: 0)
         swap(&record, &records[taken])
         taken += 1
@@ -212,14 +237,14 @@ private final class RecordState: SAXContext {
         return record
     }
 
-    func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
+    mutating func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
         guard skipping == nil, !stack.isEmpty, stack[stack.count - 1].children.isEmpty else { return }
         stack[stack.count - 1].text += String(decoding: bytes, as: UTF8.self)
     }
 
     /// A node for an element starting now, with its attributes: those of no
     /// namespace in document order, and `xml:lang`.
-    func node(_ name: UnsafePointer<xmlChar>, lang inherited: String?, _ attributes: SAXAttributes) -> RecordNode {
+    static func node(_ name: UnsafePointer<xmlChar>, lang inherited: String?, _ attributes: SAXAttributes, line: Int) -> RecordNode {
         // The parts first, then the node in one go (a node built and then
         // mutated was copied and destroyed on the way out).
         var list: [(name: String, value: String)] = []

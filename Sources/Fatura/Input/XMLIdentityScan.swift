@@ -16,8 +16,8 @@ struct XMLIdentityScan {
         handler.startElementNs = { context, _, _, uri, _, _, attributeCount, _, attributes in
             guard let context else { return }
             let state = Unmanaged<ScanState>.fromOpaque(context).takeUnretainedValue()
-            state.depth += 1
-            guard state.depth == 2, let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else { return }
+            state.depth.pointee += 1
+            guard state.depth.pointee == 2, let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else { return }
             var identity: (account: String?, number: String?) = (nil, nil)
             for attribute in SAXAttributes(attributes, count: attributeCount) where attribute.uri == nil {
                 if xmlStrEqual(attribute.name, "account") == 1 {
@@ -30,7 +30,7 @@ struct XMLIdentityScan {
         }
         handler.endElementNs = { context, _, _, _ in
             guard let context else { return }
-            Unmanaged<ScanState>.fromOpaque(context).takeUnretainedValue().depth -= 1
+            Unmanaged<ScanState>.fromOpaque(context).takeUnretainedValue().depth.pointee -= 1
         }
         let source = try SAXFile(path: file, handler: handler, context: state)
         while !source.finished {
@@ -42,7 +42,18 @@ struct XMLIdentityScan {
 }
 
 private final class ScanState: SAXContext {
-    var depth = 0
+    /// Behind a pointer: a stored `var` of a class is checked for exclusive
+    /// access (a runtime call) at each of the two uses per element.
+    let depth: UnsafeMutablePointer<Int>
+
+    override init() {
+        depth = .allocate(capacity: 1)
+        depth.initialize(to: 0)
+        super.init()
+    }
+
+    deinit { depth.deallocate() }
+
     var identities: [(account: String?, number: String?)] = []
 }
 
