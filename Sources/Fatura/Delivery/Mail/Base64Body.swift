@@ -20,12 +20,13 @@ enum Base64Body {
                 let length = LineBreaks.canonicalize(input, into: canonical.baseAddress!)
                 (canonical.baseAddress! + length).initialize(repeating: 0, count: 4)
                 let groups = (length + 2) / 3
-                let bound = groups * 4 + (groups / 19 + 1) * 2
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { encoded in
-                    let written = pairs.withUnsafeBufferPointer { pairs in
-                        encode(UnsafePointer(canonical.baseAddress!), length, pairs: pairs, into: encoded.baseAddress!)
+                // Written straight into `out`'s spare capacity.
+                out.append(addingCapacity: groups * 4 + (groups / 19 + 1) * 2) { span in
+                    span.withUnsafeMutableBufferPointer { spare, initialized in
+                        initialized = pairs.withUnsafeBufferPointer { pairs in
+                            encode(UnsafePointer(canonical.baseAddress!), length, pairs: pairs, into: spare.baseAddress!)
+                        }
                     }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: encoded[..<written]))
                 }
             }
         }

@@ -153,7 +153,9 @@ public struct MailMessage: Sendable {
     public func rendered() -> [UInt8] {
         let boundary = self.boundary
         var out: [UInt8] = []
-        out.reserveCapacity(1024 + textBytes.count * 3 / 2 + htmlBytes.count * 3 / 2)
+        // Room for the headers and for either encoding's most (quoted-printable's
+        // bound), which the encoders write into without growing the array.
+        out.reserveCapacity(2048 + textBytes.count * 4 + htmlBytes.count * 4 + 16)
         func line(_ text: String) {
             out.append(contentsOf: text.utf8)
             out.append(0x0D)

@@ -23,10 +23,11 @@ enum QuotedPrintable {
     static func encode(_ text: [UInt8], into out: inout [UInt8]) {
         // Each byte takes at most 3 characters, and a soft break (3 more)
         // comes at most once every 25 bytes.
-        let bound = text.count * 4 + 8
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
-            let written = text.withUnsafeBufferPointer { input in encode(input, into: buffer) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<written]))
+        // Written straight into `out`'s spare capacity.
+        out.append(addingCapacity: text.count * 4 + 8) { span in
+            span.withUnsafeMutableBufferPointer { spare, initialized in
+                initialized = text.withUnsafeBufferPointer { input in encode(input, into: spare) }
+            }
         }
     }
 
