@@ -33,7 +33,7 @@ public struct BillChecker: Sendable {
     }
 
     /// The elements a bill holds at most once, and the repeatable ones.
-    enum ChildKind: Int, CaseIterable {
+    enum ChildKind: CaseIterable {
         case customer, address, contact, delivery, period, due, balance, total
         case meter, charge, history
 
@@ -54,16 +54,58 @@ public struct BillChecker: Sendable {
             }
         }
 
-        var name: String { "\(self)" }
+        /// The element's name in the contract.
+        var name: String {
+            switch self {
+            case .customer: "customer"
+            case .address: "address"
+            case .contact: "contact"
+            case .delivery: "delivery"
+            case .period: "period"
+            case .due: "due"
+            case .balance: "balance"
+            case .total: "total"
+            case .meter: "meter"
+            case .charge: "charge"
+            case .history: "history"
+            }
+        }
     }
 
     /// The index of each once-only child of a bill that it has.
     struct Singles {
-        private var indices = InlineArray<8, Int>(repeating: -1)
+        private var customer = -1, address = -1, contact = -1, delivery = -1
+        private var period = -1, due = -1, balance = -1, total = -1
 
         subscript(kind: ChildKind) -> Int? {
-            get { indices[kind.rawValue] < 0 ? nil : indices[kind.rawValue] }
-            set { indices[kind.rawValue] = newValue ?? -1 }
+            get {
+                let index = switch kind {
+                case .customer: customer
+                case .address: address
+                case .contact: contact
+                case .delivery: delivery
+                case .period: period
+                case .due: due
+                case .balance: balance
+                case .total: total
+                case .meter, .charge, .history: -1
+                }
+                return index < 0 ? nil : index
+            }
+            set {
+                let index = newValue ?? -1
+                switch kind {
+                case .customer: customer = index
+                case .address: address = index
+                case .contact: contact = index
+                case .delivery: delivery = index
+                case .period: period = index
+                case .due: due = index
+                case .balance: balance = index
+                case .total: total = index
+                case .meter, .charge, .history: preconditionFailure("<\(kind.name)> may repeat")
+                }
+            }
         }
     }
 

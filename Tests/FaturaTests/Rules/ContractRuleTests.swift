@@ -166,6 +166,49 @@ struct ContractRuleTests {
     }
 }
 
+@Suite("How a bill's structure is reported")
+struct StructureMessageTests {
+    /// The line of the fixture's first line holding `text` (the bill starts on line 3).
+    static func line(of text: String) -> Int {
+        3 + Fixture.bill.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(text) }!
+    }
+
+    static func message(_ old: String, _ new: String) throws -> String? {
+        guard case .failure(let rejected) = try Fixture.checkOne(Fixture.bill.replacingOccurrences(of: old, with: new)) else { return nil }
+        return rejected.rejection.message
+    }
+
+    @Test func aMissingOnceOnlyElementIsNamed() throws {
+        #expect(try Self.message("<due>2026-11-30</due>", "") == "the bill has no <due>, which is required")
+        #expect(try Self.message("<total>6.545</total>", "") == "the bill has no <total>, which is required")
+        #expect(try Self.message(#"<period from="2026-10-01" to="2026-10-31"/>"#, "") == "the bill has no <period>, which is required")
+    }
+
+    @Test func aRepeatedOnceOnlyElementNamesBothLines() throws {
+        let due = Self.line(of: "<due>")
+        #expect(try Self.message("<due>2026-11-30</due>", "<due>2026-11-30</due><due>2026-11-30</due>")
+            == "<due> at line \(due) repeats the one at line \(due); a bill has at most one")
+        // The first problem in document order is the one reported: here the repeated <due>, not the unknown element after it.
+        #expect(try Self.message("<due>2026-11-30</due>", "<due>2026-11-30</due><due>2026-11-30</due><fax/>")
+            == "<due> at line \(due) repeats the one at line \(due); a bill has at most one")
+        #expect(try Self.message("<due>2026-11-30</due>", "<fax/><due>2026-11-30</due><due>2026-11-30</due>")
+            == "<fax> at line \(due) is not part of a bill in the contract")
+    }
+
+    @Test func aRepeatedAddressPartOrContactIsNamed() throws {
+        let flat = Self.line(of: "<flat>")
+        #expect(try Self.message("<flat>12</flat>", "<flat>12</flat><flat>13</flat>") == "<flat> at line \(flat) appears twice in <address>")
+        let mobile = Self.line(of: "<mobile>")
+        #expect(try Self.message("<mobile>", "<mobile>33123457</mobile><mobile>")?.hasPrefix("<mobile> at line \(mobile) appears twice in <contact>") == true)
+    }
+
+    @Test func aRepeatedHistoryMonthIsNamed() throws {
+        let months = Self.line(of: #"quantity="21""#)
+        let message = try Self.message(#"<month period="2025-10" quantity="21"/>"#, #"<month period="2025-10" quantity="21"/><month period="2025-10" quantity="2"/>"#)
+        #expect(message == "<month> at line \(months): period 2025-10 appears twice in the water history")
+    }
+}
+
 @Suite("What an accepted bill holds")
 struct AcceptedBillTests {
     @Test func theFixtureBillReadsExactly() throws {
