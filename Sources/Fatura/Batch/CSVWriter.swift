@@ -12,12 +12,6 @@ enum CSV {
         return out
     }
 
-    static func field(_ text: String) -> String {
-        var out = ""
-        append(text, to: &out)
-        return out
-    }
-
     /// Appends `text` as one field, quoted when it must be.
     static func append(_ text: String, to out: inout String) {
         guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else {

@@ -59,38 +59,15 @@ enum JSONText {
 
     /// One object on one line: `{"a":1,"b":"x"}`.
     static func object(_ fields: [(String, Value)]) -> String {
-        var out = ""
+        var out = "{"
         out.reserveCapacity(fields.count * 24)
-        appendObject(fields, to: &out)
-        return out
-    }
-
-    private static func appendObject(_ fields: [(String, Value)], to out: inout String) {
-        out += "{"
         for (index, field) in fields.enumerated() {
             if index > 0 { out += "," }
             appendQuoted(field.0, to: &out)
             out += ":"
-            append(field.1, to: &out)
+            out += render(field.1, indent: nil)
         }
-        out += "}"
-    }
-
-    /// A value on one line, appended.
-    private static func append(_ value: Value, to out: inout String) {
-        switch value {
-        case .string(let text): appendQuoted(text, to: &out)
-        case .int(let number): out += String(number)
-        case .strings(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                appendQuoted(item, to: &out)
-            }
-            out += "]"
-        case .object(let fields): appendObject(fields, to: &out)
-        default: out += render(value, indent: nil)
-        }
+        return out + "}"
     }
 
     /// An object over several lines, two spaces an indent level.

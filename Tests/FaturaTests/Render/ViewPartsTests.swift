@@ -137,4 +137,17 @@ struct ViewPartsTests {
             }
         }
     }
+
+    @Test func jsonStringsEscapeExactlyWhatTheyMust() {
+        // Written as they are: plain ASCII, Arabic, and other characters whose UTF-8 starts with E2 (an ellipsis, bidi isolates).
+        for plain in ["", "abc", "محمد علي", "wait…", "\u{2066}12\u{2069}", "€5", "/"] {
+            #expect(JSONText.quoted(plain) == "\"" + plain + "\"", "\(plain)")
+        }
+        #expect(JSONText.quoted("a\"b\\c") == #""a\"b\\c""#)
+        #expect(JSONText.quoted("l1\nl2\r\t") == #""l1\nl2\r\t""#)
+        #expect(JSONText.quoted("\u{0}\u{1F}\u{7F}") == #""\u0000\u001f\u007f""#)
+        #expect(JSONText.quoted("a\u{2028}b\u{2029}c…") == #""a\u2028b\u2029c…""#)
+        // The line separator after an E2 that is not its own.
+        #expect(JSONText.quoted("…\u{2028}") == #""…\u2028""#)
+    }
 }

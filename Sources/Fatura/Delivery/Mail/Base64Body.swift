@@ -36,23 +36,25 @@ enum Base64Body {
     static func appendLine(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let count = bytes.count
         let groups = (count + 2) / 3
-        // The input with four bytes of slack for the group reads, then the output.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4 + groups * 4) { scratch in
+        // The input with four bytes of slack for the group reads; the output
+        // straight into `out`'s spare capacity.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { scratch in
             let input = scratch.baseAddress!
             if count > 0 { input.initialize(from: bytes.baseAddress!, count: count) }
             (input + count).initialize(repeating: 0, count: 4)
-            let output = input + count + 4
-            var written = 0
-            pairs.withUnsafeBufferPointer { pairs in
-                // At most 19 groups a line, so one "line" of the body encoder when short; longer ones in pieces.
-                var index = 0
-                while index < count {
-                    let length = min(57, count - index)
-                    written += encode(input + index, length, pairs: pairs, into: output + written)
-                    index += length
+            out.append(addingCapacity: groups * 4) { span in
+                span.withUnsafeMutableBufferPointer { spare, initialized in
+                    pairs.withUnsafeBufferPointer { pairs in
+                        // At most 19 groups a line, so one "line" of the body encoder when short; longer ones in pieces.
+                        var index = 0
+                        while index < count {
+                            let length = min(57, count - index)
+                            initialized += encode(input + index, length, pairs: pairs, into: spare.baseAddress! + initialized)
+                            index += length
+                        }
+                    }
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(start: output, count: written))
         }
     }
 
