@@ -22,6 +22,8 @@ struct Intake {
     private let shard: Shard?
     /// Records read so far.
     private(set) var records = 0
+    /// The record being checked (its arrays go back to the reader for a later one).
+    private var record = FlatRecord()
 
     var bytesRead: Int? { reader.bytesRead }
 
@@ -62,9 +64,9 @@ struct Intake {
 
     /// The next record's fate (nil when it is another shard's), or nil at the end of the file.
     mutating func next() throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
-        let next: (record: RecordNode, position: SourcePosition)?
-        do { next = try reader.next() } catch { throw .input(error) }
-        guard let (record, position) = next else { return nil }
+        let next: SourcePosition?
+        do { next = try reader.next(into: &record) } catch { throw .input(error) }
+        guard let position = next else { return nil }
         records += 1
         let result = checker.check(record, at: position)
         if let shard {

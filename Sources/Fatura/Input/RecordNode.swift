@@ -86,6 +86,10 @@ public protocol BillSource: AnyObject {
     /// The next bill record and its position, or nil at the end of the file.
     /// Throws `InputError` when the file itself is broken: the run stops.
     func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?
+    /// The next bill record, flat, put into `record` (the reader may keep
+    /// the arrays `record` held for a later one), and its position; nil at
+    /// the end of the file. What a run reads: see ``FlatRecord``.
+    func next(into record: inout FlatRecord) throws(InputError) -> SourcePosition?
     /// How far into the file the reader is, in bytes, when it can tell (for progress).
     var bytesRead: Int? { get }
     /// Calls `visit` with the raw `account` and `number` of every record
@@ -95,6 +99,14 @@ public protocol BillSource: AnyObject {
 
 extension BillSource {
     public var bytesRead: Int? { nil }
+
+    /// The tree of `next()`, flattened into `record`.
+    public func next(into record: inout FlatRecord) throws(InputError) -> SourcePosition? {
+        guard let (tree, position) = try next() else { return nil }
+        record.removeAll()
+        record.append(tree)
+        return position
+    }
 
     /// Reads every record whole (CSV and JSON Lines records are one line each).
     public func scanIdentities(_ visit: (_ account: String?, _ number: String?, _ bytesRead: Int?) -> Void) throws(InputError) {

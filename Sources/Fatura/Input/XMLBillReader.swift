@@ -42,13 +42,20 @@ public final class XMLBillReader: BillSource {
             try source.feed()
         }
         header = try Self.header(of: state.root!, file: path)
-        state.builder.pointee.inheritedLang = header.lang
     }
 
     /// The file position the parser has read to (a chunk ahead of the record).
     public var bytesRead: Int? { source.bytesRead }
 
     public func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)? {
+        var record = FlatRecord()
+        guard let position = try next(into: &record) else { return nil }
+        return (record.tree, position)
+    }
+
+    /// The next record, flat, swapped into `record` (whose arrays the reader
+    /// keeps for a later one), and its position; nil at the end of the file.
+    public func next(into record: inout FlatRecord) throws(InputError) -> SourcePosition? {
         while !state.hasRecord {
             if let fault { throw fault }
             guard !source.finished else { return nil }
@@ -59,9 +66,9 @@ public final class XMLBillReader: BillSource {
                 fault = error
             }
         }
-        let record = state.takeRecord()
+        state.takeRecord(into: &record)
         index += 1
-        return (record, SourcePosition(line: record.line, index: index))
+        return SourcePosition(line: record.nodes[0].line, index: index)
     }
 
     /// The first pass, without building the records: see ``XMLIdentityScan``.
@@ -124,7 +131,7 @@ private final class RecordState: SAXContext {
 
     var root: RecordBuilder.Root? { builder.pointee.root }
     var hasRecord: Bool { builder.pointee.hasRecord }
-    func takeRecord() -> RecordNode { builder.pointee.takeRecord() }
+    func takeRecord(into record: inout FlatRecord) { builder.pointee.takeRecord(into: &record) }
 
     /// The callbacks (a struct of C function pointers, made for each reader).
     static func recordHandler() -> xmlSAXHandler {
@@ -154,6 +161,12 @@ private final class RecordState: SAXContext {
 }
 
 /// The records being built from the SAX events, and those done.
+///
+/// Records are built flat (see ``FlatRecord``): an element's node is
+/// appended when it starts, its text and attribute values go into the
+/// record's bytes, and when it ends its children's indices (kept meanwhile
+/// in `pending`) become its run of `childList`. Records handed out come back
+/// emptied and are reused, so steady reading allocates nothing per bill.
 private struct RecordBuilder {
     struct Root {
         var name: String
@@ -164,16 +177,25 @@ private struct RecordBuilder {
 
     var root: Root?
     /// The root's `xml:lang`, inherited by every element that has none.
-    var inheritedLang: String?
-    /// Elements of the current record, outermost first.
-    var stack: [RecordNode] = []
-    /// How many children the last element that had any had, at each level:
-    /// the room reserved for the next one's (records repeat their shape, so
-    /// the children array is made once instead of regrown child by child).
-    var childCounts: [Int] = []
+    var inheritedLang: String? {
+        didSet { inheritedLangBytes = inheritedLang.map { Array($0.utf8) } }
+    }
+    private var inheritedLangBytes: [UInt8]?
+    /// The record being read.
+    private var current = FlatRecord()
+    /// Node indices of the open elements of the current record, outermost first.
+    private var open: [Int] = []
+    /// Whether each open element has had a child start (its text is then not kept).
+    private var hasChild: [Bool] = []
+    /// Indices of the children of the open elements that have ended, each
+    /// element's from `marks[level]` on.
+    private var pending: [Int] = []
+    private var marks: [Int] = []
     /// Records done, from `taken` on not yet read.
-    var records: [RecordNode] = []
-    var taken = 0
+    private var records: [FlatRecord] = []
+    private var taken = 0
+    /// Emptied records, for the next ones.
+    private var spare: [FlatRecord] = []
     var hasRecord: Bool { taken < records.count }
     var depth = 0
     /// The depth of an element of another namespace being skipped with all inside it.
@@ -188,6 +210,9 @@ private struct RecordBuilder {
         if depth == 1 {
             let node = Self.node(name, lang: nil, attributes, line: line)
             root = Root(name: node.name, uri: uri?.string, line: node.line, node: node)
+            // Set now, not once the header is read: the chunk that holds the
+            // root holds the first records too.
+            inheritedLang = node.lang
             return
         }
         guard let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else {
@@ -197,11 +222,38 @@ private struct RecordBuilder {
         // An element with element children is never read for its text (the
         // checker rejects such an element where text is wanted), so the white
         // space between a container's children is not kept.
-        if !stack.isEmpty, !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text = "" }
-        // The parent's language read in place (`stack.last` would copy the whole node).
-        let lang = stack.isEmpty ? inheritedLang : stack[stack.count - 1].lang ?? inheritedLang
-        stack.append(Self.node(name, lang: lang, attributes, line: line))
-        if childCounts.count < stack.count { childCounts.append(1) }
+        var lang = 0, langCount = -1
+        if let parent = open.last {
+            hasChild[hasChild.count - 1] = true
+            current.nodes[parent].textCount = 0
+            lang = current.nodes[parent].lang
+            langCount = current.nodes[parent].langCount
+        } else if let inheritedLangBytes {
+            // The root's language, first in every record's bytes.
+            lang = current.bytes.count
+            langCount = inheritedLangBytes.count
+            current.bytes.append(contentsOf: inheritedLangBytes)
+        }
+        let firstAttribute = current.attributes.count
+        for attribute in attributes {
+            let value = current.bytes.count
+            current.bytes.append(contentsOf: UnsafeBufferPointer(start: attribute.start, count: attribute.end - attribute.start))
+            if let attributeURI = attribute.uri {
+                if xmlStrEqual(attribute.name, "lang") == 1, xmlStrEqual(attributeURI, XMLBillReader.xmlNamespaceBytes) == 1 {
+                    lang = value
+                    langCount = current.bytes.count - value
+                }
+            } else {
+                current.attributes.append(FlatRecord.Attribute(name: attribute.name.string, value: value, count: current.bytes.count - value))
+            }
+        }
+        open.append(current.nodes.count)
+        hasChild.append(false)
+        marks.append(pending.count)
+        current.nodes.append(FlatRecord.Node(
+            name: name.string, line: line, lang: lang, langCount: langCount,
+            attributes: firstAttribute, attributeCount: current.attributes.count - firstAttribute,
+            text: current.bytes.count, textCount: 0, children: 0, childCount: 0, fault: -1))
     }
 
     /// An element ends: into its parent, or a record done.
@@ -211,44 +263,52 @@ private struct RecordBuilder {
             if skipping == depth { self.skipping = nil }
             return
         }
-        guard depth >= 2, let done = stack.popLast() else { return }
-        let level = stack.count
-        if !done.children.isEmpty { childCounts[level] = done.children.count }
-        if stack.isEmpty {
-            records.append(done)
+        guard depth >= 2, let index = open.popLast() else { return }
+        hasChild.removeLast()
+        let mark = marks.removeLast()
+        let childCount = pending.count - mark
+        current.nodes[index].children = current.childList.count
+        current.nodes[index].childCount = childCount
+        if childCount > 0 {
+            current.childList.append(contentsOf: pending[mark...])
+            pending.removeLast(childCount)
+        }
+        if open.isEmpty {
+            records.append(FlatRecord())
+            swap(&records[records.count - 1], &current)
+            if let reused = spare.popLast() { current = reused }
         } else {
-            if stack[level - 1].children.isEmpty {
-                // At most 64: one hostile record with a million children must not size every later one.
-                stack[level - 1].children.reserveCapacity(min(childCounts[level - 1], 64))
-            }
-            stack[level - 1].children.append(done)
+            pending.append(index)
         }
     }
 
-    /// The oldest record done (there must be one).
-    mutating func takeRecord() -> RecordNode {
-        var record = RecordNode(name: "", line: 0)
+    /// Swaps the oldest record done (there must be one) into `record`; the
+    /// record it held is emptied and kept for reuse.
+    mutating func takeRecord(into record: inout FlatRecord) {
+        var used = FlatRecord()
+        swap(&used, &record)
         swap(&record, &records[taken])
         taken += 1
         if taken == records.count {
             records.removeAll(keepingCapacity: true)
             taken = 0
         }
-        return record
+        if used.nodes.capacity > 0, !used.isOversized {
+            used.removeAll()
+            spare.append(used)
+        }
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
-        guard skipping == nil, !stack.isEmpty, stack[stack.count - 1].children.isEmpty else { return }
-        stack[stack.count - 1].text += String(decoding: bytes, as: UTF8.self)
+        guard skipping == nil, let index = open.last, !hasChild[hasChild.count - 1] else { return }
+        current.bytes.append(contentsOf: bytes)
+        current.nodes[index].textCount += bytes.count
     }
 
-    /// A node for an element starting now, with its attributes: those of no
+    /// A node for the root element, with its attributes: those of no
     /// namespace in document order, and `xml:lang`.
     static func node(_ name: UnsafePointer<xmlChar>, lang inherited: String?, _ attributes: SAXAttributes, line: Int) -> RecordNode {
-        // The parts first, then the node in one go (a node built and then
-        // mutated was copied and destroyed on the way out).
         var list: [(name: String, value: String)] = []
-        list.reserveCapacity(attributes.count)
         var lang = inherited
         for attribute in attributes {
             if let uri = attribute.uri {

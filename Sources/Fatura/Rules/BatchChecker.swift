@@ -22,6 +22,14 @@ public struct BatchChecker: Sendable {
     }
 
     public mutating func check(_ record: RecordNode, at position: SourcePosition) -> Result<Bill, RejectedBill> {
+        check(FlatRecord(record), at: position)
+    }
+
+    public mutating func check(_ record: FlatRecord, at position: SourcePosition) -> Result<Bill, RejectedBill> {
+        record.withRoot { root in check(root, at: position) }
+    }
+
+    mutating func check(_ record: FlatElement, at position: SourcePosition) -> Result<Bill, RejectedBill> {
         let (account, number) = bills.identity(of: record)
         func reject(_ rejection: BillRejection) -> Result<Bill, RejectedBill> {
             .failure(RejectedBill(position: position, account: account, rejection: rejection))

@@ -3,7 +3,7 @@ extension BillChecker {
     static let labelLimit = 200
     static let historyLimit = 24
 
-    func meter(_ node: RecordNode) throws(BillRejection) -> Meter {
+    func meter(_ node: FlatElement) throws(BillRejection) -> Meter {
         try onlyChildren(of: node, Children.none)
         let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidMeter)
         let id = try cleanText(try requiredAttribute("id", of: node), of: node, code: .invalidMeter,
@@ -22,14 +22,14 @@ extension BillChecker {
         return Meter(service: service, id: id, previous: previous, current: current, unit: unit, reading: reading)
     }
 
-    private func units(_ raw: String, of node: RecordNode, attribute: String, code: BillRejection.Code = .invalidMeter) throws(BillRejection) -> Int64 {
+    private func units(_ raw: String, of node: FlatElement, attribute: String, code: BillRejection.Code = .invalidMeter) throws(BillRejection) -> Int64 {
         guard let value = ContractText.wholeUnits(raw) else {
             throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a whole number of units", line: node.line)
         }
         return value
     }
 
-    func charge(_ node: RecordNode) throws(BillRejection) -> Charge {
+    func charge(_ node: FlatElement) throws(BillRejection) -> Charge {
         try onlyChildren(of: node, Children.labels)
         let rawCode = try requiredAttribute("code", of: node)
         let code = ContractText.trimXMLSpace(rawCode)
@@ -49,14 +49,14 @@ extension BillChecker {
         return Charge(code: String(code), service: service, quantity: quantity, unit: unit, rate: rate, amount: amount, label: label)
     }
 
-    private func decimal(_ raw: String, of node: RecordNode, attribute: String) throws(BillRejection) -> DecimalText {
+    private func decimal(_ raw: String, of node: FlatElement, attribute: String) throws(BillRejection) -> DecimalText {
         guard let value = DecimalText(raw) else {
             throw BillRejection(.invalidCharge, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a decimal number", line: node.line)
         }
         return value
     }
 
-    func balance(_ node: RecordNode) throws(BillRejection) -> (Money, Money) {
+    func balance(_ node: FlatElement) throws(BillRejection) -> (Money, Money) {
         try onlyChildren(of: node, Children.none)
         let previous = try node.attribute("previous").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): previous", line: node.line)
@@ -68,7 +68,7 @@ extension BillChecker {
     }
 
     /// Adds the history of `node` to `result` (one per service).
-    func history(_ node: RecordNode, into result: inout [ServiceHistory]) throws(BillRejection) {
+    func history(_ node: FlatElement, into result: inout [ServiceHistory]) throws(BillRejection) {
         try onlyChildren(of: node, Children.months)
         let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidHistory)
         guard !result.contains(where: { $0.service == service }) else {
@@ -79,9 +79,8 @@ extension BillChecker {
         }
         var months: [HistoryMonth] = []
         months.reserveCapacity(node.children.count)
-        // Through a buffer: the months are read in place, not copied.
-        try node.children.withUnsafeBufferPointer { children throws(BillRejection) in
-            for child in children {
+        do {
+            for child in node.children {
                 try onlyChildren(of: child, Children.none)
                 let rawPeriod = try requiredAttribute("period", of: child)
                 guard let month = BillingMonth(rawPeriod) else {

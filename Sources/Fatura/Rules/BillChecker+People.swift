@@ -4,7 +4,7 @@ extension BillChecker {
     static let addressCodeLimit = 20
     static let relationLimit = 50
 
-    func customer(_ node: RecordNode) throws(BillRejection) -> Customer {
+    func customer(_ node: FlatElement) throws(BillRejection) -> Customer {
         try onlyChildren(of: node, Children.names)
         let language = try node.attribute("language").map { raw throws(BillRejection) in
             try enumValue(Language.self, raw, of: node, attribute: "language", code: .invalidLanguage)
@@ -19,7 +19,7 @@ extension BillChecker {
         return Customer(language: language, category: category, name: name)
     }
 
-    func address(_ node: RecordNode) throws(BillRejection) -> Address {
+    func address(_ node: FlatElement) throws(BillRejection) -> Address {
         try onlyChildren(of: node, Children.addressParts)
         var address = Address()
         for index in node.children.indices where node.children[index].name != "area" {
@@ -39,7 +39,7 @@ extension BillChecker {
         return address
     }
 
-    func contact(_ node: RecordNode) throws(BillRejection) -> Contact {
+    func contact(_ node: FlatElement) throws(BillRejection) -> Contact {
         try onlyChildren(of: node, Children.contacts)
         var contact = Contact()
         for index in node.children.indices {
@@ -67,20 +67,20 @@ extension BillChecker {
         return contact
     }
 
-    private func email(_ node: RecordNode, code: BillRejection.Code) throws(BillRejection) -> EmailAddress {
+    private func email(_ node: FlatElement, code: BillRejection.Code) throws(BillRejection) -> EmailAddress {
         guard let address = EmailAddress(node.text) else {
             throw BillRejection(code, "<\(node.name)> at line \(node.line): \(TextRules.quoted(node.text)) is not a plain e-mail address (local@domain.tld)", line: node.line)
         }
         return address
     }
 
-    func delivery(_ node: RecordNode) throws(BillRejection) -> Channel? {
+    func delivery(_ node: FlatElement) throws(BillRejection) -> Channel? {
         try onlyChildren(of: node, Children.none)
         guard let raw = node.attribute("prefer") else { return nil }
         return try enumValue(Channel.self, raw, of: node, attribute: "prefer", code: .invalidDelivery)
     }
 
-    func period(_ node: RecordNode) throws(BillRejection) -> (CalendarDate, CalendarDate) {
+    func period(_ node: FlatElement) throws(BillRejection) -> (CalendarDate, CalendarDate) {
         try onlyChildren(of: node, Children.none)
         let from = try date(try requiredAttribute("from", of: node), what: "<period> from", code: .invalidPeriod, line: node.line)
         let to = try date(try requiredAttribute("to", of: node), what: "<period> to", code: .invalidPeriod, line: node.line)
@@ -90,7 +90,7 @@ extension BillChecker {
         return (from, to)
     }
 
-    func due(_ node: RecordNode) throws(BillRejection) -> CalendarDate {
+    func due(_ node: FlatElement) throws(BillRejection) -> CalendarDate {
         let due = try date(try leafText(node), what: "<due> at line \(node.line)", code: .invalidDue, line: node.line)
         guard due >= header.issued else {
             throw BillRejection(.dueBeforeIssued, "<due> at line \(node.line) is \(due), before the issue date \(header.issued)", line: node.line)

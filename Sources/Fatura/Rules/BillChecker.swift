@@ -12,6 +12,10 @@ public struct BillChecker: Sendable {
     /// The bill's account and number when they are valid, read before any
     /// other rule so that a rejection can name the account.
     public func identity(of record: RecordNode) -> (account: String?, number: String?) {
+        FlatRecord(record).withRoot { identity(of: $0) }
+    }
+
+    func identity(of record: FlatElement) -> (account: String?, number: String?) {
         (try? account(of: record), try? number(of: record))
     }
 
@@ -110,6 +114,14 @@ public struct BillChecker: Sendable {
     }
 
     public func check(_ record: RecordNode) throws(BillRejection) -> Bill {
+        try FlatRecord(record).withRoot { root throws(BillRejection) in try check(root) }
+    }
+
+    public func check(_ record: FlatRecord) throws(BillRejection) -> Bill {
+        try record.withRoot { root throws(BillRejection) in try check(root) }
+    }
+
+    func check(_ record: FlatElement) throws(BillRejection) -> Bill {
         guard record.name == "bill" else {
             throw BillRejection(.unknownElement, "<\(record.name)> is not a bill: only <bill> elements may stand in <bills>", line: record.line)
         }
@@ -117,14 +129,11 @@ public struct BillChecker: Sendable {
         let account = try account(of: record)
         let number = try number(of: record)
 
-        // The children read in place, through a buffer: none is copied.
-        return try record.children.withUnsafeBufferPointer { children throws(BillRejection) in
-            try bill(record, children, account: account, number: number)
-        }
+        return try bill(record, record.children, account: account, number: number)
     }
 
     /// The rules on the children of a bill whose identity is valid.
-    private func bill(_ record: RecordNode, _ children: UnsafeBufferPointer<RecordNode>, account: String, number: String) throws(BillRejection) -> Bill {
+    private func bill(_ record: FlatElement, _ children: FlatElement.Children, account: String, number: String) throws(BillRejection) -> Bill {
         // The children by kind, as indices: nothing is copied or hashed.
         var single = Singles()
         var meters = 0, charges = 0, histories = 0
@@ -192,7 +201,7 @@ public struct BillChecker: Sendable {
 
     // MARK: Identity
 
-    func account(of record: RecordNode) throws(BillRejection) -> String {
+    func account(of record: FlatElement) throws(BillRejection) -> String {
         guard let raw = record.attribute("account") else {
             throw BillRejection(.missingAttribute, "<bill> has no account attribute", line: record.line)
         }
@@ -202,7 +211,7 @@ public struct BillChecker: Sendable {
         return value
     }
 
-    func number(of record: RecordNode) throws(BillRejection) -> String {
+    func number(of record: FlatElement) throws(BillRejection) -> String {
         guard let raw = record.attribute("number") else {
             throw BillRejection(.missingAttribute, "<bill> has no number attribute", line: record.line)
         }
@@ -214,30 +223,28 @@ public struct BillChecker: Sendable {
 
     // MARK: Helpers
 
-    static func checkFaults(_ node: RecordNode) throws(BillRejection) {
+    /// The first fault in document order (a record without any, which is
+    /// all but the rarest, is not walked).
+    static func checkFaults(_ node: FlatElement) throws(BillRejection) {
+        guard node.recordHasFaults else { return }
         if let fault = node.fault {
             let message = fault.code == .entityReference ? "<\(node.name)> at line \(node.line): \(fault.message)" : fault.message
             throw BillRejection(fault.code, message, line: node.line)
         }
-        // Through a buffer: the children are read in place, not copied one by one.
-        // Only children that have a fault or children of their own are
-        // visited (a call would copy the node).
-        try node.children.withUnsafeBufferPointer { children throws(BillRejection) in
-            for index in children.indices where children[index].fault != nil || !children[index].children.isEmpty {
-                try checkFaults(children[index])
-            }
+        for child in node.children {
+            try checkFaults(child)
         }
     }
 
     /// The index of the bill's one child of `kind`, which it must have.
-    func required(_ kind: ChildKind, in single: Singles, bill: RecordNode) throws(BillRejection) -> Int {
+    func required(_ kind: ChildKind, in single: Singles, bill: FlatElement) throws(BillRejection) -> Int {
         guard let index = single[kind] else {
             throw BillRejection(.missingElement, "the bill has no <\(kind.name)>, which is required", line: bill.line)
         }
         return index
     }
 
-    func requiredAttribute(_ name: String, of node: RecordNode) throws(BillRejection) -> String {
+    func requiredAttribute(_ name: String, of node: FlatElement) throws(BillRejection) -> String {
         guard let value = node.attribute(name) else {
             throw BillRejection(.missingAttribute, "<\(node.name)> at line \(node.line) has no \(name) attribute, which is required", line: node.line)
         }
@@ -272,7 +279,7 @@ public struct BillChecker: Sendable {
     }
 
     /// Children of `node` must all be named in `allowed`.
-    func onlyChildren(of node: RecordNode, _ allowed: [String]) throws(BillRejection) {
+    func onlyChildren(of node: FlatElement, _ allowed: [String]) throws(BillRejection) {
         // By index: only the names are read, no child is copied.
         for index in node.children.indices where !allowed.contains(node.children[index].name) {
             let child = node.children[index]
@@ -282,7 +289,7 @@ public struct BillChecker: Sendable {
 
     /// Reads the `<name xml:lang="ar|en">` children of `parent` called
     /// `name` (all of them when nil) into a bilingual text.
-    func localized(_ parent: RecordNode, named name: String? = nil, code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
+    func localized(_ parent: FlatElement, named name: String? = nil, code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
         var text = LocalizedText()
         for index in parent.children.indices where name == nil || parent.children[index].name == name {
             let node = parent.children[index]
@@ -298,14 +305,14 @@ public struct BillChecker: Sendable {
     }
 
     /// The text of an element that may hold only text.
-    func leafText(_ node: RecordNode) throws(BillRejection) -> String {
+    func leafText(_ node: FlatElement) throws(BillRejection) -> String {
         if let child = node.children.first {
             throw BillRejection(.unknownElement, "<\(child.name)> at line \(child.line) may not stand inside <\(node.name)>, which holds only text", line: child.line)
         }
         return node.text
     }
 
-    func cleanText(_ raw: String, of node: RecordNode, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String {
+    func cleanText(_ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String {
         let result = TextRules.clean(raw, maxScalars: maxScalars)
         guard case .ok(let text) = result else {
             throw BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
@@ -313,7 +320,7 @@ public struct BillChecker: Sendable {
         return text
     }
 
-    func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String, of node: RecordNode, attribute: String, code: BillRejection.Code) throws(BillRejection) -> T where T.RawValue == String {
+    func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String, of node: FlatElement, attribute: String, code: BillRejection.Code) throws(BillRejection) -> T where T.RawValue == String {
         guard let value = T(rawValue: String(ContractText.trimXMLSpace(raw))) else {
             throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not one of the contract's values", line: node.line)
         }

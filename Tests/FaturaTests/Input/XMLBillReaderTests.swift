@@ -77,6 +77,25 @@ struct XMLBillReaderTests {
         #expect(first.position.line == 70_002)
     }
 
+    /// `xml:lang` on `<bills>` holds for every bill, those in the chunk the
+    /// root came in (read before the header was) as well as later ones.
+    @Test func theRootsLanguageIsInheritedByEveryBill() throws {
+        let unmarked = Fixture.bill.replacingOccurrences(of: #"<name xml:lang="ar">"#, with: "<name>")
+        #expect(unmarked != Fixture.bill)
+        let filler = (0..<400).map { Fixture.bill.replacingOccurrences(of: "2026100001", with: "F\($0)")
+            .replacingOccurrences(of: "1002345678", with: "\(2_000_000 + $0)") }
+        let last = unmarked.replacingOccurrences(of: "2026100001", with: "LAST").replacingOccurrences(of: "1002345678", with: "3000000")
+        let xml = #"<bills xmlns="urn:fatura:bill-data:1" xml:lang="ar" period="2026-10" issued="2026-11-02">"#
+            + ([unmarked] + filler + [last]).joined(separator: "\n") + "</bills>\n"
+        #expect(xml.utf8.count > 1 << 17, "the last bill comes in a later chunk")
+        let results = try Fixture.check(xml)
+        #expect(results.count == 402)
+        for index in [0, 401] {
+            let bill = try #require(results[index].bill, "bill \(index + 1): \(results[index])")
+            #expect(bill.customer.name[.ar] == "محمد علي حسن")
+        }
+    }
+
     @Test func theHeaderIsRead() throws {
         let reader = try XMLBillReader(path: Fixture.file(Fixture.document()))
         #expect(reader.header == BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!))

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Fatura
+
+@Suite("Flat records: what the checker reads")
+struct FlatRecordTests {
+    /// Everything a node holds, in order (attributes in document order, lines, faults).
+    static func exact(_ node: RecordNode, indent: String = "") -> String {
+        var out = "\(indent)<\(node.name)> line \(node.line) lang \(node.lang.map { String(reflecting: $0) } ?? "nil")"
+        for attribute in node.attributes { out += " \(attribute.name)=\(String(reflecting: attribute.value))" }
+        out += " text=\(String(reflecting: node.text))"
+        if let fault = node.fault { out += " fault=\(fault.code.rawValue):\(String(reflecting: fault.message))" }
+        for child in node.children { out += "\n" + exact(child, indent: indent + "  ") }
+        return out
+    }
+
+    @Test func aTreeFlattenedAndBackIsTheSameTree() throws {
+        let tree = RecordNode(name: "bill", line: 3, attributes: [("account", "1002345678"), ("number", "N-1")], lang: "en", children: [
+            RecordNode(name: "customer", line: 4, attributes: [("language", "ar")], children: [
+                RecordNode(name: "name", line: 5, lang: "ar", text: "محمد علي"),
+                RecordNode(name: "name", line: 6, lang: "en", text: "Mohammed & <Ali>"),
+            ]),
+            RecordNode(name: "total", line: 7, text: ""),
+            RecordNode(name: "due", line: 8, text: " 2026-11-30 ", fault: RecordNode.Fault(.malformedRecord, "broken")),
+            RecordNode(name: "history", line: 9, attributes: [("service", "water")], children: (0..<3).map {
+                RecordNode(name: "month", line: 10 + $0, attributes: [("period", "2026-0\($0 + 1)"), ("quantity", "\($0)")])
+            }),
+        ])
+        let flat = FlatRecord(tree)
+        #expect(Self.exact(flat.tree) == Self.exact(tree))
+        #expect(flat.nodes.count == 10)
+        #expect(flat.faults.count == 1)
+        // A record emptied and filled again holds only the new one.
+        var reused = flat
+        reused.removeAll()
+        reused.append(RecordNode(name: "bill", line: 1, attributes: [("account", "1")]))
+        #expect(Self.exact(reused.tree) == #"<bill> line 1 lang nil account="1" text="""#)
+    }
+
+    @Test func theSamplesReadFlatAreTheTreesOfEveryFormat() throws {
+        for format in InputFormat.allCases {
+            let trees = try InputFixture.records(try InputFormat.openReader(path: InputFixture.sample(format), format: format))
+            let reader = try InputFormat.openReader(path: InputFixture.sample(format), format: format)
+            var record = FlatRecord()
+            var count = 0
+            while let position = try reader.next(into: &record) {
+                #expect(position.index == trees[count].position.index)
+                #expect(position.line == trees[count].position.line)
+                #expect(Self.exact(record.tree) == Self.exact(trees[count].record), "\(format), bill \(count + 1)")
+                count += 1
+            }
+            #expect(count == trees.count && count == 15)
+        }
+    }
+
+    /// Records of every shape one after another, read into one reused record:
+    /// nothing of one shows in the next (a large record before a small one,
+    /// inherited languages, text beside children, skipped foreign elements).
+    @Test func aReusedRecordCarriesNothingOver() throws {
+        let big = Fixture.bill.replacingOccurrences(
+            of: "</bill>",
+            with: String(repeating: #"<charge code="X" amount="0.000"><label xml:lang="en">Extra label text</label></charge>"#, count: 40) + "</bill>")
+        let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bills xmlns="urn:fatura:bill-data:1" xmlns:o="urn:other" xml:lang="ar" period="2026-10" issued="2026-11-02">
+        \(big)
+        <bill account="7" number="S">tail<o:skip a="1"><bill account="8"/>x</o:skip><due>2026-11-30</due>after</bill>
+        <bill xml:lang="en" account="9"><customer><name>Plain</name><name xml:lang="ar">س</name></customer></bill>
+        <bill/>
+        </bills>
+        """
+        let path = Fixture.file(xml)
+        let trees = try InputFixture.records(try XMLBillReader(path: path))
+        #expect(trees.count == 4)
+        let reader = try XMLBillReader(path: path)
+        var record = FlatRecord()
+        var exact: [String] = []
+        while try reader.next(into: &record) != nil { exact.append(Self.exact(record.tree)) }
+        #expect(exact == trees.map { Self.exact($0.record) })
+
+        // What the second record is, spelled out: the root's language
+        // inherited, the text beside a child dropped, the foreign element gone.
+        let second = trees[1].record
+        #expect(second.lang == "ar")
+        #expect(second.text == "")
+        #expect(second.children.map(\.name) == ["due"])
+        #expect(second.children[0].text == "2026-11-30")
+        #expect(second.children[0].lang == "ar")
+        let third = trees[2].record
+        #expect(third.children[0].lang == "en")
+        #expect(third.children[0].children.map { $0.lang } == ["en", "ar"])
+        #expect(trees[3].record.attributes.isEmpty && trees[3].record.children.isEmpty)
+    }
+
+    @Test func theCheckerGivesTheSameVerdictOnATreeAndItsFlatCopy() throws {
+        let reader = try XMLBillReader(path: InputFixture.sample(.xml))
+        let checker = BillChecker(header: reader.header)
+        while let (tree, _) = try reader.next() {
+            let fromTree = Result { () throws(BillRejection) in try checker.check(tree) }
+            let fromFlat = Result { () throws(BillRejection) in try checker.check(FlatRecord(tree)) }
+            switch (fromTree, fromFlat) {
+            case (.success(let a), .success(let b)):
+                #expect(a.account == b.account && a.total == b.total && a.customer.name == b.customer.name)
+            case (.failure(let a), .failure(let b)):
+                #expect(a.code == b.code && a.message == b.message && a.line == b.line)
+            default:
+                Issue.record("bill at line \(tree.line): the verdicts differ")
+            }
+        }
+    }
+}
