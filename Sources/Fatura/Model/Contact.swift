@@ -36,26 +36,44 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { address }
 
-    /// RFC 5322 `atext` outside letters and digits.
-    private static let atextSigns = Set("!#$%&'*+/=?^_`{|}~-".utf8)
-
+    /// A dot-atom: atoms of `atext` joined by single dots (read byte by
+    /// byte: no array of atoms is made for each address).
     private static func isDotAtom(_ local: Substring.UTF8View) -> Bool {
-        guard !local.isEmpty else { return false }
-        let atoms = local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return atoms.allSatisfy { atom in
-            !atom.isEmpty && atom.allSatisfy { byte in byte.isASCIIAlphanumeric || atextSigns.contains(byte) }
+        // A dot first, two in a row or one last leaves an empty atom; so does no byte at all.
+        var previous = UInt8(ascii: ".")
+        for byte in local {
+            if byte == UInt8(ascii: ".") {
+                if previous == UInt8(ascii: ".") { return false }
+            } else if !byte.isAtext {
+                return false
+            }
+            previous = byte
         }
+        return previous != UInt8(ascii: ".")
     }
 
+    /// A host name: at least two labels of 1 to 63 letters, digits and
+    /// hyphens, none starting or ending with a hyphen; at most 253 bytes.
     private static func isDomain(_ domain: Substring.UTF8View) -> Bool {
         guard domain.count <= 253 else { return false }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        return labels.allSatisfy { label in
-            (1...63).contains(label.count)
-                && label.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }
-                && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
+        var labels = 1
+        var length = 0
+        var previous: UInt8 = 0
+        for byte in domain {
+            if byte == UInt8(ascii: ".") {
+                guard length > 0, previous != UInt8(ascii: "-") else { return false }
+                labels += 1
+                length = 0
+            } else {
+                guard byte.isASCIIAlphanumeric || byte == UInt8(ascii: "-"),
+                      length > 0 || byte != UInt8(ascii: "-")
+                else { return false }
+                length += 1
+                guard length <= 63 else { return false }
+            }
+            previous = byte
         }
+        return length > 0 && previous != UInt8(ascii: "-") && labels >= 2
     }
 }
 
@@ -87,6 +105,20 @@ public struct MobileNumber: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension UInt8 {
+    /// RFC 5322 `atext`: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+    var isAtext: Bool {
+        switch self {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"),
+             UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"),
+             UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
+
     var isASCIIAlphanumeric: Bool {
         isASCIIDigit || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
     }

@@ -77,10 +77,3 @@ public struct MailMailbox: Hashable, Sendable {
         return pieces
     }
 }
-
-extension UInt8 {
-    /// RFC 5322 `atext`: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
-    fileprivate var isAtext: Bool {
-        isASCIIAlphanumeric || "!#$%&'*+/=?^_`{|}~-".utf8.contains(self)
-    }
-}

@@ -20,6 +20,16 @@ struct MailComposer: Sendable {
         from = try MailMailbox(name: utility.mailFromName, address: utility.mailFrom)
         replyTo = try MailMailbox(address: utility.mailReplyTo)
         domain = utility.messageIDDomain
+        // Every message-id is `<YYYY-MM.ACCOUNT@domain>` with an account of
+        // 6 to 12 digits: the longest such is checked once here, not per message.
+        try MailMessage.check(messageID: Self.messageID(month: "2026-10", account: "999999999999", domain: domain))
+        for name in Self.headerNames { try MailMessage.check(headerName: name) }
+    }
+
+    static let headerNames = ["X-Fatura-Account", "X-Fatura-Channel"]
+
+    static func messageID(month: String, account: String, domain: String) -> String {
+        "<\(month).\(account)@\(domain)>"
     }
 
     /// The message of `page`, the view the bill's web page was rendered from.
@@ -36,12 +46,18 @@ struct MailComposer: Sendable {
         try templates.render("email.text", page, into: &text)
         let subject = try templates.renderSubject(page)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
-        let message = try MailMessage(
-            from: from, replyTo: replyTo, to: MailMailbox(name: name, address: route.recipient ?? ""),
+        let messageID = Self.messageID(month: bill.month.description, account: bill.account, domain: domain)
+        // A checker's account is 6 to 12 digits, the shape checked at init; any other is checked here.
+        if !((6...12).contains(bill.account.utf8.count) && bill.account.utf8.allSatisfy(\.isASCIIDigit)) {
+            try MailMessage.check(messageID: messageID)
+        }
+        let message = MailMessage(
+            checked: (),
+            from: from, replyTo: replyTo, to: try MailMailbox(name: name, address: route.recipient ?? ""),
             subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
-            messageID: "<\(bill.month).\(bill.account)@\(domain)>",
+            messageID: messageID,
             textBytes: text, htmlBytes: html,
-            headers: [("X-Fatura-Account", bill.account), ("X-Fatura-Channel", route.channel.rawValue)],
+            headers: [(Self.headerNames[0], bill.account), (Self.headerNames[1], route.channel.rawValue)],
             transferEncoding: .shortest)
         return message.rendered()
     }

@@ -126,17 +126,40 @@ public struct MailMessage: Sendable {
         headers: [(String, String)] = [],
         transferEncoding: TransferEncoding = .quotedPrintable
     ) throws(MailError) {
+        try Self.check(messageID: messageID)
+        for (name, _) in headers { try Self.check(headerName: name) }
+        self.init(checked: (), from: from, replyTo: replyTo, to: to, subject: subject, date: date, messageID: messageID,
+                  textBytes: textBytes, htmlBytes: htmlBytes, headers: headers, transferEncoding: transferEncoding)
+    }
+
+    /// Throws unless `messageID` is `<dot-atom@host>` of at most 986 characters.
+    static func check(messageID: String) throws(MailError) {
         let inner = messageID.dropFirst().dropLast()
         guard messageID.utf8.count <= 986, messageID.hasPrefix("<"), messageID.hasSuffix(">"),
               EmailAddress(inner)?.address == String(inner)
         else { throw .invalidMessageID(messageID) }
-        for (name, _) in headers {
-            let lower = name.lowercased()
-            guard (1...76).contains(name.utf8.count),
-                  name.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }),
-                  !Self.reservedHeaders.contains(lower), !lower.hasPrefix("content-")
-            else { throw .invalidHeaderName(name) }
-        }
+    }
+
+    /// Throws unless `name` is 1 to 76 printable ASCII characters without a
+    /// colon, and not a header the message writes itself.
+    static func check(headerName name: String) throws(MailError) {
+        let lower = name.lowercased()
+        guard (1...76).contains(name.utf8.count),
+              name.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }),
+              !Self.reservedHeaders.contains(lower), !lower.hasPrefix("content-")
+        else { throw .invalidHeaderName(name) }
+    }
+
+    /// The same, for a caller that has checked the message-id and the
+    /// header names itself (the composer: its header names are fixed, and
+    /// its message-ids are all of one checked shape).
+    init(
+        checked: Void,
+        from: MailMailbox, replyTo: MailMailbox?, to: MailMailbox,
+        subject: String, date: Date, messageID: String,
+        textBytes: [UInt8], htmlBytes: [UInt8],
+        headers: [(String, String)], transferEncoding: TransferEncoding
+    ) {
         self.from = from
         self.replyTo = replyTo
         self.to = to
