@@ -140,7 +140,8 @@ private final class RecordState: SAXContext {
             guard let context, let name else { return }
             // The reader holds the state for as long as the parser runs: borrowed, not retained.
             Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.builder.pointee.start(name, uri: uri, SAXAttributes(attributes, count: attributeCount), line: $0.line)
+                $0.builder.pointee.start(name, uri: uri, SAXAttributes(attributes, count: attributeCount), line: $0.line,
+                                         dictionary: $0.parser?.pointee.dict)
             }
         }
         handler.endElementNs = { context, _, _, _ in
@@ -185,6 +186,12 @@ private struct RecordBuilder {
     private var current = FlatRecord()
     /// Node indices of the open elements of the current record, outermost first.
     private var open: [Int] = []
+    /// Element and attribute names by the address libxml2 gives them, for
+    /// names that are in the parser's dictionary (where each name has one
+    /// address for the whole parse): a record's forty names are not made
+    /// into strings again for every bill. A slot holds the last name that
+    /// hashed to it.
+    private var names = [(address: UnsafePointer<xmlChar>?, name: String)](repeating: (nil, ""), count: 512)
     /// Whether each open element has had a child start (its text is then not kept).
     private var hasChild: [Bool] = []
     /// Indices of the children of the open elements that have ended, each
@@ -204,7 +211,9 @@ private struct RecordBuilder {
     /// An element starts (its start tag ending on `line`): the root, a node
     /// of the current record, or one of another namespace to skip with all
     /// inside it.
-    mutating func start(_ name: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes, line: Int) {
+    mutating func start(
+        _ name: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes, line: Int, dictionary: xmlDictPtr?
+    ) {
         depth += 1
         guard skipping == nil else { return }
         if depth == 1 {
@@ -244,14 +253,14 @@ private struct RecordBuilder {
                     langCount = current.bytes.count - value
                 }
             } else {
-                current.attributes.append(FlatRecord.Attribute(name: attribute.name.string, value: value, count: current.bytes.count - value))
+                current.attributes.append(FlatRecord.Attribute(name: string(attribute.name, dictionary), value: value, count: current.bytes.count - value))
             }
         }
         open.append(current.nodes.count)
         hasChild.append(false)
         marks.append(pending.count)
         current.nodes.append(FlatRecord.Node(
-            name: name.string, line: line, lang: lang, langCount: langCount,
+            name: string(name, dictionary), line: line, lang: lang, langCount: langCount,
             attributes: firstAttribute, attributeCount: current.attributes.count - firstAttribute,
             text: current.bytes.count, textCount: 0, children: 0, childCount: 0, fault: -1))
     }
@@ -297,6 +306,16 @@ private struct RecordBuilder {
             used.removeAll()
             spare.append(used)
         }
+    }
+
+    /// The name at `address`, from the slots when it is a dictionary name seen before.
+    private mutating func string(_ address: UnsafePointer<xmlChar>, _ dictionary: xmlDictPtr?) -> String {
+        let bits = UInt(bitPattern: address)
+        let slot = Int(truncatingIfNeeded: (bits ^ (bits >> 9)) & 511)
+        if names[slot].address == address { return names[slot].name }
+        let name = address.string
+        if let dictionary, xmlDictOwns(dictionary, address) == 1 { names[slot] = (address, name) }
+        return name
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
