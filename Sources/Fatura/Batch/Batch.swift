@@ -87,7 +87,7 @@ public enum Batch {
         var summary = BatchSummary(header: intake.header)
         while let (item, _) = try intake.next() {
             switch item {
-            case .render(let bill, let route, _): summary.count(bill, via: route.channel)
+            case .render(let bill, let route, _): summary.count(total: bill.total, via: route.channel)
             case .reject(let rejected):
                 onReject(rejected)
                 summary.count(rejected)

@@ -26,11 +26,12 @@ public struct BatchSummary: Sendable, Equatable {
         issued = header.issued
     }
 
-    mutating func count(_ bill: Bill, via channel: Channel) {
+    /// An accepted bill of `total`.
+    mutating func count(total: Money, via channel: Channel) {
         bills += 1
         accepted += 1
         channels[channel, default: 0] += 1
-        if bill.total.fils >= 0 { dueFils += bill.total.fils } else { creditFils -= bill.total.fils }
+        if total.fils >= 0 { dueFils += total.fils } else { creditFils -= total.fils }
     }
 
     mutating func count(_ rejected: RejectedBill) {

@@ -96,7 +96,9 @@ struct Chunk: Sendable {
 /// What rendering a chunk gives, committed in order by the calling task.
 struct ChunkResult: Sendable {
     enum Outcome: Sendable {
-        case accepted(bill: Bill, channel: Channel, manifest: String, sms: (row: String, language: Language, parts: Int)?, paper: String?)
+        /// What the lists and the summary need of a bill done (not the bill:
+        /// a chunk's bills are freed as they are rendered, not when it commits).
+        case accepted(total: Money, channel: Channel, manifest: String, sms: (row: String, language: Language, parts: Int)?, paper: String?)
         case rejected(RejectedBill)
     }
 
@@ -107,14 +109,14 @@ struct ChunkResult: Sendable {
     func commit(into summary: inout BatchSummary, lists: Lists, onReject: (RejectedBill) -> Void) throws(OutputError) {
         for outcome in outcomes {
             switch outcome {
-            case .accepted(let bill, let channel, let manifest, let sms, let paper):
+            case .accepted(let total, let channel, let manifest, let sms, let paper):
                 if let paper { try lists.paper.line(paper) }
                 try lists.manifest.line(manifest)
                 if let sms {
                     try lists.sms.line(sms.row)
                     summary.smsParts[sms.language, default: 0] += sms.parts
                 }
-                summary.count(bill, via: channel)
+                summary.count(total: total, via: channel)
             case .rejected(let rejected):
                 onReject(rejected)
                 try lists.rejects.line(rejected.json)
@@ -230,7 +232,7 @@ struct RenderContext: Sendable {
             }
         }
         return .accepted(
-            bill: bill, channel: route.channel,
+            total: bill.total, channel: route.channel,
             manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json,
             sms: smsLine,
             paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
