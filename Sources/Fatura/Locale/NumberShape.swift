@@ -13,28 +13,42 @@ struct NumberShape: Sendable {
     let decimal: String
     let prefix: String
     let suffix: String
-    private let digitBytes: [[UInt8]]
-    private let groupingBytes: [UInt8]
-    private let decimalBytes: [UInt8]
-    private let prefixBytes: [UInt8]
-    private let suffixBytes: [UInt8]
-    /// The longest digit in UTF-8 bytes (1 for Latin, 2 for Arabic-Indic).
+    /// The digits (each `digitWidth` bytes), then the grouping and decimal
+    /// separators, the prefix and the suffix, in UTF-8: one array read in
+    /// place while a number is written.
+    private let table: [UInt8]
+    private let groupingAt: Int, groupingCount: Int
+    private let decimalAt: Int, decimalCount: Int
+    private let prefixAt: Int, prefixCount: Int
+    private let suffixAt: Int, suffixCount: Int
+    /// The bytes of every digit (1 for Latin, 2 for Arabic-Indic).
     private let digitWidth: Int
     /// Latin digits and a full stop: a plain decimal is written as it is.
     private let writesASCII: Bool
 
-    init(digits: [String], grouping: String, decimal: String, prefix: String, suffix: String) {
+    /// Nil unless every digit is one scalar and all are as long in UTF-8.
+    init?(digits: [String], grouping: String, decimal: String, prefix: String, suffix: String) {
         self.digits = digits
         self.grouping = grouping
         self.decimal = decimal
         self.prefix = prefix
         self.suffix = suffix
-        digitBytes = digits.map { Array($0.utf8) }
-        groupingBytes = Array(grouping.utf8)
-        decimalBytes = Array(decimal.utf8)
-        prefixBytes = Array(prefix.utf8)
-        suffixBytes = Array(suffix.utf8)
-        digitWidth = digitBytes.map(\.count).max() ?? 1
+        let digitBytes = digits.map { Array($0.utf8) }
+        guard digitBytes.count == 10, let width = digitBytes.first?.count, width > 0,
+              digitBytes.allSatisfy({ $0.count == width })
+        else { return nil }
+        digitWidth = width
+        var table = digitBytes.flatMap { $0 }
+        func add(_ text: String) -> (Int, Int) {
+            let start = table.count
+            table.append(contentsOf: text.utf8)
+            return (start, table.count - start)
+        }
+        (groupingAt, groupingCount) = add(grouping)
+        (decimalAt, decimalCount) = add(decimal)
+        (prefixAt, prefixCount) = add(prefix)
+        (suffixAt, suffixCount) = add(suffix)
+        self.table = table
         writesASCII = decimal == "." && digits == (0...9).map(String.init)
     }
 
@@ -59,9 +73,10 @@ struct NumberShape: Sendable {
             guard last >= 3 else { return nil }
             decimal = String(scalars[last - 3])
         }
-        let shape = NumberShape(digits: digits, grouping: grouping, decimal: decimal,
-                                prefix: String(String.UnicodeScalarView(scalars[..<first])),
-                                suffix: String(String.UnicodeScalarView(scalars[(last + 1)...])))
+        guard let shape = NumberShape(digits: digits, grouping: grouping, decimal: decimal,
+                                      prefix: String(String.UnicodeScalarView(scalars[..<first])),
+                                      suffix: String(String.UnicodeScalarView(scalars[(last + 1)...])))
+        else { return nil }
         // The shape must give back Foundation's text for the probe and for small numbers.
         for value in [probe, 5, 1000, 999_999_999] + (zero ? [0] : [1]) {
             guard shape.write(value, fraction: fraction) == format(value) else { return nil }
@@ -80,36 +95,34 @@ struct NumberShape: Sendable {
         }
         digitCount = max(digitCount, fraction + 1)
         let wholeCount = digitCount - fraction
-        let bound = prefixBytes.count + suffixBytes.count + decimalBytes.count
-            + digitCount * digitWidth + (wholeCount / 3 + 1) * groupingBytes.count
-        return String(unsafeUninitializedCapacity: bound) { out in
-            // Written from the end backwards: suffix, fraction, then the whole part by threes.
-            var at = bound
-            func put(_ bytes: [UInt8]) {
-                at -= bytes.count
-                for index in bytes.indices { out[at + index] = bytes[index] }
-            }
-            var rest = value
-            put(suffixBytes)
-            if fraction > 0 {
-                for _ in 0..<fraction {
-                    put(digitBytes[Int(rest % 10)])
+        let length = prefixCount + suffixCount + (fraction > 0 ? decimalCount : 0)
+            + digitCount * digitWidth + (wholeCount - 1) / 3 * groupingCount
+        return table.withUnsafeBufferPointer { table in
+            String(unsafeUninitializedCapacity: length) { out in
+                // Written from the end backwards: suffix, fraction, then the whole part by threes.
+                var at = length
+                func put(_ start: Int, _ count: Int) {
+                    at -= count
+                    for index in 0..<count { out[at + index] = table[start + index] }
+                }
+                var rest = value
+                put(suffixAt, suffixCount)
+                if fraction > 0 {
+                    for _ in 0..<fraction {
+                        put(Int(rest % 10) * digitWidth, digitWidth)
+                        rest /= 10
+                    }
+                    put(decimalAt, decimalCount)
+                }
+                for position in 0..<wholeCount {
+                    if position > 0, position % 3 == 0 { put(groupingAt, groupingCount) }
+                    put(Int(rest % 10) * digitWidth, digitWidth)
                     rest /= 10
                 }
-                put(decimalBytes)
+                put(prefixAt, prefixCount)
+                assert(at == 0, "the length was not the text's")
+                return length
             }
-            for position in 0..<wholeCount {
-                if position > 0, position % 3 == 0 { put(groupingBytes) }
-                put(digitBytes[Int(rest % 10)])
-                rest /= 10
-            }
-            put(prefixBytes)
-            // Move the text to the start of the buffer.
-            let length = bound - at
-            if at > 0 {
-                for index in 0..<length { out[index] = out[at + index] }
-            }
-            return length
         }
     }
 

@@ -49,7 +49,7 @@ struct DifferentialTests {
     @Test func theReportAndStatusPages() throws {
         let resources = SampleBills.templateSet.resources
         var summary = BatchSummary(header: BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!))
-        for (bill, route) in SampleBills.accepted { summary.count(bill, via: route.channel) }
+        for (bill, route) in SampleBills.accepted { summary.count(total: bill.total, via: route.channel) }
         let contexts: [(String, MustacheValue)] = [
             ("report", .object(ReportView(summary: summary, resources: resources))),
             ("not-found", .object(StatusPage(resources: resources))),
