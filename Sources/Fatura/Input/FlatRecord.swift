@@ -56,10 +56,16 @@ public struct FlatRecord: Sendable {
         if !faults.isEmpty { faults.removeAll() }
     }
 
-    /// Whether the arrays hold more than an ordinary record needs (a hostile
-    /// one): such a record is not kept for reuse.
+    /// Whether the arrays hold far more than a bill needs (a real one has
+    /// some 40 elements and 2 KB of values; these are the arrays of a
+    /// hostile record): such a record is not kept for reuse.
     var isOversized: Bool {
-        bytes.capacity > 1 << 20 || nodes.capacity > 1 << 14 || attributes.capacity > 1 << 14 || childList.capacity > 1 << 14
+        bytes.capacity > 1 << 16 || nodes.capacity > 1 << 10 || attributes.capacity > 1 << 10 || childList.capacity > 1 << 10
+    }
+
+    /// Empties the record for the next one, or drops its arrays when they are oversized.
+    mutating func recycle() {
+        if isOversized { self = FlatRecord() } else { removeAll() }
     }
 
     /// Appends `tree` and everything inside it; returns the index of its node.

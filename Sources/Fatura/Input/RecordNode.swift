@@ -103,7 +103,7 @@ extension BillSource {
     /// The tree of `next()`, flattened into `record`.
     public func next(into record: inout FlatRecord) throws(InputError) -> SourcePosition? {
         guard let (tree, position) = try next() else { return nil }
-        record.removeAll()
+        record.recycle()
         record.append(tree)
         return position
     }

@@ -44,6 +44,9 @@ public final class XMLBillReader: BillSource {
         header = try Self.header(of: state.root!, file: path)
     }
 
+    /// How many records were built into the emptied arrays of earlier ones (for tests).
+    var reusedRecords: Int { state.reused }
+
     /// The file position the parser has read to (a chunk ahead of the record).
     public var bytesRead: Int? { source.bytesRead }
 
@@ -130,6 +133,7 @@ private final class RecordState: SAXContext {
     }
 
     var root: RecordBuilder.Root? { builder.pointee.root }
+    var reused: Int { builder.pointee.reused }
     var hasRecord: Bool { builder.pointee.hasRecord }
     func takeRecord(into record: inout FlatRecord) { builder.pointee.takeRecord(into: &record) }
 
@@ -201,8 +205,12 @@ private struct RecordBuilder {
     /// Records done, from `taken` on not yet read.
     private var records: [FlatRecord] = []
     private var taken = 0
-    /// Emptied records, for the next ones.
+    /// Emptied records, for the next ones: a few, each of ordinary size
+    /// (a chunk of many tiny records must not leave a pool of large ones).
     private var spare: [FlatRecord] = []
+    static let spareLimit = 8
+    /// Records built into the arrays of an earlier one (for tests).
+    private(set) var reused = 0
     var hasRecord: Bool { taken < records.count }
     var depth = 0
     /// The depth of an element of another namespace being skipped with all inside it.
@@ -246,14 +254,17 @@ private struct RecordBuilder {
         let firstAttribute = current.attributes.count
         for attribute in attributes {
             let value = current.bytes.count
-            current.bytes.append(contentsOf: UnsafeBufferPointer(start: attribute.start, count: attribute.end - attribute.start))
+            let bytes = UnsafeBufferPointer(start: attribute.start, count: attribute.end - attribute.start)
             if let attributeURI = attribute.uri {
+                // Of the attributes in a namespace only `xml:lang` is kept.
                 if xmlStrEqual(attribute.name, "lang") == 1, xmlStrEqual(attributeURI, XMLBillReader.xmlNamespaceBytes) == 1 {
+                    current.bytes.append(contentsOf: bytes)
                     lang = value
-                    langCount = current.bytes.count - value
+                    langCount = bytes.count
                 }
             } else {
-                current.attributes.append(FlatRecord.Attribute(name: string(attribute.name, dictionary), value: value, count: current.bytes.count - value))
+                current.bytes.append(contentsOf: bytes)
+                current.attributes.append(FlatRecord.Attribute(name: string(attribute.name, dictionary), value: value, count: bytes.count))
             }
         }
         open.append(current.nodes.count)
@@ -285,7 +296,12 @@ private struct RecordBuilder {
         if open.isEmpty {
             records.append(FlatRecord())
             swap(&records[records.count - 1], &current)
-            if let reused = spare.popLast() { current = reused }
+            if let spareRecord = spare.popLast() {
+                current = spareRecord
+                reused += 1
+            }
+            // One record with a huge number of children must not size every later one.
+            if pending.capacity > 1 << 10 { pending = [] }
         } else {
             pending.append(index)
         }
@@ -302,7 +318,7 @@ private struct RecordBuilder {
             records.removeAll(keepingCapacity: true)
             taken = 0
         }
-        if used.nodes.capacity > 0, !used.isOversized {
+        if used.nodes.capacity > 0, !used.isOversized, spare.count < Self.spareLimit {
             used.removeAll()
             spare.append(used)
         }

@@ -25,7 +25,7 @@ public struct BatchChecker: Sendable {
         check(FlatRecord(record), at: position)
     }
 
-    public mutating func check(_ record: FlatRecord, at position: SourcePosition) -> Result<Bill, RejectedBill> {
+    mutating func check(_ record: FlatRecord, at position: SourcePosition) -> Result<Bill, RejectedBill> {
         record.withRoot { root in check(root, at: position) }
     }
 

@@ -117,7 +117,7 @@ public struct BillChecker: Sendable {
         try FlatRecord(record).withRoot { root throws(BillRejection) in try check(root) }
     }
 
-    public func check(_ record: FlatRecord) throws(BillRejection) -> Bill {
+    func check(_ record: FlatRecord) throws(BillRejection) -> Bill {
         try record.withRoot { root throws(BillRejection) in try check(root) }
     }
 

@@ -92,20 +92,46 @@ struct FlatRecordTests {
         #expect(trees[3].record.attributes.isEmpty && trees[3].record.children.isEmpty)
     }
 
-    @Test func theCheckerGivesTheSameVerdictOnATreeAndItsFlatCopy() throws {
-        let reader = try XMLBillReader(path: InputFixture.sample(.xml))
-        let checker = BillChecker(header: reader.header)
-        while let (tree, _) = try reader.next() {
-            let fromTree = Result { () throws(BillRejection) in try checker.check(tree) }
-            let fromFlat = Result { () throws(BillRejection) in try checker.check(FlatRecord(tree)) }
-            switch (fromTree, fromFlat) {
-            case (.success(let a), .success(let b)):
-                #expect(a.account == b.account && a.total == b.total && a.customer.name == b.customer.name)
-            case (.failure(let a), .failure(let b)):
-                #expect(a.code == b.code && a.message == b.message && a.line == b.line)
-            default:
-                Issue.record("bill at line \(tree.line): the verdicts differ")
-            }
+    /// Records far apart in the file, each completed in a chunk of its own,
+    /// so that every record after the first few is built into the emptied
+    /// arrays of an earlier one: what each holds is exactly its own.
+    @Test func recordsBuiltIntoReusedArraysHoldOnlyTheirOwn() throws {
+        let padding = "<!-- " + String(repeating: "p", count: 70_000) + " -->"
+        var bills: [String] = []
+        for index in 0..<12 {
+            // Every other bill large (40 extra charges), so small ones follow large ones.
+            let extra = index % 2 == 0
+                ? String(repeating: #"<charge code="X" amount="0.000"><label xml:lang="en">Extra label text</label></charge>"#, count: 40)
+                : ""
+            bills.append(Fixture.bill
+                .replacingOccurrences(of: "2026100001", with: "R\(index)")
+                .replacingOccurrences(of: "1002345678", with: "\(3_000_000 + index)")
+                .replacingOccurrences(of: "</bill>", with: extra + "</bill>"))
+        }
+        let xml = Fixture.root + "\n" + bills.joined(separator: "\n" + padding + "\n") + "\n</bills>\n"
+        let path = Fixture.file(xml)
+        let reader = try XMLBillReader(path: path)
+        var record = FlatRecord()
+        var charges: [Int] = []
+        var accounts: [String?] = []
+        while try reader.next(into: &record) != nil {
+            let tree = record.tree
+            accounts.append(tree.attribute("account"))
+            charges.append(tree.children.filter { $0.name == "charge" }.count)
+            #expect(record.nodes.count == 1 + tree.children.reduce(0) { $0 + 1 + $1.children.count + $1.children.reduce(0) { $0 + $1.children.count } })
+        }
+        #expect(reader.reusedRecords >= 10, "the records were not built into reused arrays")
+        #expect(accounts == (0..<12).map { "\(3_000_000 + $0)" })
+        let base = try #require(charges.last)
+        #expect(charges == (0..<12).map { $0 % 2 == 0 ? base + 40 : base })
+        // Checked as a run checks them: the same verdicts as each bill alone.
+        let results = try Fixture.check(xml)
+        #expect(results.count == 12)
+        for (index, result) in results.enumerated() {
+            let alone = try Fixture.checkOne(bills[index])
+            #expect(result.bill?.account == alone.bill?.account && result.bill?.total == alone.bill?.total
+                    && result.bill?.charges.count == alone.bill?.charges.count, "bill \(index + 1)")
+            #expect(result.bill != nil, "bill \(index + 1): \(result)")
         }
     }
 }

@@ -23,6 +23,31 @@ struct BillEmailTests {
         text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
     }
 
+    /// The composer checks its message-id domain once, before any bill,
+    /// and names it; a bill whose account is not the checker's 6 to 12
+    /// digits still has its message-id checked.
+    @Test func theMessageIDDomainIsCheckedAtStartAndOddAccountsPerMessage() throws {
+        let templates = SampleBills.templateSet
+        for bad in ["bad domain", "bills", "-x.example.bh", "a\r\nBcc: x@y.z"] {
+            var utility = templates.resources.utility
+            utility.messageIDDomain = bad
+            let resources = RenderResources(catalogs: templates.resources.packs.mapValues(\.catalog), utility: utility, arabicIndicDigits: false)
+            #expect(throws: MailError.invalidMessageIDDomain(bad)) {
+                try MailComposer(templates: TemplateSet(library: templates.library, resources: resources))
+            }
+        }
+        #expect(MailError.invalidMessageIDDomain("bad domain").description.contains(#"message_id_domain "bad domain""#))
+        let mail = try MailComposer(templates: templates)
+        let (bill, route) = try #require(SampleBills.accepted.first { $0.route.channel == .email })
+        var odd = bill
+        odd.account = "12 34"
+        #expect(throws: MailError.invalidMessageID("<2026-10.12 34@bills.example.bh>")) {
+            try mail.message(BillPage(bill: odd, route: route, link: nil, resources: templates.resources))
+        }
+        let message = try mail.message(BillPage(bill: bill, route: route, link: nil, resources: templates.resources))
+        #expect(String(decoding: message, as: UTF8.self).contains("Message-ID: <2026-10.\(bill.account)@bills.example.bh>\r\n"))
+    }
+
     @Test func everyEmailRoutedBillHasAParseableMessage() async throws {
         let entries = try await RenderedSample.manifest().filter { ["email", "relative-email"].contains($0["channel"] as! String) }
         #expect(entries.count == 4)

@@ -21,8 +21,11 @@ struct MailComposer: Sendable {
         replyTo = try MailMailbox(address: utility.mailReplyTo)
         domain = utility.messageIDDomain
         // Every message-id is `<YYYY-MM.ACCOUNT@domain>` with an account of
-        // 6 to 12 digits: the longest such is checked once here, not per message.
-        try MailMessage.check(messageID: Self.messageID(month: "2026-10", account: "999999999999", domain: domain))
+        // 6 to 12 digits: the domain, and the longest such id, are checked
+        // once here, before any bill is rendered, not per message.
+        guard EmailAddress("id@" + domain)?.address == "id@" + domain,
+              (try? MailMessage.check(messageID: Self.messageID(month: "2026-10", account: "999999999999", domain: domain))) != nil
+        else { throw .invalidMessageIDDomain(domain) }
         for name in Self.headerNames { try MailMessage.check(headerName: name) }
     }
 

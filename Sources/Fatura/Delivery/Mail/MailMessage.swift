@@ -269,8 +269,20 @@ public struct MailMessage: Sendable {
 }
 
 /// Why a mailbox or message cannot be made.
-public enum MailError: Error, Equatable, Sendable {
+public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidAddress(String)
     case invalidMessageID(String)
     case invalidHeaderName(String)
+    /// The utility's `message_id_domain` is not a host name.
+    case invalidMessageIDDomain(String)
+
+    public var description: String {
+        switch self {
+        case .invalidAddress(let address): "\(TextRules.quoted(address)) is not a plain e-mail address (local@domain.tld)"
+        case .invalidMessageID(let id): "\(TextRules.quoted(id)) is not a message-id <dot-atom@host>"
+        case .invalidHeaderName(let name): "\(TextRules.quoted(name)) cannot be the name of an extra header"
+        case .invalidMessageIDDomain(let domain):
+            "message_id_domain \(TextRules.quoted(domain)) in the utility's details is not a host name (such as bills.example.bh)"
+        }
+    }
 }
