@@ -1,7 +1,8 @@
 /// One element of a bill record as read from the source, before any rule is
 /// applied: its name, attributes, text and children, with the line it starts
-/// on. Every reader (XML, CSV and JSON Lines) produces these, so
-/// one checker applies the contract to all of them.
+/// on. Every reader (XML, CSV and JSON Lines) gives these from `next()`;
+/// a run reads the same records flat (``FlatRecord``), which is what the
+/// one checker of the contract reads.
 public struct RecordNode: Sendable {
     public var name: String
     public var line: Int

@@ -3,7 +3,7 @@ import Foundation
 
 /// Streams the bills of an XML export (`urn:fatura:bill-data:1`) one record
 /// at a time with libxml2's SAX parser, in constant memory: the file is fed
-/// a chunk at a time and each bill becomes a `RecordNode` as its end tag
+/// a chunk at a time and each bill becomes a ``FlatRecord`` as its end tag
 /// comes, without libxml2 building (and freeing) a tree of it first.
 ///
 /// Any prefix bound to the contract's namespace works; elements of other
@@ -182,10 +182,7 @@ private struct RecordBuilder {
 
     var root: Root?
     /// The root's `xml:lang`, inherited by every element that has none.
-    var inheritedLang: String? {
-        didSet { inheritedLangBytes = inheritedLang.map { Array($0.utf8) } }
-    }
-    private var inheritedLangBytes: [UInt8]?
+    private var inheritedLang: [UInt8]?
     /// The record being read.
     private var current = FlatRecord()
     /// Node indices of the open elements of the current record, outermost first.
@@ -196,8 +193,6 @@ private struct RecordBuilder {
     /// into strings again for every bill. A slot holds the last name that
     /// hashed to it.
     private var names = [(address: UnsafePointer<xmlChar>?, name: String)](repeating: (nil, ""), count: 512)
-    /// Whether each open element has had a child start (its text is then not kept).
-    private var hasChild: [Bool] = []
     /// Indices of the children of the open elements that have ended, each
     /// element's from `marks[level]` on.
     private var pending: [Int] = []
@@ -225,11 +220,11 @@ private struct RecordBuilder {
         depth += 1
         guard skipping == nil else { return }
         if depth == 1 {
-            let node = Self.node(name, lang: nil, attributes, line: line)
+            let node = Self.rootNode(name, attributes, line: line)
             root = Root(name: node.name, uri: uri?.string, line: node.line, node: node)
             // Set now, not once the header is read: the chunk that holds the
             // root holds the first records too.
-            inheritedLang = node.lang
+            inheritedLang = node.lang.map { Array($0.utf8) }
             return
         }
         guard let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else {
@@ -241,15 +236,14 @@ private struct RecordBuilder {
         // space between a container's children is not kept.
         var lang = 0, langCount = -1
         if let parent = open.last {
-            hasChild[hasChild.count - 1] = true
             current.nodes[parent].textCount = 0
             lang = current.nodes[parent].lang
             langCount = current.nodes[parent].langCount
-        } else if let inheritedLangBytes {
+        } else if let inheritedLang {
             // The root's language, first in every record's bytes.
             lang = current.bytes.count
-            langCount = inheritedLangBytes.count
-            current.bytes.append(contentsOf: inheritedLangBytes)
+            langCount = inheritedLang.count
+            current.bytes.append(contentsOf: inheritedLang)
         }
         let firstAttribute = current.attributes.count
         for attribute in attributes {
@@ -268,7 +262,6 @@ private struct RecordBuilder {
             }
         }
         open.append(current.nodes.count)
-        hasChild.append(false)
         marks.append(pending.count)
         current.nodes.append(FlatRecord.Node(
             name: string(name, dictionary), line: line, lang: lang, langCount: langCount,
@@ -284,7 +277,6 @@ private struct RecordBuilder {
             return
         }
         guard depth >= 2, let index = open.popLast() else { return }
-        hasChild.removeLast()
         let mark = marks.removeLast()
         let childCount = pending.count - mark
         current.nodes[index].children = current.childList.count
@@ -335,16 +327,18 @@ private struct RecordBuilder {
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<xmlChar>) {
-        guard skipping == nil, let index = open.last, !hasChild[hasChild.count - 1] else { return }
+        // Only while no child has started: nodes are appended in document
+        // order, so the element is still the last one.
+        guard skipping == nil, let index = open.last, index == current.nodes.count - 1 else { return }
         current.bytes.append(contentsOf: bytes)
         current.nodes[index].textCount += bytes.count
     }
 
     /// A node for the root element, with its attributes: those of no
     /// namespace in document order, and `xml:lang`.
-    static func node(_ name: UnsafePointer<xmlChar>, lang inherited: String?, _ attributes: SAXAttributes, line: Int) -> RecordNode {
+    static func rootNode(_ name: UnsafePointer<xmlChar>, _ attributes: SAXAttributes, line: Int) -> RecordNode {
         var list: [(name: String, value: String)] = []
-        var lang = inherited
+        var lang: String?
         for attribute in attributes {
             if let uri = attribute.uri {
                 if xmlStrEqual(attribute.name, "lang") == 1, xmlStrEqual(uri, XMLBillReader.xmlNamespaceBytes) == 1 {

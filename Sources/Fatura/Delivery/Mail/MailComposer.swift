@@ -23,9 +23,11 @@ struct MailComposer: Sendable {
         // Every message-id is `<YYYY-MM.ACCOUNT@domain>` with an account of
         // 6 to 12 digits: the domain, and the longest such id, are checked
         // once here, before any bill is rendered, not per message.
-        guard EmailAddress("id@" + domain)?.address == "id@" + domain,
-              (try? MailMessage.check(messageID: Self.messageID(month: "2026-10", account: "999999999999", domain: domain))) != nil
-        else { throw .invalidMessageIDDomain(domain) }
+        do {
+            try MailMessage.check(messageID: Self.messageID(month: "2026-10", account: "999999999999", domain: domain))
+        } catch {
+            throw .invalidMessageIDDomain(domain)
+        }
         for name in Self.headerNames { try MailMessage.check(headerName: name) }
     }
 
@@ -50,8 +52,8 @@ struct MailComposer: Sendable {
         let subject = try templates.renderSubject(page)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
         let messageID = Self.messageID(month: bill.month.description, account: bill.account, domain: domain)
-        // A checker's account is 6 to 12 digits, the shape checked at init; any other is checked here.
-        if !((6...12).contains(bill.account.utf8.count) && bill.account.utf8.allSatisfy(\.isASCIIDigit)) {
+        // An account as the checker passes it has the shape checked at init; any other is checked here.
+        if BillChecker.validAccount(bill.account) != bill.account {
             try MailMessage.check(messageID: messageID)
         }
         let message = MailMessage(
