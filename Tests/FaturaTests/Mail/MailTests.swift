@@ -262,6 +262,40 @@ struct MailTests {
         }
     }
 
+    @Test func headerTextIsTrimmedOfWhiteSpaceAndControlsBecomeSpaces() {
+        // References by scalar properties, against every fast path: ASCII and Arabic ends, other white space.
+        func trimmedReference(_ text: String) -> String {
+            let scalars = Array(text.unicodeScalars)
+            guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                  let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            var out = String.UnicodeScalarView()
+            out.append(contentsOf: scalars[first...last])
+            return String(out)
+        }
+        func withoutControlsReference(_ text: String) -> String {
+            var out = String.UnicodeScalarView()
+            var inRun = false
+            for scalar in text.unicodeScalars {
+                let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                if control, !inRun { out.append(" ") }
+                if !control { out.append(scalar) }
+                inRun = control
+            }
+            return String(out)
+        }
+        let ends = ["", " ", "\t", "\u{A0}", "\u{3000}", "\u{2028}", "\u{85}", "\u{200B}", "\u{61C}", "ب", "x", "é", "😀", "\u{7F}", "\r\n"]
+        let middles = ["", "a b", "فاتورة أكتوبر", "a\u{0}b", "a\u{9F}\u{80}b", "\u{C2}", "x\u{7F}\u{1}y", "ﬀ"]
+        for head in ends {
+            for middle in middles {
+                for tail in ends {
+                    let text = head + middle + tail
+                    #expect(EncodedWord.trimmed(text) == trimmedReference(text), "\(text.debugDescription)")
+                    #expect(EncodedWord.withoutControls(text) == withoutControlsReference(text), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func quotedPrintableEightBytesAtATimeWritesWhatOneAtATimeWould() {
         // A plain byte-by-byte encoder of the same rules, against runs of spaces, `=`, letters, line breaks and
         // Arabic falling at every column and at every offset of the eight-byte words.
@@ -289,7 +323,9 @@ struct MailTests {
             return out
         }
         var generator = SystemRandomNumberGenerator()
-        let pieces: [[UInt8]] = [[0x20], [0x3D], [0x61], [0x61, 0x62, 0x63, 0x64], [0x0A], [0x0D, 0x0A], [0xD8, 0xA8], [0x09], [0x7E]]
+        // Controls, DEL and high bytes other than Arabic's too: every byte value goes through the table.
+        let pieces: [[UInt8]] = [[0x20], [0x3D], [0x61], [0x61, 0x62, 0x63, 0x64], [0x0A], [0x0D, 0x0A], [0xD8, 0xA8], [0x09], [0x7E],
+                                 [0x0D], [0x00], [0x1F], [0x7F], [0x80], [0xFF], [0xD8, 0xA8, 0xD8, 0xA8, 0xD8, 0xA8, 0xD8, 0xA8, 0xD8, 0xA8]]
         for _ in 0..<300 {
             var text: [UInt8] = []
             let length = Int.random(in: 0...400, using: &generator)
@@ -305,6 +341,15 @@ struct MailTests {
             var ours: [UInt8] = []
             QuotedPrintable.encode(text, into: &ours)
             #expect(ours == reference(text), "\(text)")
+        }
+        // Every byte value, twice, then a letter, around the columns where a soft break falls.
+        for value in 0...255 {
+            for column in 70...77 {
+                let text = [UInt8](repeating: 0x61, count: column) + [UInt8(value), UInt8(value), 0x62]
+                var ours: [UInt8] = []
+                QuotedPrintable.encode(text, into: &ours)
+                #expect(ours == reference(text), "\(value) at \(column)")
+            }
         }
     }
 
@@ -674,6 +719,7 @@ enum ReferenceFolding {
                 put(token)
             case .text(let text):
                 let units = EncodedWord.units(of: text)
+                let utf8 = Array(text.utf8)
                 // A text that fits one word is never split over two: some
                 // parsers (Python's, in display names) keep the space between
                 // adjacent encoded-words that RFC 2047 says to drop.
@@ -697,7 +743,7 @@ enum ReferenceFolding {
                     }
                     var bytes: [UInt8] = []
                     while next < units.count, bytes.count + units[next].count <= capacity {
-                        bytes += units[next]
+                        bytes += utf8[units[next]]
                         next += 1
                     }
                     put("=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?=")

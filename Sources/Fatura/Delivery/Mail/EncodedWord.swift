@@ -98,13 +98,13 @@ enum EncodedWord {
                     }
                     capacity = byteCapacity(length: maxLength)
                 }
-                // Units are consecutive slices of the same bytes: a word is one range of them.
-                let first = units[next].startIndex
+                // Units are consecutive ranges of the text's UTF-8: a word is one range of it.
+                let first = units[next].lowerBound
                 var end = first
                 var size = 0
                 while next < units.count, size + units[next].count <= capacity {
                     size += units[next].count
-                    end = units[next].endIndex
+                    end = units[next].upperBound
                     next += 1
                 }
                 makeRoom(12 + (size + 2) / 3 * 4)
@@ -120,21 +120,20 @@ enum EncodedWord {
         }
     }
 
-    /// The UTF-8 bytes of each grapheme cluster, or of each scalar of a
-    /// cluster too long for one word.
-    static func units(of text: String) -> [ArraySlice<UInt8>] {
+    /// Where the UTF-8 bytes of each grapheme cluster lie in the text's
+    /// UTF-8, or of each scalar of a cluster too long for one word.
+    static func units(of text: String) -> [Range<Int>] {
         scalarUnits(of: text) ?? clusterUnits(of: text)
     }
 
-    /// The UTF-8 bytes of each scalar, when every scalar of `text` is one
+    /// The range of each scalar's UTF-8, when every scalar of `text` is one
     /// that stands alone in its cluster whatever its neighbours (printable
     /// ASCII, Latin letters and signs up to U+02FF, Arabic letters and
     /// digits, directional marks and isolates: no mark that joins the one
     /// before it): the clusters then without breaking the text into them.
-    static func scalarUnits(of text: String) -> [ArraySlice<UInt8>]? {
-        let bytes = Array(text.utf8)
-        var units: [ArraySlice<UInt8>] = []
-        units.reserveCapacity(bytes.count)
+    static func scalarUnits(of text: String) -> [Range<Int>]? {
+        var units: [Range<Int>] = []
+        units.reserveCapacity(text.utf8.count)
         var start = 0
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -142,28 +141,27 @@ enum EncodedWord {
             default: return nil
             }
             let end = start + UTF8.width(scalar)
-            units.append(bytes[start..<end])
+            units.append(start..<end)
             start = end
         }
         return units
     }
 
     /// The units by grapheme cluster, for any text.
-    static func clusterUnits(of text: String) -> [ArraySlice<UInt8>] {
+    static func clusterUnits(of text: String) -> [Range<Int>] {
         let longest = byteCapacity(length: maxLength)
-        let bytes = Array(text.utf8)
-        var units: [ArraySlice<UInt8>] = []
-        units.reserveCapacity(bytes.count)
+        var units: [Range<Int>] = []
+        units.reserveCapacity(text.utf8.count)
         var start = 0
         for character in text {
             let end = start + character.utf8.count
             if end - start <= longest {
-                units.append(bytes[start..<end])
+                units.append(start..<end)
             } else {
                 var offset = start
                 for scalar in character.unicodeScalars {
                     let width = UTF8.width(scalar)
-                    units.append(bytes[offset..<offset + width])
+                    units.append(offset..<offset + width)
                     offset += width
                 }
             }
@@ -178,7 +176,8 @@ enum EncodedWord {
     static func unstructured(_ text: String) -> [Piece] {
         let clean = withoutControls(text)
         // Non-ASCII text (every Arabic subject) is encoded whole: no need to split it into words first.
-        if clean.utf8.contains(where: { $0 >= 0x80 }) { return [.text(clean)] }
+        var utf8 = clean
+        if !utf8.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) { return [.text(clean)] }
         // Split as bytes: only printable ASCII goes as words, and there a byte is a character.
         let words = clean.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
         let plain = !EncodedWord.hasMarker(clean) && words.allSatisfy { word in
@@ -186,6 +185,19 @@ enum EncodedWord {
         }
         if plain { return words.map { .token(String(Substring($0))) } }
         return clean.isEmpty ? [] : [.text(clean)]
+    }
+
+    /// Whether `text`'s UTF-8 holds a control character (C0, DEL or C1).
+    static func hasControl(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+                previous = byte
+            }
+            return false
+        }
     }
 
     /// Whether `text` holds `=?`, which could start an encoded-word.
@@ -200,16 +212,28 @@ enum EncodedWord {
 
     /// `text` without white space (Unicode's `White_Space`) at either end.
     static func trimmed(_ text: String) -> String {
-        // Printable ASCII other than space at both ends: nothing to trim (no scalar properties to look up).
-        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+        let scalars = text.unicodeScalars
+        // Most texts start and end with a letter, a digit or a sign: nothing
+        // to trim, and for printable ASCII and the Arabic block (which has no
+        // white space) no scalar properties to look up.
+        if let first = scalars.first, let last = scalars.last, !isWhitespace(first), !isWhitespace(last) {
             return text
         }
-        let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
         return String(scalars[first...last])
+    }
+
+    /// Unicode's `White_Space`, answered without a property lookup for
+    /// printable ASCII and the Arabic block U+0600–U+06FF.
+    @inline(__always)
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x21...0x7E, 0x600...0x6FF: false
+        default: scalar.properties.isWhitespace
+        }
     }
 
     /// `text` with every run of control characters (C0, DEL, C1: CR, LF and
@@ -218,12 +242,7 @@ enum EncodedWord {
     static func withoutControls(_ text: String) -> String {
         // Most values have no control at all: C0 and DEL are single bytes,
         // C1 (U+0080–U+009F) is 0xC2 followed by 0x80–0x9F in UTF-8.
-        var previous: UInt8 = 0
-        let clean = text.utf8.allSatisfy { byte in
-            defer { previous = byte }
-            return byte >= 0x20 && byte != 0x7F && !(previous == 0xC2 && byte <= 0x9F && byte >= 0x80)
-        }
-        if clean { return text }
+        if !hasControl(text) { return text }
         var scalars = String.UnicodeScalarView()
         var inRun = false
         for scalar in text.unicodeScalars {

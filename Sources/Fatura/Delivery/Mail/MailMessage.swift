@@ -179,32 +179,34 @@ public struct MailMessage: Sendable {
         // Room for the headers and for either encoding's most (quoted-printable's
         // bound), which the encoders write into without growing the array.
         out.reserveCapacity(2048 + textBytes.count * 4 + htmlBytes.count * 4 + 16)
-        func line(_ text: String) {
-            out.append(contentsOf: text.utf8)
+        func line(_ pieces: String...) {
+            for piece in pieces { out.append(contentsOf: piece.utf8) }
             out.append(0x0D)
             out.append(0x0A)
         }
         out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
         EncodedWord.fold("To", to.pieces, into: &out)
         EncodedWord.fold("Subject", EncodedWord.unstructured(subject), into: &out)
-        line("Date: " + Self.rfc5322Date(date))
+        line("Date: ", Self.rfc5322Date(date))
         EncodedWord.fold("Message-ID", [.token(messageID)], into: &out)
         line("MIME-Version: 1.0")
         for header in headers {
             EncodedWord.fold(header.name, EncodedWord.unstructured(header.value), into: &out)
         }
         EncodedWord.fold("Content-Type", [.token("multipart/alternative;"), .token("boundary=\"\(boundary)\"")], into: &out)
-        line("")
-        for (type, body) in [("text/plain", textBytes), ("text/html", htmlBytes)] {
+        line()
+        func part(_ type: String, _ body: [UInt8]) {
             let encoding = transferEncoding.choice(for: body)
-            line("--" + boundary)
-            line("Content-Type: " + type + "; charset=utf-8")
-            line("Content-Transfer-Encoding: " + encoding.rawValue)
-            line("")
+            line("--", boundary)
+            line("Content-Type: ", type, "; charset=utf-8")
+            line("Content-Transfer-Encoding: ", encoding.rawValue)
+            line()
             Self.encode(body, as: encoding, into: &out)
-            line("")
+            line()
         }
-        line("--" + boundary + "--")
+        part("text/plain", textBytes)
+        part("text/html", htmlBytes)
+        line("--", boundary, "--")
         return out
     }
 
@@ -225,14 +227,23 @@ public struct MailMessage: Sendable {
     /// never occurs in quoted-printable (`=` starts a hex pair or a soft
     /// break) or in base64, so the boundary cannot occur in either body.
     var boundary: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = Array("=_fatura_".utf8)
-        for byte in SHA256.hash(data: Array(messageID.utf8)).prefix(8) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        var id = messageID
+        let digest = id.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        let prefix = "=_fatura_"
+        return String(unsafeUninitializedCapacity: prefix.utf8.count + 16) { text in
+            var at = text.initialize(fromContentsOf: prefix.utf8)
+            digest.withUnsafeBytes { hash in
+                for byte in hash.prefix(8) {
+                    text[at] = Self.hexDigits[Int(byte >> 4)]
+                    text[at + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    at += 2
+                }
+            }
+            return at
         }
-        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A body in a transfer encoding, line breaks made CRLF.
     static func encode(_ body: [UInt8], as encoding: TransferEncoding, into out: inout [UInt8]) {

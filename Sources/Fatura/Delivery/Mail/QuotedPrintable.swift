@@ -26,7 +26,9 @@ enum QuotedPrintable {
         // Written straight into `out`'s spare capacity.
         out.append(addingCapacity: text.count * 4 + 8) { span in
             span.withUnsafeMutableBufferPointer { spare, initialized in
-                initialized = text.withUnsafeBufferPointer { input in encode(input, into: spare) }
+                initialized = text.withUnsafeBufferPointer { input in
+                    codes.withUnsafeBufferPointer { codes in encode(input, into: spare, codes: codes) }
+                }
             }
         }
     }
@@ -41,7 +43,9 @@ enum QuotedPrintable {
 
     /// Writes the encoding of `input` into `output` (which has room for
     /// `4 × input.count + 8` bytes) and returns how many bytes it wrote.
-    private static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    private static func encode(
+        _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, codes: UnsafeBufferPointer<UInt32>
+    ) -> Int {
         let count = input.count
         var at = 0
         var column = 0
@@ -69,25 +73,25 @@ enum QuotedPrintable {
                     continue
                 }
             }
+            // Then byte by byte from a table while the bytes are not white space
+            // or line breaks (those look at the next byte): printable ASCII as it
+            // is and every other byte as `=XX` (Arabic comes in runs of them), as
+            // long as the line has room without a soft break.
+            var code = codes[Int(input[index])]
+            if code != 0, column + Int(code >> 24) <= lineLength - 1 {
+                repeat {
+                    let width = Int(code >> 24)
+                    // Four bytes stored, `width` kept: the output has room to spare.
+                    target.storeBytes(of: code.littleEndian, toByteOffset: at, as: UInt32.self)
+                    at += width
+                    column += width
+                    index += 1
+                    guard width == 3, index < count else { break }
+                    code = codes[Int(input[index])]
+                } while code != 0 && column + Int(code >> 24) <= lineLength - 1
+                continue
+            }
             let byte = input[index]
-            // The common case first: printable ASCII other than `=` is written as
-            // it is wherever it stands, and below column 75 needs no soft break.
-            if byte &- 0x21 < 0x5E, byte != UInt8(ascii: "="), column < lineLength - 1 {
-                put(byte)
-                column += 1
-                index += 1
-                continue
-            }
-            // Next most common (Arabic, and `=` in HTML attributes): `=XX` that ends
-            // by column 75 needs no soft break, whatever follows it.
-            if byte >= 0x80 || byte == UInt8(ascii: "="), column + 3 <= lineLength - 1 {
-                put(UInt8(ascii: "="))
-                put(hexDigit(byte >> 4))
-                put(hexDigit(byte & 0x0F))
-                column += 3
-                index += 1
-                continue
-            }
             if byte == 0x0A || byte == 0x0D {
                 put(0x0D)
                 put(0x0A)
@@ -119,6 +123,20 @@ enum QuotedPrintable {
             index = next
         }
         return at
+    }
+
+    /// Each byte's encoding where it needs no look at the next byte: the
+    /// characters from the low byte up, and in the top byte how many (1 for
+    /// printable ASCII other than `=`, 3 for `=XX`); 0 for space, tab, CR and
+    /// LF, whose encoding depends on what follows them.
+    private static let codes: [UInt32] = (0...255).map { (value: Int) -> UInt32 in
+        let byte = UInt8(value)
+        switch byte {
+        case 0x09, 0x0A, 0x0D, 0x20: return 0
+        case 0x21...0x7E where byte != UInt8(ascii: "="): return UInt32(byte) | 1 << 24
+        default:
+            return UInt32(UInt8(ascii: "=")) | UInt32(hexDigit(byte >> 4)) << 8 | UInt32(hexDigit(byte & 0x0F)) << 16 | 3 << 24
+        }
     }
 
     @inline(__always) private static func hexDigit(_ nibble: UInt8) -> UInt8 {
