@@ -92,6 +92,10 @@ final class SAXFile {
             finished = true
             throw InputError(.malformed, file: file, line: fault.line, column: fault.column, message: fault.message)
         }
+        if xmlDictSize(parser.pointee.dict) > Self.nameLimit {
+            finished = true
+            throw InputError(.notABillExport, file: file, line: line, message: "the file has over 20,000 different names of elements, attributes and namespace prefixes and URIs (a bill export has about 100): stopped, as the XML library slows with every new name and reading on could take hours")
+        }
         if status != 0 {
             finished = true
             throw InputError(.malformed, file: file, line: line, column: Int(xmlSAX2GetColumnNumber(parser)),
@@ -100,6 +104,13 @@ final class SAXFile {
     }
 
     private var line: Int { Int(xmlSAX2GetLineNumber(parser)) }
+
+    /// The most distinct names a file may have. libxml2 2.9 keeps names in a
+    /// dictionary of at most 16,384 buckets, so each name past ~50,000 makes
+    /// every lookup slower: 20,000 bills of 100 made-up element names each
+    /// took over two minutes to read. Checked after each 64 KiB chunk (which
+    /// adds at most a few thousand names), so the dictionary stays small.
+    static let nameLimit = 20_000
 }
 
 /// Keeps the first error libxml2 reports for a parse.

@@ -119,6 +119,34 @@ struct XMLIdentityScanTests {
         #expect(scanning == reading)
     }
 
+    @Test func aFileOfTensOfThousandsOfDifferentNamesStopsBothPasses() throws {
+        // libxml2 2.9 slows with every distinct name past ~50,000 (hours for a hostile file):
+        // 25,000 made-up names stop both passes alike, at a line, before the dictionary grows further.
+        func bills(_ count: Int, namesEach: Int, distinct: Bool) -> [String] {
+            (0..<count).map { index in
+                let names = (0..<namesEach).map { name in "<x\(distinct ? index * namesEach + name : name)/>" }.joined()
+                return Fixture.bill.replacingOccurrences(of: "</bill>", with: names + "</bill>")
+            }
+        }
+        let hostile = Fixture.file(Fixture.document(bills(250, namesEach: 100, distinct: true).joined(separator: "\n")))
+        guard case .failure(let reading) = Self.read(hostile), case .failure(let scanning) = Self.scanned(hostile) else {
+            Issue.record("both passes should stop")
+            return
+        }
+        #expect(scanning == reading)
+        #expect(reading.kind == .notABillExport)
+        #expect(reading.message.contains("over 20,000 different names"), "\(reading.message)")
+        #expect((reading.line ?? 0) > 1)
+        // The same number of unknown elements with a hundred names between them reads to the end.
+        let repeated = Fixture.file(Fixture.document(bills(250, namesEach: 100, distinct: false).joined(separator: "\n")))
+        guard case .success(let identities) = Self.read(repeated), case .success(let scannedIdentities) = Self.scanned(repeated) else {
+            Issue.record("a file of few names should read")
+            return
+        }
+        #expect(identities.count == 250)
+        #expect(scannedIdentities == identities)
+    }
+
     @Test func theScanByItselfRefusesADoctypeBeforeReadingIt() throws {
         let secret = HostileXMLTests.secret()
         let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE bills [<!ENTITY xxe SYSTEM \"file://\(secret.path)\">]>\n"
