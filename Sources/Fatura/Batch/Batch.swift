@@ -266,37 +266,43 @@ struct ManifestEntry {
     /// One line of `manifest.jsonl`, the keys in this order (written as
     /// ``JSONText/object(_:)`` would, without building its field list for
     /// each of a million bills).
-    var json: String {
-        var out = ""
+    var json: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// The line's UTF-8, as the manifest writer takes it.
+    var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
         out.reserveCapacity(256 + link.utf8.count + files.reduce(0) { $0 + $1.utf8.count })
-        out += #"{"index":"#
-        out += String(index)
-        out += #","account":"#
+        func put(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        put(#"{"index":"#)
+        JSONText.appendInteger(Int64(index), to: &out)
+        put(#","account":"#)
         JSONText.appendQuoted(bill.account, to: &out)
-        out += #","number":"#
+        put(#","number":"#)
         JSONText.appendQuoted(bill.number, to: &out)
-        out += #","period":"#
+        put(#","period":"#)
         JSONText.appendQuoted(bill.month.description, to: &out)
-        out += #","channel":"#
+        put(#","channel":"#)
         JSONText.appendQuoted(route.channel.rawValue, to: &out)
-        out += #","recipient":"#
+        put(#","recipient":"#)
         if let recipient = route.recipient {
             JSONText.appendQuoted(recipient, to: &out)
         } else {
-            out += "null"
+            put("null")
         }
-        out += #","language":"#
+        put(#","language":"#)
         JSONText.appendQuoted(bill.customer.language.rawValue, to: &out)
-        out += #","total_fils":"#
-        out += String(bill.total.fils)
-        out += #","link":"#
+        put(#","total_fils":"#)
+        JSONText.appendInteger(bill.total.fils, to: &out)
+        put(#","link":"#)
         JSONText.appendQuoted(link, to: &out)
-        out += #","files":["#
+        put(#","files":["#)
         for (index, file) in files.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendQuoted(file, to: &out)
         }
-        out += "]}"
+        put("]}")
         return out
     }
 }

@@ -9,6 +9,42 @@ enum JSONText {
         return out
     }
 
+    /// The same, appended as UTF-8 bytes: a text that needs no escape is
+    /// copied as it is, any other goes through the escaping of the `String` version.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            !bytes.contains { byte in
+                byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
+            }
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            text.withUTF8 { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            var quoted = ""
+            appendQuoted(text, to: &quoted)
+            out.append(contentsOf: quoted.utf8)
+        }
+    }
+
+    /// A whole number in decimal, as `String(value)` writes it.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var position = scratch.count
+            repeat {
+                position -= 1
+                scratch[position] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: scratch[position...])
+        }
+    }
+
     /// Appends `text` as a JSON string literal to `out` (no string of its own when nothing needs escaping).
     static func appendQuoted(_ text: String, to out: inout String) {
         // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9

@@ -41,6 +41,14 @@ final class LineWriter {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// A line given as UTF-8 bytes.
+    func line(_ bytes: [UInt8]) throws(OutputError) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: lineEnd)
+        length += bytes.count + lineEnd.count
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     /// Writes out what is buffered.
     func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }

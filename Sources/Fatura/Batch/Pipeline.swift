@@ -98,7 +98,7 @@ struct ChunkResult: Sendable {
     enum Outcome: Sendable {
         /// What the lists and the summary need of a bill done (not the bill:
         /// a chunk's bills are freed as they are rendered, not when it commits).
-        case accepted(total: Money, channel: Channel, manifest: String, sms: (row: String, language: Language, parts: Int)?, paper: String?)
+        case accepted(total: Money, channel: Channel, manifest: [UInt8], sms: (row: String, language: Language, parts: Int)?, paper: String?)
         case rejected(RejectedBill)
     }
 
@@ -233,7 +233,7 @@ struct RenderContext: Sendable {
         }
         return .accepted(
             total: bill.total, channel: route.channel,
-            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json,
+            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).jsonBytes,
             sms: smsLine,
             paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
     }

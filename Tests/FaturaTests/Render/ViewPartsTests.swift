@@ -111,6 +111,17 @@ struct ViewPartsTests {
         #expect(made == 5)
     }
 
+    @Test func integersAsBytesAreWhatStringWrites() {
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, 6545, -6545, .max, .min, .max - 1, .min + 1]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1000 { values.append(Int64.random(in: .min ... .max, using: &generator) >> Int64.random(in: 0...63, using: &generator)) }
+        for value in values {
+            var bytes: [UInt8] = []
+            JSONText.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+    }
+
     @Test func manifestLineIsTheGeneralWritersLine() throws {
         var routes = [Route(channel: .paper, recipient: nil), Route(channel: .email, recipient: "a\"b\\c@example.com"),
                       Route(channel: .sms, recipient: "+97333123456"), Route(channel: .relativeEmail, recipient: "r@x.bh")]
