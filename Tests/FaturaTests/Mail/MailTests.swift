@@ -296,9 +296,9 @@ struct MailTests {
         }
     }
 
-    @Test func quotedPrintableEightBytesAtATimeWritesWhatOneAtATimeWould() {
+    @Test func quotedPrintableFromItsTableWritesWhatTheRulesWrite() {
         // A plain byte-by-byte encoder of the same rules, against runs of spaces, `=`, letters, line breaks and
-        // Arabic falling at every column and at every offset of the eight-byte words.
+        // Arabic falling at every column, plain runs and escapes of every length.
         func reference(_ text: [UInt8]) -> [UInt8] {
             var out: [UInt8] = [], column = 0, index = 0
             while index < text.count {
@@ -330,7 +330,7 @@ struct MailTests {
             var text: [UInt8] = []
             let length = Int.random(in: 0...400, using: &generator)
             while text.count < length {
-                // Long plain runs most of the time, so the eight-byte path runs up to the soft breaks.
+                // Long plain runs most of the time, so the table path runs up to the soft breaks.
                 text += Int.random(in: 0..<3, using: &generator) == 0
                     ? pieces[Int.random(in: 0..<pieces.count, using: &generator)]
                     : (0..<Int.random(in: 1...90, using: &generator)).map { _ in
