@@ -266,10 +266,7 @@ struct ManifestEntry {
     /// One line of `manifest.jsonl`, the keys in this order (written as
     /// ``JSONText/object(_:)`` would, without building its field list for
     /// each of a million bills).
-    var json: String { String(decoding: jsonBytes, as: UTF8.self) }
-
-    /// The line's UTF-8, as the manifest writer takes it.
-    var jsonBytes: [UInt8] {
+    var json: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + link.utf8.count + files.reduce(0) { $0 + $1.utf8.count })
         func put(_ text: StaticString) {

@@ -13,12 +13,7 @@ enum JSONText {
     /// copied as it is, any other goes through the escaping of the `String` version.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         var text = text
-        let plain = text.withUTF8 { bytes in
-            !bytes.contains { byte in
-                byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
-            }
-        }
-        if plain {
+        if !text.withUTF8({ $0.contains(where: mayNeedEscape) }) {
             out.append(UInt8(ascii: "\""))
             text.withUTF8 { out.append(contentsOf: $0) }
             out.append(UInt8(ascii: "\""))
@@ -45,13 +40,18 @@ enum JSONText {
         }
     }
 
+    /// Whether `byte` may start something a JSON string escapes: a control,
+    /// `"`, a backslash, DEL, or E2 (the first byte of U+2028 and U+2029).
+    @inline(__always)
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
+    }
+
     /// Appends `text` as a JSON string literal to `out` (no string of its own when nothing needs escaping).
     static func appendQuoted(_ text: String, to out: inout String) {
         // Most values need no escape at all: U+2028 and U+2029 are E2 80 A8/A9
         // in UTF-8, so only a text with an E2 byte is looked at more closely.
-        var plain = !text.utf8.contains { byte in
-            byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
-        }
+        var plain = !text.utf8.contains(where: mayNeedEscape)
         if !plain {
             var previous: (UInt8, UInt8) = (0, 0)
             plain = text.utf8.allSatisfy { byte in

@@ -36,16 +36,19 @@ final class LineWriter {
 
     func line(_ text: String) throws(OutputError) {
         buffer.append(contentsOf: text.utf8)
-        buffer.append(contentsOf: lineEnd)
-        length += text.utf8.count + lineEnd.count
-        if buffer.count >= 1 << 16 { try flush() }
+        try endLine(text.utf8.count)
     }
 
     /// A line given as UTF-8 bytes.
     func line(_ bytes: [UInt8]) throws(OutputError) {
         buffer.append(contentsOf: bytes)
+        try endLine(bytes.count)
+    }
+
+    /// Ends a line of `count` bytes just buffered.
+    private func endLine(_ count: Int) throws(OutputError) {
         buffer.append(contentsOf: lineEnd)
-        length += bytes.count + lineEnd.count
+        length += count + lineEnd.count
         if buffer.count >= 1 << 16 { try flush() }
     }
 

@@ -233,7 +233,7 @@ struct RenderContext: Sendable {
         }
         return .accepted(
             total: bill.total, channel: route.channel,
-            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).jsonBytes,
+            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json,
             sms: smsLine,
             paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
     }

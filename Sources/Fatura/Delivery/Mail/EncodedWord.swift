@@ -82,7 +82,7 @@ enum EncodedWord {
             // A text that fits one word is never split over two: some
             // parsers (Python's, in display names) keep the space between
             // adjacent encoded-words that RFC 2047 says to drop.
-            let total = units.reduce(0) { $0 + $1.count }
+            let total = units.last?.upperBound ?? 0 // the units cover the text's UTF-8 from 0
             if lineHasValue, total <= byteCapacity(length: maxLength),
                total > byteCapacity(length: min(maxLength, lineLength - length - 1)) {
                 newLine()
