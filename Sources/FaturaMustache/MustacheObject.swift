@@ -32,4 +32,37 @@
 public protocol MustacheObject: AnyObject, Sendable {
     /// Returns the value for `key`, or `nil` when this object has no such key.
     func value(for key: MustacheKey) -> MustacheValue?
+
+    /// Appends the value for `key` to `output`, exactly as the renderer
+    /// appends `value(for: key)`; returns `false`, writing nothing, when
+    /// this object has no such key.
+    ///
+    /// The renderer calls it for a `{{name}}` tag answered by an object
+    /// pushed by a section (a list item, say), where a view with many rows
+    /// is asked the most: writing a field straight into the output skips
+    /// making a ``MustacheValue`` (and retaining and releasing its text).
+    /// The default asks ``value(for:)``; implement it only for speed, and
+    /// only as the same answer:
+    /// ```swift
+    /// func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+    ///     switch Self.fields[key] {
+    ///     case .label: output.append(label)
+    ///     case .amount: output.append(amount)
+    ///     case nil: return false
+    ///     }
+    ///     return true
+    /// }
+    /// ```
+    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool
+}
+
+extension MustacheObject {
+    /// Appends `value(for: key)`. (Inlinable, so that each conforming type
+    /// gets a copy that calls its `value(for:)` directly.)
+    @inlinable
+    public func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+        guard let value = value(for: key) else { return false }
+        output.append(value)
+        return true
+    }
 }

@@ -194,4 +194,67 @@ import Testing
         #expect(MustacheKey("total") == MustacheKey("total"))
         #expect(Root().value(for: MustacheKey("currency")).map { if case .string("SAR") = $0 { true } else { false } } == true)
     }
+
+    /// Objects that write their own fields render exactly as objects that
+    /// only answer `value(for:)`: escaped and raw tags, names climbing past
+    /// them to a dictionary, an enclosing object or the root, names anchored
+    /// to them (`{{.x}}`), dotted names, and every kind of value; and a name
+    /// found nowhere is still an error in strict mode.
+    @Test func objectsWritingTheirFieldsRenderAsTheirValues() throws {
+        final class Plain: MustacheObject {
+            let fields: [String: MustacheValue]
+            init(_ fields: [String: MustacheValue]) { self.fields = fields }
+            func value(for key: MustacheKey) -> MustacheValue? { fields[key.name] }
+        }
+        final class Writing: MustacheObject, @unchecked Sendable {
+            let fields: [String: MustacheValue]
+            var writes = 0
+            init(_ fields: [String: MustacheValue]) { self.fields = fields }
+            func value(for key: MustacheKey) -> MustacheValue? { fields[key.name] }
+            func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+                writes += 1
+                switch fields[key.name] {
+                case .string(let text)?: output.append(text)
+                case .int(let number)?: output.append(number)
+                case .bool(let flag)?: output.append(flag)
+                case let other?: output.append(other)
+                case nil: return false
+                }
+                return true
+            }
+        }
+        let rowFields: [[String: MustacheValue]] = [
+            ["label": "a < b & \"c\"", "amount": 12, "flag": true, "ratio": 1.5, "none": nil, "items": ["x", 2, false],
+             "nested": ["deep": "d'1"]],
+            ["label": "plain", "amount": -3, "flag": false, "ratio": 2.0, "none": nil, "items": [], "nested": ["deep": "d2"]],
+        ]
+        let templates = [
+            "rows": "{{#rows}}[{{label}}|{{{label}}}|{{&label}}|{{amount}}|{{flag}}|{{ratio}}|{{none}}|{{items}}|{{nested}}]{{/rows}}",
+            "climb": "{{#rows}}{{title}}/{{outer}}/{{.label}}/{{.title}}/{{nested.deep}}/{{label.length}};{{/rows}}",
+            "inner": "{{#rows}}{{#nested}}{{deep}}<{{label}}>{{amount}}{{/nested}}{{/rows}}",
+            "wrap": "{{#wrapper}}{{#rows}}{{outer}}={{label}},{{/rows}}{{outer}}{{/wrapper}}",
+            "dict": "{{#table}}{{#rows}}{{key}}:{{label}};{{/rows}}{{/table}}",
+        ]
+        func root(_ make: ([String: MustacheValue]) -> MustacheValue) -> MustacheValue {
+            let rows = MustacheValue.list(rowFields.map(make))
+            return ["title": "T & t", "rows": rows, "wrapper": make(["outer": "O<", "rows": rows]),
+                    "table": ["key": "k&", "rows": rows]]
+        }
+        var writing: [Writing] = []
+        let withWrite = root { let object = Writing($0); writing.append(object); return .object(object) }
+        let withValues = root { .object(Plain($0)) }
+        let library = try TemplateLibrary(templates: templates)
+        for name in templates.keys.sorted() {
+            let expected = try library.render(name, withValues)
+            #expect(try library.render(name, withWrite) == expected, "\(name)")
+        }
+        #expect(try library.render("rows", withValues) == "[a &lt; b &amp; &quot;c&quot;|a < b & \"c\"|a < b & \"c\"|12|true|1.5||x,2,false|]"
+            + "[plain|plain|plain|-3|false|2|||]")
+        #expect(try library.render("climb", withValues).hasPrefix("T &amp; t//a &lt; b &amp; &quot;c&quot;//d&#39;1/;"))
+        #expect(writing.map(\.writes).reduce(0, +) > 40)
+        // Strict: a name neither the written object nor anything below it has.
+        let strict = try TemplateLibrary(templates: ["missing": "{{#rows}}{{label}}{{nowhere}}{{/rows}}"], options: .strict)
+        #expect(throws: MustacheError.self) { try strict.render("missing", withWrite) }
+    }
+
 }

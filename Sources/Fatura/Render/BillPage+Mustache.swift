@@ -99,117 +99,156 @@ extension BillPage: TemplateView {
     }
 }
 
-extension AddressPart: TemplateView {
+/// A row, chart or bar view: its fields named by an enum, each given once
+/// by ``field(_:into:)``, from which both ``MustacheObject/value(for:)``
+/// and the faster ``MustacheObject/write(_:to:)`` (a field straight into
+/// the output, for the many lookups of a page's rows and bars) are made, so
+/// the two cannot disagree.
+protocol FieldView: TemplateView {
+    associatedtype Field: CaseIterable & RawRepresentable & Sendable where Field.RawValue == String
+    static var fields: MustacheFields<Field> { get }
+    /// Hands the value of `field` to `sink`.
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink)
+}
+
+/// Where a view hands a field: the page's output (``MustacheOutput``
+/// writes it as the template renders it), or a ``MustacheValue`` made of it.
+protocol FieldSink: ~Copyable {
+    mutating func append(_ text: String)
+    mutating func append(_ number: Int)
+    mutating func append(_ flag: Bool)
+    mutating func append(_ value: MustacheValue)
+}
+
+extension MustacheOutput: FieldSink {}
+
+/// A field handed over as a ``MustacheValue``.
+private struct ValueSink: FieldSink {
+    var value = MustacheValue.null
+    mutating func append(_ text: String) { value = .string(text) }
+    mutating func append(_ number: Int) { value = .int(number) }
+    mutating func append(_ flag: Bool) { value = .bool(flag) }
+    mutating func append(_ value: MustacheValue) { self.value = value }
+}
+
+extension FieldView {
+    static var keys: Set<String> { fields.names }
+
+    func value(for key: MustacheKey) -> MustacheValue? {
+        guard let name = Self.fields[key] else { return nil }
+        var sink = ValueSink()
+        field(name, into: &sink)
+        return sink.value
+    }
+
+    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+        guard let name = Self.fields[key] else { return false }
+        field(name, into: &output)
+        return true
+    }
+}
+
+extension AddressPart: FieldView {
     enum Field: String, CaseIterable {
         case label, value, last
     }
 
-    private static let fields = MustacheFields<Field>()
-    static let keys = fields.names
+    static let fields = MustacheFields<Field>()
 
-    func value(for key: MustacheKey) -> MustacheValue? {
-        switch Self.fields[key] {
-        case .label: .string(label)
-        case .value: .string(value)
-        case .last: .bool(last)
-        case nil: nil
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
+        case .label: sink.append(label)
+        case .value: sink.append(value)
+        case .last: sink.append(last)
         }
     }
 }
 
-extension MeterRow: TemplateView {
+extension MeterRow: FieldView {
     enum Field: String, CaseIterable {
         case service, serviceOther, id, previous, current, consumption, unit, isEstimated
     }
 
-    private static let fields = MustacheFields<Field>()
-    static let keys = fields.names
+    static let fields = MustacheFields<Field>()
 
-    func value(for key: MustacheKey) -> MustacheValue? {
-        switch Self.fields[key] {
-        case .service: .string(service)
-        case .serviceOther: .string(serviceOther)
-        case .id: .string(id)
-        case .previous: .string(previous)
-        case .current: .string(current)
-        case .consumption: .string(consumption)
-        case .unit: .string(unit)
-        case .isEstimated: .bool(isEstimated)
-        case nil: nil
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
+        case .service: sink.append(service)
+        case .serviceOther: sink.append(serviceOther)
+        case .id: sink.append(id)
+        case .previous: sink.append(previous)
+        case .current: sink.append(current)
+        case .consumption: sink.append(consumption)
+        case .unit: sink.append(unit)
+        case .isEstimated: sink.append(isEstimated)
         }
     }
 }
 
-extension ChargeRow: TemplateView {
+extension ChargeRow: FieldView {
     enum Field: String, CaseIterable {
         case label, labelOther, detail, hasDetail, amount
     }
 
-    private static let fields = MustacheFields<Field>()
-    static let keys = fields.names
+    static let fields = MustacheFields<Field>()
 
-    func value(for key: MustacheKey) -> MustacheValue? {
-        switch Self.fields[key] {
-        case .label: .string(label)
-        case .labelOther: .string(labelOther)
-        case .detail: .string(detail)
-        case .hasDetail: .bool(!detail.isEmpty)
-        case .amount: .string(amount)
-        case nil: nil
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
+        case .label: sink.append(label)
+        case .labelOther: sink.append(labelOther)
+        case .detail: sink.append(detail)
+        case .hasDetail: sink.append(!detail.isEmpty)
+        case .amount: sink.append(amount)
         }
     }
 }
 
-extension ChartView: TemplateView {
+extension ChartView: FieldView {
     enum Field: String, CaseIterable {
         case id, service, serviceOther, unit, unitOther, summary, summaryOther, bars, chartWidth, chartHeight, hasLastYear, lastYearY
     }
 
-    private static let fields = MustacheFields<Field>()
-    static let keys = fields.names
+    static let fields = MustacheFields<Field>()
 
-    func value(for key: MustacheKey) -> MustacheValue? {
-        switch Self.fields[key] {
-        case .id: .string(chart.service.rawValue)
-        case .service: .string(service)
-        case .serviceOther: .string(serviceOther)
-        case .unit: .string(unit)
-        case .unitOther: .string(unitOther)
-        case .summary: .string(summary)
-        case .summaryOther: .string(summaryOther)
-        case .bars: barsValue
-        case .chartWidth: .int(ConsumptionChart.width)
-        case .chartHeight: .int(ConsumptionChart.height)
-        case .hasLastYear: .bool(chart.lastYearY != nil)
-        case .lastYearY: .int(chart.lastYearY ?? 0)
-        case nil: nil
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
+        case .id: sink.append(chart.service.rawValue)
+        case .service: sink.append(service)
+        case .serviceOther: sink.append(serviceOther)
+        case .unit: sink.append(unit)
+        case .unitOther: sink.append(unitOther)
+        case .summary: sink.append(summary)
+        case .summaryOther: sink.append(summaryOther)
+        case .bars: sink.append(barsValue)
+        case .chartWidth: sink.append(ConsumptionChart.width)
+        case .chartHeight: sink.append(ConsumptionChart.height)
+        case .hasLastYear: sink.append(chart.lastYearY != nil)
+        case .lastYearY: sink.append(chart.lastYearY ?? 0)
         }
     }
 }
 
-extension ChartView.BarView: TemplateView {
+extension ChartView.BarView: FieldView {
     enum Field: String, CaseIterable {
         case x, y, height, barWidth, labelX, labelY, isCurrent, label, monthNumber, value, hasValue, percent
     }
 
-    private static let fields = MustacheFields<Field>()
-    static let keys = fields.names
+    static let fields = MustacheFields<Field>()
 
-    func value(for key: MustacheKey) -> MustacheValue? {
-        switch Self.fields[key] {
-        case .x: .int(bar.x)
-        case .y: .int(bar.y)
-        case .height: .int(bar.height)
-        case .barWidth: .int(ConsumptionChart.barWidth)
-        case .labelX: .int(bar.labelX)
-        case .labelY: .int(ConsumptionChart.labelY)
-        case .isCurrent: .bool(bar.isCurrent)
-        case .label: .string(label)
-        case .monthNumber: .string(monthNumber)
-        case .value: .string(value)
-        case .hasValue: .bool(bar.value != nil)
-        case .percent: .int(bar.height * 100 / ConsumptionChart.plotHeight)
-        case nil: nil
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
+        case .x: sink.append(bar.x)
+        case .y: sink.append(bar.y)
+        case .height: sink.append(bar.height)
+        case .barWidth: sink.append(ConsumptionChart.barWidth)
+        case .labelX: sink.append(bar.labelX)
+        case .labelY: sink.append(ConsumptionChart.labelY)
+        case .isCurrent: sink.append(bar.isCurrent)
+        case .label: sink.append(label)
+        case .monthNumber: sink.append(monthNumber)
+        case .value: sink.append(value)
+        case .hasValue: sink.append(bar.value != nil)
+        case .percent: sink.append(bar.height * 100 / ConsumptionChart.plotHeight)
         }
     }
 }

@@ -1,3 +1,6 @@
+/// The renderer's name for the output.
+typealias OutputBuffer = MustacheOutput
+
 /// The output of one render, written through a raw pointer: appending a run
 /// of bytes is a capacity check plus a copy, with no uniqueness checks or
 /// generic sequence machinery.
@@ -5,12 +8,21 @@
 /// It starts in space reserved in the caller's array; if a page outgrows that
 /// reservation, the bytes move to scratch memory (``isSpilled``) and the
 /// caller copies them back at the end.
-struct OutputBuffer {
+///
+/// A view writes into it from ``MustacheObject/write(_:to:)``: its
+/// `append` functions render values exactly as the renderer renders the
+/// values ``MustacheObject/value(for:)`` returns, escaping text when the tag
+/// being rendered escapes (``escapes``). They are inlinable, so that a
+/// view's `write` costs no more calls than the renderer's own path.
+public struct MustacheOutput: ~Copyable {
     /// Heap storage once the output outgrew the reserved space.
     private var spill: ScratchMemory<UInt8>?
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// Whether the tag being rendered escapes its value (`{{x}}`), or writes
+    /// it raw (`{{{x}}}`, `{{&x}}`): set by the renderer before it asks a view.
+    public internal(set) var escapes = true
 
     /// Writes into `capacity` bytes at `base`, owned by the caller.
     init(writingTo base: UnsafeMutablePointer<UInt8>, capacity: Int) {
@@ -80,6 +92,7 @@ struct OutputBuffer {
     }
 
     @inline(__always)
+    @usableFromInline
     mutating func append(_ byte: UInt8) {
         if _slowPath(count == capacity) { grow(toAtLeast: count + 1) }
         base[count] = byte
@@ -87,6 +100,7 @@ struct OutputBuffer {
     }
 
     @inline(__always)
+    @usableFromInline
     mutating func append(_ string: StaticString) {
         append(string.utf8Start, count: string.utf8CodeUnitCount)
     }
@@ -102,6 +116,7 @@ struct OutputBuffer {
 
     /// Appends the UTF-8 of `string` unchanged.
     @inline(__always)
+    @usableFromInline
     mutating func appendRaw(_ string: String) {
         if string.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             var copy = string
@@ -111,6 +126,7 @@ struct OutputBuffer {
 
     /// Appends `string` HTML-escaped (see ``HTMLEscape``).
     @inline(__always)
+    @usableFromInline
     mutating func appendEscaped(_ string: String) {
         if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
             var copy = string
@@ -144,7 +160,8 @@ struct OutputBuffer {
     }
 
     /// Decimal digits, with a leading `-` for negative numbers.
-    mutating func append(_ number: Int) {
+    @usableFromInline
+    mutating func appendInteger(_ number: Int) {
         if _slowPath(count + 20 > capacity) { grow(toAtLeast: count + 20) }
         var magnitude = number.magnitude
         if magnitude < 10 {
@@ -183,11 +200,68 @@ struct OutputBuffer {
 
     /// Like JavaScript: integral values without a fraction (`2.0` → `2`),
     /// others in the shortest form that round-trips (`1.21` → `1.21`).
+    @usableFromInline
     mutating func append(_ number: Double) {
         if number.isFinite && number.rounded(.towardZero) == number && number.magnitude < 1e15 {
-            append(Int(number))
+            appendInteger(Int(number))
         } else {
             appendRaw(number.description)
+        }
+    }
+}
+
+extension MustacheOutput {
+    /// Appends `text`, HTML-escaped when the tag escapes: as a `.string(text)` value renders.
+    @inlinable
+    public mutating func append(_ text: String) {
+        if escapes { appendEscaped(text) } else { appendRaw(text) }
+    }
+
+    /// Appends `number` in decimal: as an `.int(number)` value renders.
+    @inlinable
+    public mutating func append(_ number: Int) {
+        appendInteger(number)
+    }
+
+    /// Appends `true` or `false`: as a `.bool(flag)` value renders.
+    @inlinable
+    public mutating func append(_ flag: Bool) {
+        append(flag ? "true" : "false" as StaticString)
+    }
+
+    /// Appends `value` as an interpolation renders it.
+    @inlinable
+    public mutating func append(_ value: consuming MustacheValue) {
+        switch consume value {
+        case .string(let string):
+            append(string)
+        case .int(let number):
+            appendInteger(number)
+        case .double(let number):
+            append(number)
+        case .bool(let flag):
+            append(flag)
+        case .list(let items):
+            for (index, item) in items.enumerated() {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                append(item)
+            }
+        case .null, .object, .dictionary:
+            break
+        }
+    }
+}
+
+extension MustacheOutput {
+    /// What `write` appends to a fresh output, as bytes: for checking that
+    /// a view's ``MustacheObject/write(_:to:)`` writes what its
+    /// ``MustacheObject/value(for:)`` renders as.
+    public static func bytes(escaping: Bool = true, _ write: (inout MustacheOutput) throws -> Void) rethrows -> [UInt8] {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
+            var output = MustacheOutput(writingTo: scratch.baseAddress!, capacity: scratch.count)
+            output.escapes = escaping
+            try write(&output)
+            return Array(output.bytes)
         }
     }
 }

@@ -5,7 +5,7 @@
 /// instructions are plain data, so walking them costs no reference counting.
 /// Scratch state (context stack, indentation, override frames) lives in this
 /// struct and is reused for the whole render.
-struct Renderer {
+struct Renderer: ~Copyable {
     /// Nested partial / parent / block-override calls allowed before giving up.
     static let maxDepth = 200
 
@@ -38,7 +38,7 @@ struct Renderer {
         keys: UnsafeBufferPointer<KeyInfo>,
         segments: UnsafeBufferPointer<Unmanaged<KeyBox>>,
         templates: UnsafeBufferPointer<TemplateEntry>,
-        output: OutputBuffer,
+        output: consuming OutputBuffer,
         stack: ContextStack,
         rootMemo: RootMemo
     ) {
@@ -67,21 +67,23 @@ struct Renderer {
         _ program: Program, template: Int, context: MustacheValue, into buffer: inout [UInt8]
     ) throws {
         let reserve = max(program.sizeHints[template], 64)
-        var spilled: OutputBuffer?
+        var spilled: [UInt8]?
         try buffer.append(addingCapacity: reserve) { (span: inout OutputSpan<UInt8>) throws in
             try span.withUnsafeMutableBufferPointer { spare, initialized throws in
                 let result = try render(program, template: template, context: context,
-                                        output: OutputBuffer(writingTo: spare.baseAddress!, capacity: reserve))
+                                        into: spare.baseAddress!, capacity: reserve)
                 // Bytes count as initialized only once the render has succeeded.
-                if result.isSpilled { spilled = result } else { initialized = result.count }
+                if let bytes = result.spilled { spilled = bytes } else { initialized = result.count }
             }
         }
-        if let spilled { buffer.append(contentsOf: spilled.bytes) }
+        if let spilled { buffer.append(contentsOf: spilled) }
     }
 
+    /// Renders into `capacity` bytes at `base`: the count written there, or
+    /// the whole output when it did not fit.
     private static func render(
-        _ program: Program, template: Int, context: MustacheValue, output: OutputBuffer
-    ) throws -> OutputBuffer {
+        _ program: Program, template: Int, context: MustacheValue, into base: UnsafeMutablePointer<UInt8>, capacity: Int
+    ) throws -> (count: Int, spilled: [UInt8]?) {
         // The text pool always has at least one byte so that its base address is non-nil.
         try program.instructions.withUnsafeBufferPointer { instructions in
             try program.text.withUnsafeBufferPointer { text in
@@ -99,7 +101,8 @@ struct Renderer {
                                         var renderer = Renderer(
                                             program: program, instructions: instructions, text: text.baseAddress!,
                                             markers: markers, keys: keys, segments: segments, templates: templates,
-                                            output: output, stack: ContextStack(memory: stackMemory),
+                                            output: OutputBuffer(writingTo: base, capacity: capacity),
+                                            stack: ContextStack(memory: stackMemory),
                                             rootMemo: RootMemo(keyCount: program.segmentCount, memory: memoMemory))
                                         defer {
                                             renderer.stack.free()
@@ -109,7 +112,8 @@ struct Renderer {
                                         let entry = templates[template]
                                         try renderer.run(
                                             Int(entry.start), Int(entry.end), escape: program.escapeByDefault)
-                                        return renderer.out
+                                        let out = renderer.out.bytes
+                                        return (out.count, renderer.out.isSpilled ? Array(out) : nil)
                                     }
                                 }
                             }
@@ -419,58 +423,76 @@ struct Renderer {
     /// Resolves key plan `key` and appends its value; returns `false` when
     /// nothing was found. (Resolution and output in one call frame: this runs
     /// once per interpolation.)
+    ///
+    /// A one-segment name answered by an object pushed by a section (a row,
+    /// a bar) is written by the object itself (``MustacheObject/write(_:to:)``),
+    /// with no value made in between; the same climb as ``resolve(_:)``.
     @inline(never)
     private mutating func interpolate(_ key: Int, escaped: Bool) -> Bool {
+        out.escapes = escaped
+        let info = keys[key]
+        let top = stack.count - 1
+        guard info.count == 1, info.mode != .implicit, top > 0 else { return interpolateResolved(key) }
+        let segment = segments[Int(info.first)]
+        var level = top
+        let lowest = info.mode == .anchored ? top : 1
+        while level >= lowest {
+            let context = stack[level]
+            if case .object = context.pointee {
+                if Self.write(segment, from: context, to: &out) { return true }
+            } else if let found = Self.child(of: context, segment) {
+                append(owned: found)
+                return true
+            }
+            level -= 1
+        }
+        if info.mode == .anchored { return false }
+        guard let entry = rootMemo.entry(segment, in: stack[0]) else { return false }
+        out.append(entry.pointee)
+        return true
+    }
+
+    /// The object at `context` writes `key` (false: it has no such key).
+    @inline(__always)
+    private static func write(
+        _ key: Unmanaged<KeyBox>, from context: UnsafePointer<MustacheValue>, to output: inout MustacheOutput
+    ) -> Bool {
+        key._withUnsafeGuaranteedRef { write($0.key, from: context.pointee, to: &output) }
+    }
+
+    @inline(__always)
+    private static func write(_ key: MustacheKey, from value: borrowing MustacheValue, to output: inout MustacheOutput) -> Bool {
+        switch value {
+        case .object(let object): object.write(key, to: &output)
+        default: false
+        }
+    }
+
+    /// The general case of ``interpolate(_:escaped:)``: the name resolved, then its value appended.
+    @inline(__always)
+    private mutating func interpolateResolved(_ key: Int) -> Bool {
         switch resolve(key) {
         case .missing:
             return false
         case .owned(let value):
-            append(owned: value, escaped: escaped)
+            append(owned: value)
             return true
         case .inPlace(let value):
-            append(value.pointee, escaped: escaped)
+            out.append(value.pointee)
             return true
         }
     }
 
     /// Appends a value the renderer owns (strings and numbers without copies).
     @inline(__always)
-    private mutating func append(owned value: consuming MustacheValue, escaped: Bool) {
+    private mutating func append(owned value: consuming MustacheValue) {
         switch consume value {
         case .string(let string):
-            if escaped {
-                out.appendEscaped(string)
-            } else {
-                out.appendRaw(string)
-            }
+            out.append(string)
         case .int(let number):
-            out.append(number)
+            out.appendInteger(number)
         case let other:
-            append(other, escaped: escaped)
-        }
-    }
-
-    private mutating func append(_ value: MustacheValue, escaped: Bool) {
-        switch value {
-        case .string(let string):
-            if escaped {
-                out.appendEscaped(string)
-            } else {
-                out.appendRaw(string)
-            }
-        case .int(let number):
-            out.append(number)
-        case .double(let number):
-            out.append(number)
-        case .bool(let flag):
-            out.append(flag ? "true" : "false")
-        case .list(let items):
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                append(item, escaped: escaped)
-            }
-        case .null, .object, .dictionary:
-            break
+            out.append(other)
         }
     }
 }

@@ -1,3 +1,4 @@
+import FaturaMustache
 import Foundation
 import Testing
 @testable import Fatura
@@ -161,4 +162,45 @@ struct ViewPartsTests {
         // The line separator after an E2 that is not its own.
         #expect(JSONText.quoted("…\u{2028}") == #""…\u2028""#)
     }
+
+    /// Every view that writes its own fields (rows, charts, bars) writes,
+    /// for every key it has, in both escaping modes, the bytes its value
+    /// renders as, hostile text included; and nothing for a key it lacks.
+    @Test func viewsWriteWhatTheirValuesRender() throws {
+        func check(_ view: some TemplateView, _ what: String) {
+            for name in type(of: view).keys.sorted() + ["noSuchKey", "label2"] {
+                let key = MustacheKey(name)
+                for escaping in [true, false] {
+                    var found = false
+                    let written = MustacheOutput.bytes(escaping: escaping) { found = view.write(key, to: &$0) }
+                    let value = view.value(for: key)
+                    #expect(found == (value != nil), "\(what).\(name)")
+                    let rendered = value.map { value in MustacheOutput.bytes(escaping: escaping) { $0.append(value) } } ?? []
+                    #expect(written == rendered, "\(what).\(name), escaping \(escaping)")
+                }
+            }
+        }
+        let hostile = #"<b>"x" & 'y'</b>"#
+        var views = 0
+        for (var bill, route) in SampleBills.inBothLanguages {
+            bill.charges[0].label = LocalizedText(ar: hostile, en: hostile)
+            if bill.meters.indices.contains(0) { bill.meters[0].id = hostile }
+            let page = BillPage(bill: bill, route: route, resources: SampleBills.templateSet.resources)
+            for part in page.addressParts { check(part, "address part"); views += 1 }
+            for row in page.meters { check(row, "meter row"); views += 1 }
+            for row in page.charges { check(row, "charge row"); views += 1 }
+            for chart in page.charts {
+                check(chart, "chart")
+                for bar in chart.bars { check(bar, "bar"); views += 1 }
+            }
+        }
+        #expect(views > 100)
+        // The hostile texts were written escaped, and raw when not escaping.
+        let row = BillPage(bill: { var bill = SampleBills.accepted[0].bill; bill.charges[0].label = LocalizedText(ar: hostile, en: hostile); return bill }(),
+                           route: SampleBills.accepted[0].route, resources: SampleBills.templateSet.resources).charges[0]
+        #expect(String(decoding: MustacheOutput.bytes { _ = row.write(MustacheKey("label"), to: &$0) }, as: UTF8.self)
+                == "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;")
+        #expect(String(decoding: MustacheOutput.bytes(escaping: false) { _ = row.write(MustacheKey("label"), to: &$0) }, as: UTF8.self) == hostile)
+    }
+
 }
