@@ -14,12 +14,27 @@ enum CSV {
 
     /// Appends `text` as one field, quoted when it must be.
     static func append(_ text: String, to out: inout String) {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else {
+        guard needsQuotes(text) else {
             out += text
             return
         }
         out += "\""
         out += text.utf8.contains(0x22) ? text.replacing("\"", with: "\"\"") : text
         out += "\""
+    }
+
+    /// Whether `text` has a comma, a quote or a line break (an SMS text is a
+    /// few hundred bytes: scanned as contiguous UTF-8, not byte by byte
+    /// through the generic sequence path).
+    static func needsQuotes(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for byte in bytes where byte <= 0x2C && (byte == 0x2C || byte == 0x22 || byte == 0x0D || byte == 0x0A) {
+                return true
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = text
+        return copy.withUTF8(scan)
     }
 }

@@ -153,8 +153,13 @@ enum ContractText {
     static func trimXMLSpace(_ text: some StringProtocol) -> Substring {
         let whole = Substring(text)
         let utf8 = whole.utf8
-        // Most values have no space around them: the whole text, with no index arithmetic.
-        if let first = utf8.first, !first.isXMLSpace, let last = utf8.last, !last.isXMLSpace { return whole }
+        // Most values have no space around them: the whole text, its ends
+        // read from its contiguous UTF-8 (no index arithmetic).
+        let plain = utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return !first.isXMLSpace && !last.isXMLSpace
+        }
+        if plain == true { return whole }
         guard let start = utf8.firstIndex(where: { !$0.isXMLSpace }) else { return "" }
         let end = utf8.lastIndex(where: { !$0.isXMLSpace })!
         return Substring(utf8[start...end])

@@ -141,5 +141,15 @@ struct SMSComposerTests {
 
     @Test func csvQuotesWhatNeedsQuoting() {
         #expect(CSV.row(["a", "b,c", "say \"hi\"", "line\nbreak", "ب"]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"line\nbreak\",ب\r\n")
+        // Every byte value, alone and at the end of a long text: quoted exactly for , " CR LF.
+        let long = String(repeating: "فاتورة bill ", count: 30)
+        for byte in UInt8(0)...0x7F {
+            let text = String(decoding: [byte], as: UTF8.self)
+            let special = [0x2C, 0x22, 0x0D, 0x0A].contains(byte)
+            #expect(CSV.needsQuotes(text) == special, "byte \(byte)")
+            #expect(CSV.needsQuotes(long + text) == special, "byte \(byte) after \(long.utf8.count) bytes")
+        }
+        #expect(CSV.row([long, "x"]) == long + ",x\r\n")
+        #expect(CSV.row(["a\rb"]) == "\"a\rb\"\r\n")
     }
 }

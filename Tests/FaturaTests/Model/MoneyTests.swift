@@ -66,4 +66,31 @@ struct CalendarDateTests {
         #expect(CalendarDate.daysInclusive(from: CalendarDate("2024-02-01")!, to: CalendarDate("2024-03-01")!) == 30)
         #expect(CalendarDate.daysInclusive(from: CalendarDate("2025-12-31")!, to: CalendarDate("2026-01-01")!) == 2)
     }
+
+    /// XML white space (space, tab, CR, LF) is trimmed from both ends, and
+    /// nothing else (a no-break space, an Arabic letter), for strings and
+    /// substrings alike, as a character-by-character reference does.
+    @Test func xmlSpaceIsTrimmedFromBothEndsOnly() {
+        func reference(_ text: String) -> String {
+            let xml: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
+            var characters = Substring(text)
+            while let first = characters.first, xml.contains(first) { characters.removeFirst() }
+            while let last = characters.last, xml.contains(last) { characters.removeLast() }
+            return String(characters)
+        }
+        let ends = ["", " ", "\t", "\n", "\r", "\r\n", " \t\n ", "\u{A0}", "\u{2028}", "x", "ب", "\u{A0} "]
+        let middles = ["", "12.500", "a b", "فاتورة", " \u{A0} ", "1002345678"]
+        for head in ends {
+            for middle in middles {
+                for tail in ends {
+                    let text = head + middle + tail
+                    #expect(String(ContractText.trimXMLSpace(text)) == reference(text), "\(text.debugDescription)")
+                    let framed = "<" + text + ">"
+                    let inner = framed.dropFirst().dropLast()
+                    #expect(String(ContractText.trimXMLSpace(inner)) == reference(text), "substring \(text.debugDescription)")
+                }
+            }
+        }
+    }
+
 }
