@@ -54,9 +54,18 @@ public protocol MustacheObject: AnyObject, Sendable {
     /// }
     /// ```
     func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool
+
+    /// Whether, as the context a template is rendered against, this object
+    /// is asked to ``write(_:to:)`` every `{{name}}` it answers. When false
+    /// (the default), the renderer asks ``value(for:)`` once per name and
+    /// render and keeps the answer: right for an object whose answers take
+    /// work. Return true only when `write` is cheap (fields already made).
+    var writesFields: Bool { get }
 }
 
 extension MustacheObject {
+    public var writesFields: Bool { false }
+
     /// Appends `value(for: key)`. (Inlinable, so that each conforming type
     /// gets a copy that calls its `value(for:)` directly.)
     @inlinable

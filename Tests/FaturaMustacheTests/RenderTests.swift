@@ -257,4 +257,33 @@ import Testing
         #expect(throws: MustacheError.self) { try strict.render("missing", withWrite) }
     }
 
+
+    /// A root that writes its own fields (`writesFields`) renders as one
+    /// whose answers are remembered: names at the root, names climbing to
+    /// it out of sections, `{{.x}}` at the root, sections and dotted names
+    /// over its values; and a name it lacks is still missing.
+    @Test func aRootWritingItsFieldsRendersAsARememberedOne() throws {
+        final class Root: MustacheObject {
+            let fields: [String: MustacheValue]
+            let writesFields: Bool
+            init(_ fields: [String: MustacheValue], writes: Bool) { self.fields = fields; writesFields = writes }
+            func value(for key: MustacheKey) -> MustacheValue? { fields[key.name] }
+            func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+                guard let value = fields[key.name] else { return false }
+                output.append(value)
+                return true
+            }
+        }
+        let fields: [String: MustacheValue] = [
+            "name": "A & B", "count": 3, "flag": true, "items": [["x": "1<"], ["x": "2"]], "info": ["city": "Manāma"],
+        ]
+        let template = "{{name}}|{{{name}}}|{{.name}}|{{count}}|{{flag}}|{{missing}}|{{#items}}{{x}}{{name}}{{.name}}{{count}};{{/items}}|{{info.city}}|{{#info}}{{city}}{{name}}{{/info}}"
+        let library = try TemplateLibrary(templates: ["t": template])
+        let remembered = try library.render("t", .object(Root(fields, writes: false)))
+        #expect(try library.render("t", .object(Root(fields, writes: true))) == remembered)
+        #expect(remembered == "A &amp; B|A & B|A &amp; B|3|true||1&lt;A &amp; B3;2A &amp; B3;|Manāma|ManāmaA &amp; B")
+        let strict = try TemplateLibrary(templates: ["t": "{{name}}{{missing}}"], options: .strict)
+        #expect(throws: MustacheError.self) { try strict.render("t", .object(Root(fields, writes: true))) }
+    }
+
 }

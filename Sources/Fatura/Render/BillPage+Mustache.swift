@@ -6,7 +6,7 @@ protocol TemplateView: MustacheObject {
     static var keys: Set<String> { get }
 }
 
-extension BillPage: TemplateView {
+extension BillPage: FieldView {
     /// The page's keys, found by number (see ``MustacheFields``).
     enum Key: String, CaseIterable {
         case lang, dir, otherLang, otherDir, l, o, utility, account, number, channel, customerName
@@ -18,8 +18,16 @@ extension BillPage: TemplateView {
         case relativeNote, relativeNoteOther, link, hasLink
     }
 
-    private static let fields = MustacheFields<Key>()
-    static let keys = fields.names
+    typealias Field = Key
+    static let fields = MustacheFields<Key>()
+
+    /// Written field by field at the root too (its fields are stored, or
+    /// made from stored values).
+    public var writesFields: Bool { true }
+
+    public func value(for key: MustacheKey) -> MustacheValue? { fieldValue(for: key) }
+
+    public func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool { writeField(key, to: &output) }
 
     /// The keys whose values depend only on the page's language: its words,
     /// its direction and the utility's details. Each language has a copy of
@@ -42,59 +50,58 @@ extension BillPage: TemplateView {
         }
     }
 
-    public func value(for key: MustacheKey) -> MustacheValue? {
-        guard let field = Self.fields[key] else { return nil }
-        return switch field {
+    func field<Sink: FieldSink & ~Copyable>(_ field: Field, into sink: inout Sink) {
+        switch field {
         case .lang, .dir, .otherLang, .otherDir, .l, .o, .utility, .start, .end:
-            Self.languageValue(field, main: main, other: other)
-        case .account: .string(bill.account)
-        case .number: .string(bill.number)
-        case .channel: .string(route.channel.rawValue)
-        case .customerName: .string(customerName)
-        case .customerNameOther: .string(customerNameOther ?? "")
-        case .hasCustomerNameOther: .bool(customerNameOther != nil)
-        case .category: .string(category ?? "")
-        case .categoryOther: .string(categoryOther ?? "")
-        case .hasCategory: .bool(category != nil)
-        case .hasAddress: .bool(!addressParts.isEmpty || area != nil)
-        case .addressParts: addressPartsValue
-        case .area: .string(area ?? "")
-        case .hasArea: .bool(area != nil)
-        case .month: .string(month)
-        case .monthOther: .string(monthOther)
-        case .periodFrom: .string(periodFrom)
-        case .periodTo: .string(periodTo)
-        case .periodFromOther: .string(periodFromOther)
-        case .periodToOther: .string(periodToOther)
-        case .periodDays: .string(periodDays)
-        case .periodDaysOther: .string(periodDaysOther)
-        case .issued: .string(issued)
-        case .issuedOther: .string(issuedOther)
-        case .due: .string(due)
-        case .dueOther: .string(dueOther)
-        case .hasMeters: .bool(!meters.isEmpty)
-        case .meters: metersValue
-        case .charges: chargesValue
-        case .chargesTotal: .string(chargesTotal)
-        case .hasPreviousBalance: .bool(bill.previousBalance != .zero)
-        case .hasPayments: .bool(bill.payments != .zero)
-        case .previousBalance: .string(previousBalance)
-        case .payments: .string(payments)
-        case .total: .string(total)
-        case .totalOther: .string(totalOther)
-        case .isCredit: .bool(bill.isCredit)
-        case .credit: .string(credit)
-        case .hasArrears: .bool(hasArrears)
-        case .arrears: .string(arrears)
-        case .arrearsOther: .string(arrearsOther)
-        case .hasEstimated: .bool(hasEstimated)
-        case .hasCharts: .bool(!charts.isEmpty)
-        case .charts: chartsValue
-        case .isRelative: .bool(relativeNote != nil)
-        case .relativeNote: .string(relativeNote ?? "")
-        case .relativeNoteOther: .string(relativeNoteOther ?? "")
-        case .link: .string(link ?? "")
-        case .hasLink: .bool(link != nil)
+            sink.append(Self.languageValue(field, main: main, other: other) ?? .null)
+        case .account: sink.append(bill.account)
+        case .number: sink.append(bill.number)
+        case .channel: sink.append(route.channel.rawValue)
+        case .customerName: sink.append(customerName)
+        case .customerNameOther: sink.append(customerNameOther ?? "")
+        case .hasCustomerNameOther: sink.append(customerNameOther != nil)
+        case .category: sink.append(category ?? "")
+        case .categoryOther: sink.append(categoryOther ?? "")
+        case .hasCategory: sink.append(category != nil)
+        case .hasAddress: sink.append(!addressParts.isEmpty || area != nil)
+        case .addressParts: sink.append(addressPartsValue)
+        case .area: sink.append(area ?? "")
+        case .hasArea: sink.append(area != nil)
+        case .month: sink.append(month)
+        case .monthOther: sink.append(monthOther)
+        case .periodFrom: sink.append(periodFrom)
+        case .periodTo: sink.append(periodTo)
+        case .periodFromOther: sink.append(periodFromOther)
+        case .periodToOther: sink.append(periodToOther)
+        case .periodDays: sink.append(periodDays)
+        case .periodDaysOther: sink.append(periodDaysOther)
+        case .issued: sink.append(issued)
+        case .issuedOther: sink.append(issuedOther)
+        case .due: sink.append(due)
+        case .dueOther: sink.append(dueOther)
+        case .hasMeters: sink.append(!meters.isEmpty)
+        case .meters: sink.append(metersValue)
+        case .charges: sink.append(chargesValue)
+        case .chargesTotal: sink.append(chargesTotal)
+        case .hasPreviousBalance: sink.append(bill.previousBalance != .zero)
+        case .hasPayments: sink.append(bill.payments != .zero)
+        case .previousBalance: sink.append(previousBalance)
+        case .payments: sink.append(payments)
+        case .total: sink.append(total)
+        case .totalOther: sink.append(totalOther)
+        case .isCredit: sink.append(bill.isCredit)
+        case .credit: sink.append(credit)
+        case .hasArrears: sink.append(hasArrears)
+        case .arrears: sink.append(arrears)
+        case .arrearsOther: sink.append(arrearsOther)
+        case .hasEstimated: sink.append(hasEstimated)
+        case .hasCharts: sink.append(!charts.isEmpty)
+        case .charts: sink.append(chartsValue)
+        case .isRelative: sink.append(relativeNote != nil)
+        case .relativeNote: sink.append(relativeNote ?? "")
+        case .relativeNoteOther: sink.append(relativeNoteOther ?? "")
+        case .link: sink.append(link ?? "")
+        case .hasLink: sink.append(link != nil)
         }
     }
 }
@@ -134,14 +141,18 @@ private struct ValueSink: FieldSink {
 extension FieldView {
     static var keys: Set<String> { fields.names }
 
-    func value(for key: MustacheKey) -> MustacheValue? {
+    func value(for key: MustacheKey) -> MustacheValue? { fieldValue(for: key) }
+
+    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool { writeField(key, to: &output) }
+
+    func fieldValue(for key: MustacheKey) -> MustacheValue? {
         guard let name = Self.fields[key] else { return nil }
         var sink = ValueSink()
         field(name, into: &sink)
         return sink.value
     }
 
-    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+    func writeField(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
         guard let name = Self.fields[key] else { return false }
         field(name, into: &output)
         return true

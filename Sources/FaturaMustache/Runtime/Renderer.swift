@@ -29,6 +29,10 @@ struct Renderer: ~Copyable {
     /// Override tables of the enclosing parent tags, outermost first.
     private var frames: [Int32] = []
     private var depth = 0
+    /// Whether the root is an object that writes its own fields
+    /// (``MustacheObject/writesFields``): then one-segment names that reach
+    /// it are written by it, not through the memo.
+    private var rootWrites = false
 
     private init(
         program: Program,
@@ -108,6 +112,7 @@ struct Renderer: ~Copyable {
                                             renderer.stack.free()
                                             renderer.rootMemo.free()
                                         }
+                                        if case .object(let root) = context { renderer.rootWrites = root.writesFields }
                                         renderer.stack.push(context)
                                         let entry = templates[template]
                                         try renderer.run(
@@ -432,7 +437,7 @@ struct Renderer: ~Copyable {
         out.escapes = escaped
         let info = keys[key]
         let top = stack.count - 1
-        guard info.count == 1, info.mode != .implicit, top > 0 else { return interpolateResolved(key) }
+        guard info.count == 1, info.mode != .implicit, top > 0 || rootWrites else { return interpolateResolved(key) }
         let segment = segments[Int(info.first)]
         var level = top
         let lowest = info.mode == .anchored ? top : 1
@@ -447,6 +452,7 @@ struct Renderer: ~Copyable {
             level -= 1
         }
         if info.mode == .anchored { return false }
+        if rootWrites { return Self.write(segment, from: stack[0], to: &out) }
         guard let entry = rootMemo.entry(segment, in: stack[0]) else { return false }
         out.append(entry.pointee)
         return true
