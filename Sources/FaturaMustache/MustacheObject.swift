@@ -39,8 +39,9 @@ public protocol MustacheObject: AnyObject, Sendable {
     ///
     /// The renderer calls it for a `{{name}}` tag answered by an object
     /// pushed by a section (a list item, say), where a view with many rows
-    /// is asked the most: writing a field straight into the output skips
-    /// making a ``MustacheValue`` (and retaining and releasing its text).
+    /// is asked the most, and by the root when it says ``writesFields``:
+    /// writing a field straight into the output skips making a
+    /// ``MustacheValue`` (and retaining and releasing its text).
     /// The default asks ``value(for:)``; implement it only for speed, and
     /// only as the same answer:
     /// ```swift
