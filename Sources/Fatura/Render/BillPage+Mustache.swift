@@ -106,11 +106,13 @@ extension BillPage: FieldView {
     }
 }
 
-/// A row, chart or bar view: its fields named by an enum, each given once
-/// by ``field(_:into:)``, from which both ``MustacheObject/value(for:)``
-/// and the faster ``MustacheObject/write(_:to:)`` (a field straight into
-/// the output, for the many lookups of a page's rows and bars) are made, so
-/// the two cannot disagree.
+/// A view of the bill page (the page itself, its rows, charts and bars):
+/// its fields named by an enum, each given once by ``field(_:into:)``, from
+/// which both ``MustacheObject/value(for:)`` and the faster
+/// ``MustacheObject/write(_:to:)`` (a field straight into the output, for
+/// the many lookups of a page's rows and bars) are made, so the two cannot
+/// disagree. (`fieldValue` and `writeField` are there for the public
+/// `BillPage`, whose witnesses must be public: it calls them.)
 protocol FieldView: TemplateView {
     associatedtype Field: CaseIterable & RawRepresentable & Sendable where Field.RawValue == String
     static var fields: MustacheFields<Field> { get }

@@ -163,7 +163,7 @@ struct ViewPartsTests {
         #expect(JSONText.quoted("…\u{2028}") == #""…\u2028""#)
     }
 
-    /// Every view that writes its own fields (rows, charts, bars) writes,
+    /// Every view that writes its own fields (the page, its rows, charts and bars) writes,
     /// for every key it has, in both escaping modes, the bytes its value
     /// renders as, hostile text included; and nothing for a key it lacks.
     @Test func viewsWriteWhatTheirValuesRender() throws {
@@ -186,6 +186,7 @@ struct ViewPartsTests {
             bill.charges[0].label = LocalizedText(ar: hostile, en: hostile)
             if bill.meters.indices.contains(0) { bill.meters[0].id = hostile }
             let page = BillPage(bill: bill, route: route, resources: SampleBills.templateSet.resources)
+            check(page, "page")
             for part in page.addressParts { check(part, "address part"); views += 1 }
             for row in page.meters { check(row, "meter row"); views += 1 }
             for row in page.charges { check(row, "charge row"); views += 1 }

@@ -176,8 +176,8 @@ enum EncodedWord {
     static func unstructured(_ text: String) -> [Piece] {
         let clean = withoutControls(text)
         // Non-ASCII text (every Arabic subject) is encoded whole: no need to split it into words first.
-        var utf8 = clean
-        if !utf8.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) { return [.text(clean)] }
+        var contiguous = clean
+        if !contiguous.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) { return [.text(clean)] }
         // Split as bytes: only printable ASCII goes as words, and there a byte is a character.
         let words = clean.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
         let plain = !EncodedWord.hasMarker(clean) && words.allSatisfy { word in
