@@ -183,11 +183,18 @@ struct FlatElement {
     var recordHasFaults: Bool { parts.pointee.faultCount > 0 }
 
     func attribute(_ name: String) -> String? {
+        attributeBytes(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The UTF-8 of attribute `name`, read in place (valid as long as the
+    /// element): for values parsed into numbers and dates, which need no string.
+    func attributeBytes(_ name: String) -> UnsafeBufferPointer<UInt8>? {
         let first = node.pointee.attributes
         for index in first..<(first + node.pointee.attributeCount) {
             let attribute = parts.pointee.attributes! + index
             if attribute.pointee.name == name {
-                return parts.pointee.string(attribute.pointee.value, attribute.pointee.count)
+                let count = attribute.pointee.count
+                return UnsafeBufferPointer(start: count > 0 ? parts.pointee.bytes.map { $0 + attribute.pointee.value } : nil, count: count)
             }
         }
         return nil

@@ -22,6 +22,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
+    /// The same, from UTF-8 (an attribute's bytes in the record).
+    init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        guard let fields = ContractText.digitFields(utf8: text, lengths: (4, 2, 2)) else { return nil }
+        self.init(year: fields.0, month: fields.1, day: fields.2)
+    }
+
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -95,6 +101,12 @@ public struct BillingMonth: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: fields.0, month: fields.1)
     }
 
+    /// The same, from UTF-8 (an attribute's bytes in the record).
+    init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        guard let fields = ContractText.digitFields(utf8: text, lengths: (4, 2, nil)) else { return nil }
+        self.init(year: fields.0, month: fields.1)
+    }
+
     public static func < (lhs: BillingMonth, rhs: BillingMonth) -> Bool {
         (lhs.year, lhs.month) < (rhs.year, rhs.month)
     }
@@ -117,14 +129,19 @@ enum ContractText {
     /// a third of 0 when there are two). No array: dates are parsed a dozen
     /// times a bill.
     static func digitFields(_ text: some StringProtocol, lengths: (Int, Int, Int?)) -> (Int, Int, Int)? {
-        let trimmed = trimXMLSpace(text)
+        withUTF8(text) { digitFields(utf8: $0, lengths: lengths) }
+    }
+
+    /// The same, from UTF-8.
+    static func digitFields(utf8 text: UnsafeBufferPointer<UInt8>, lengths: (Int, Int, Int?)) -> (Int, Int, Int)? {
+        let trimmed = trimXMLSpace(utf8: text)
         var fields = (0, 0, 0)
         let count = lengths.2 == nil ? 2 : 3
         func length(_ index: Int) -> Int { index == 0 ? lengths.0 : index == 1 ? lengths.1 : lengths.2 ?? 0 }
         var value = 0
         var digits = 0
         var index = 0
-        for byte in trimmed.utf8 {
+        for byte in trimmed {
             if byte == UInt8(ascii: "-") {
                 guard index < count, digits == length(index) else { return nil }
                 if index == 0 { fields.0 = value } else { fields.1 = value }
@@ -150,6 +167,23 @@ enum ContractText {
     }
 
     /// Removes leading and trailing XML white space.
+    /// `text` without the XML white space at its ends.
+    static func trimXMLSpace(utf8 text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = text.count
+        while start < end, text[start].isXMLSpace { start += 1 }
+        while end > start, text[end - 1].isXMLSpace { end -= 1 }
+        return UnsafeBufferPointer(rebasing: text[start..<end])
+    }
+
+    /// Calls `body` with the UTF-8 of `text`: in place when it is
+    /// contiguous (a native string), else from a copy.
+    static func withUTF8<Result>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = String(text)
+        return copy.withUTF8(body)
+    }
+
     static func trimXMLSpace(_ text: some StringProtocol) -> Substring {
         let whole = Substring(text)
         let utf8 = whole.utf8
@@ -167,10 +201,15 @@ enum ContractText {
 
     /// Parses a whole, non-negative number of units (meter readings, history quantities).
     static func wholeUnits(_ text: some StringProtocol) -> Int64? {
-        let trimmed = trimXMLSpace(text)
-        guard !trimmed.isEmpty, trimmed.utf8.count <= 15 else { return nil }
+        withUTF8(text) { wholeUnits(utf8: $0) }
+    }
+
+    /// The same, from UTF-8.
+    static func wholeUnits(utf8 text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let trimmed = trimXMLSpace(utf8: text)
+        guard !trimmed.isEmpty, trimmed.count <= 15 else { return nil }
         var value: Int64 = 0
-        for byte in trimmed.utf8 {
+        for byte in trimmed {
             guard byte.isASCIIDigit else { return nil }
             value = value * 10 + Int64(byte - 0x30)
         }

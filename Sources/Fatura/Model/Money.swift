@@ -55,15 +55,18 @@ extension Money {
     /// leading `+` is not; there must be at least one digit before the point
     /// and one to three after it when there is a point.
     public static func parse(_ text: some StringProtocol) -> Result<Money, ParseFailure> {
-        var bytes = Substring(text).utf8[...]
-        while let first = bytes.first, first.isXMLSpace { bytes = bytes.dropFirst() }
-        while let last = bytes.last, last.isXMLSpace { bytes = bytes.dropLast() }
+        ContractText.withUTF8(text) { parse(utf8: $0) }
+    }
+
+    /// The same, from UTF-8 (an attribute's bytes in the record).
+    static func parse(utf8 text: UnsafeBufferPointer<UInt8>) -> Result<Money, ParseFailure> {
+        var bytes = ContractText.trimXMLSpace(utf8: text)
         guard !bytes.isEmpty else { return .failure(.empty) }
 
         var negative = false
-        if bytes.first == UInt8(ascii: "-") {
+        if bytes[0] == UInt8(ascii: "-") {
             negative = true
-            bytes = bytes.dropFirst()
+            bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst())
         }
         var whole: Int64 = 0
         var wholeDigits = 0

@@ -8,8 +8,8 @@ extension BillChecker {
         let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidMeter)
         let id = try cleanText(try requiredAttribute("id", of: node), of: node, code: .invalidMeter,
                                maxScalars: Self.meterIDLimit, what: "meter id of <meter>")
-        let previous = try units(try requiredAttribute("previous", of: node), of: node, attribute: "previous")
-        let current = try units(try requiredAttribute("current", of: node), of: node, attribute: "current")
+        let previous = try units(try requiredAttributeBytes("previous", of: node), of: node, attribute: "previous")
+        let current = try units(try requiredAttributeBytes("current", of: node), of: node, attribute: "current")
         guard previous <= current else {
             throw BillRejection(.invalidMeter, "<meter> \(id) at line \(node.line): previous reading \(previous) is above current reading \(current)", line: node.line)
         }
@@ -22,9 +22,11 @@ extension BillChecker {
         return Meter(service: service, id: id, previous: previous, current: current, unit: unit, reading: reading)
     }
 
-    private func units(_ raw: String, of node: FlatElement, attribute: String, code: BillRejection.Code = .invalidMeter) throws(BillRejection) -> Int64 {
-        guard let value = ContractText.wholeUnits(raw) else {
-            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a whole number of units", line: node.line)
+    private func units(
+        _ raw: UnsafeBufferPointer<UInt8>, of node: FlatElement, attribute: String, code: BillRejection.Code = .invalidMeter
+    ) throws(BillRejection) -> Int64 {
+        guard let value = ContractText.wholeUnits(utf8: raw) else {
+            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(String(decoding: raw, as: UTF8.self))) is not a whole number of units", line: node.line)
         }
         return value
     }
@@ -44,7 +46,7 @@ extension BillChecker {
         }
         let quantity = try node.attribute("quantity").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "quantity") }
         let rate = try node.attribute("rate").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "rate") }
-        let amount = try money(try requiredAttribute("amount", of: node), what: "<charge> \(code) at line \(node.line): amount", line: node.line)
+        let amount = try money(try requiredAttributeBytes("amount", of: node), what: "<charge> \(code) at line \(node.line): amount", line: node.line)
         let label = try localized(node, code: .invalidCharge, maxScalars: Self.labelLimit)
         return Charge(code: String(code), service: service, quantity: quantity, unit: unit, rate: rate, amount: amount, label: label)
     }
@@ -58,10 +60,10 @@ extension BillChecker {
 
     func balance(_ node: FlatElement) throws(BillRejection) -> (Money, Money) {
         try onlyChildren(of: node, Children.none)
-        let previous = try node.attribute("previous").map { raw throws(BillRejection) in
+        let previous = try node.attributeBytes("previous").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): previous", line: node.line)
         } ?? .zero
-        let payments = try node.attribute("payments").map { raw throws(BillRejection) in
+        let payments = try node.attributeBytes("payments").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): payments", line: node.line)
         } ?? .zero
         return (previous, payments)
@@ -82,15 +84,16 @@ extension BillChecker {
         do {
             for child in node.children {
                 try onlyChildren(of: child, Children.none)
-                let rawPeriod = try requiredAttribute("period", of: child)
-                guard let month = BillingMonth(rawPeriod) else {
-                    throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(rawPeriod)) is not a month YYYY-MM", line: child.line)
+                let rawPeriod = try requiredAttributeBytes("period", of: child)
+                guard let month = BillingMonth(utf8: rawPeriod) else {
+                    let period = String(decoding: rawPeriod, as: UTF8.self)
+                    throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(TextRules.quoted(period)) is not a month YYYY-MM", line: child.line)
                 }
                 // At most 24 months: a linear search, no set to hash into.
                 guard !months.contains(where: { $0.month == month }) else {
                     throw BillRejection(.invalidHistory, "<month> at line \(child.line): period \(month) appears twice in the \(service.rawValue) history", line: child.line)
                 }
-                let quantity = try units(try requiredAttribute("quantity", of: child), of: child, attribute: "quantity", code: .invalidHistory)
+                let quantity = try units(try requiredAttributeBytes("quantity", of: child), of: child, attribute: "quantity", code: .invalidHistory)
                 months.append(HistoryMonth(month: month, quantity: quantity))
             }
         }

@@ -251,6 +251,14 @@ public struct BillChecker: Sendable {
         return value
     }
 
+    /// The same, read in place.
+    func requiredAttributeBytes(_ name: String, of node: FlatElement) throws(BillRejection) -> UnsafeBufferPointer<UInt8> {
+        guard let value = node.attributeBytes(name) else {
+            throw BillRejection(.missingAttribute, "<\(node.name)> at line \(node.line) has no \(name) attribute, which is required", line: node.line)
+        }
+        return value
+    }
+
     /// `what` names the value in the rejection: made only when there is one.
     func money(_ text: String, what: @autoclosure () -> String, line: Int) throws(BillRejection) -> Money {
         switch Money.parse(text) {
@@ -260,11 +268,28 @@ public struct BillChecker: Sendable {
         }
     }
 
-    func date(_ text: String, what: @autoclosure () -> String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
-        guard let date = CalendarDate(text) else {
-            throw BillRejection(code, "\(what()): \(TextRules.quoted(text)) is not a real date in the form YYYY-MM-DD", line: line)
+    /// The same, from an attribute's bytes.
+    func money(_ bytes: UnsafeBufferPointer<UInt8>, what: @autoclosure () -> String, line: Int) throws(BillRejection) -> Money {
+        switch Money.parse(utf8: bytes) {
+        case .success(let money): return money
+        case .failure: return try money(String(decoding: bytes, as: UTF8.self), what: what(), line: line)
+        }
+    }
+
+    func date(_ bytes: UnsafeBufferPointer<UInt8>, what: @autoclosure () -> String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
+        guard let date = CalendarDate(utf8: bytes) else {
+            throw Self.notADate(String(decoding: bytes, as: UTF8.self), what: what(), code: code, line: line)
         }
         return date
+    }
+
+    func date(_ text: String, what: @autoclosure () -> String, code: BillRejection.Code, line: Int) throws(BillRejection) -> CalendarDate {
+        guard let date = CalendarDate(text) else { throw Self.notADate(text, what: what(), code: code, line: line) }
+        return date
+    }
+
+    private static func notADate(_ text: String, what: String, code: BillRejection.Code, line: Int) -> BillRejection {
+        BillRejection(code, "\(what): \(TextRules.quoted(text)) is not a real date in the form YYYY-MM-DD", line: line)
     }
 
     /// The children each element may have (a handful each: a linear

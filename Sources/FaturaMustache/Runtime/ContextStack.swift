@@ -11,16 +11,55 @@ final class KeyBox: Sendable {
 /// It starts in memory provided by the caller (usually on the machine stack)
 /// and moves to the heap only when nesting gets deep, so a pointer to an
 /// element is valid only until the next push.
+///
+/// Beside each value it keeps the object the value holds, unretained (the
+/// value keeps it alive), with its type: an object is asked to write a
+/// field through that reference, where taking it out of the value would
+/// retain and release it on every lookup. A value that is not an object has
+/// a placeholder that answers nothing.
 /// Owned by one render; ``free()`` must be called to release the values.
 struct ContextStack {
+    /// An object of the stack, not retained.
+    struct ObjectRef {
+        let object: UnsafeMutableRawPointer
+        let type: any MustacheObject.Type
+
+        init(_ object: any MustacheObject) {
+            self.object = Unmanaged.passUnretained(object as AnyObject).toOpaque()
+            type = Swift.type(of: object)
+        }
+
+        /// The object writes `key` (false: it has no such key), called as
+        /// its own type: no retain, no release.
+        @inline(__always)
+        func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
+            Self.write(key, of: object, type, to: &output)
+        }
+
+        @inline(__always)
+        private static func write(
+            _ key: MustacheKey, of object: UnsafeMutableRawPointer, _ type: any MustacheObject.Type, to output: inout MustacheOutput
+        ) -> Bool {
+            func write<Object: MustacheObject>(_: Object.Type) -> Bool {
+                Unmanaged<Object>.fromOpaque(object)._withUnsafeGuaranteedRef { $0.write(key, to: &output) }
+            }
+            return write(type)
+        }
+
+        static let none = ObjectRef(NoObject.shared)
+    }
+
     private var heap: ScratchMemory<MustacheValue>?
+    private var objectHeap: ScratchMemory<ObjectRef>?
     private var values: UnsafeMutablePointer<MustacheValue>
+    private var objects: UnsafeMutablePointer<ObjectRef>
     private var capacity: Int
     private(set) var count = 0
 
-    init(memory: UnsafeMutableBufferPointer<MustacheValue>) {
+    init(memory: UnsafeMutableBufferPointer<MustacheValue>, objects: UnsafeMutableBufferPointer<ObjectRef>) {
         values = memory.baseAddress!
-        capacity = memory.count
+        self.objects = objects.baseAddress!
+        capacity = min(memory.count, objects.count)
     }
 
     /// Releases the remaining values.
@@ -32,9 +71,19 @@ struct ContextStack {
     @inline(__always)
     subscript(level: Int) -> UnsafePointer<MustacheValue> { UnsafePointer(values + level) }
 
+    /// The object held by the value at `level` (a placeholder that has no
+    /// keys when the value is not an object).
+    @inline(__always)
+    func object(_ level: Int) -> ObjectRef { objects[level] }
+
     @inline(__always)
     mutating func push(_ value: consuming MustacheValue) {
         if _slowPath(count == capacity) { grow() }
+        if case .object(let object) = value {
+            (objects + count).initialize(to: ObjectRef(object))
+        } else {
+            (objects + count).initialize(to: .none)
+        }
         (values + count).initialize(to: value)
         count += 1
     }
@@ -48,9 +97,20 @@ struct ContextStack {
     @inline(never)
     private mutating func grow() {
         let larger = ScratchMemory<MustacheValue>(capacity: capacity * 2)
+        let largerObjects = ScratchMemory<ObjectRef>(capacity: capacity * 2)
         larger.base.moveInitialize(from: values, count: count)
+        largerObjects.base.moveInitialize(from: objects, count: count)
         heap = larger
+        objectHeap = largerObjects
         values = larger.base
-        capacity = larger.capacity
+        objects = largerObjects.base
+        capacity = min(larger.capacity, largerObjects.capacity)
     }
+}
+
+/// What the context stack keeps beside a value that is not an object: it has no keys.
+private final class NoObject: MustacheObject {
+    static let shared = NoObject()
+    func value(for key: MustacheKey) -> MustacheValue? { nil }
+    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool { false }
 }

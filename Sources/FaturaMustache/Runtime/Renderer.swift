@@ -99,6 +99,9 @@ struct Renderer: ~Copyable {
                                 try withUnsafeTemporaryAllocation(
                                     of: MustacheValue.self, capacity: 16
                                 ) { stackMemory in
+                                  try withUnsafeTemporaryAllocation(
+                                    of: ContextStack.ObjectRef.self, capacity: 16
+                                  ) { objectMemory in
                                     try withUnsafeTemporaryAllocation(
                                         byteCount: RootMemo.byteCount(keyCount: program.segmentCount), alignment: 8
                                     ) { memoMemory in
@@ -106,7 +109,7 @@ struct Renderer: ~Copyable {
                                             program: program, instructions: instructions, text: text.baseAddress!,
                                             markers: markers, keys: keys, segments: segments, templates: templates,
                                             output: OutputBuffer(writingTo: base, capacity: capacity),
-                                            stack: ContextStack(memory: stackMemory),
+                                            stack: ContextStack(memory: stackMemory, objects: objectMemory),
                                             rootMemo: RootMemo(keyCount: program.segmentCount, memory: memoMemory))
                                         defer {
                                             renderer.stack.free()
@@ -120,6 +123,7 @@ struct Renderer: ~Copyable {
                                         let out = renderer.out.bytes
                                         return (out.count, renderer.out.isSpilled ? Array(out) : nil)
                                     }
+                                  }
                                 }
                             }
                         }
@@ -444,7 +448,7 @@ struct Renderer: ~Copyable {
         while level >= lowest {
             let context = stack[level]
             if case .object = context.pointee {
-                if Self.write(segment, from: context, to: &out) { return true }
+                if Self.write(segment, from: stack.object(level), to: &out) { return true }
             } else if let found = Self.child(of: context, segment) {
                 append(owned: found)
                 return true
@@ -452,26 +456,18 @@ struct Renderer: ~Copyable {
             level -= 1
         }
         if info.mode == .anchored { return false }
-        if rootWrites { return Self.write(segment, from: stack[0], to: &out) }
+        if rootWrites { return Self.write(segment, from: stack.object(0), to: &out) }
         guard let entry = rootMemo.entry(segment, in: stack[0]) else { return false }
         out.append(entry.pointee)
         return true
     }
 
-    /// The object at `context` writes `key` (false: it has no such key).
+    /// `object` writes `key` (false: it has no such key).
     @inline(__always)
     private static func write(
-        _ key: Unmanaged<KeyBox>, from context: UnsafePointer<MustacheValue>, to output: inout MustacheOutput
+        _ key: Unmanaged<KeyBox>, from object: ContextStack.ObjectRef, to output: inout MustacheOutput
     ) -> Bool {
-        key._withUnsafeGuaranteedRef { write($0.key, from: context.pointee, to: &output) }
-    }
-
-    @inline(__always)
-    private static func write(_ key: MustacheKey, from value: borrowing MustacheValue, to output: inout MustacheOutput) -> Bool {
-        switch value {
-        case .object(let object): object.write(key, to: &output)
-        default: false
-        }
+        key._withUnsafeGuaranteedRef { object.write($0.key, to: &output) }
     }
 
     /// The general case of ``interpolate(_:escaped:)``: the name resolved, then its value appended.

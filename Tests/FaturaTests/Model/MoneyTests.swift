@@ -69,7 +69,7 @@ struct CalendarDateTests {
 
     /// XML white space (space, tab, CR, LF) is trimmed from both ends, and
     /// nothing else (a no-break space, an Arabic letter), for strings and
-    /// substrings alike, as a character-by-character reference does.
+    /// substrings and UTF-8 alike, as a character-by-character reference does.
     @Test func xmlSpaceIsTrimmedFromBothEndsOnly() {
         func reference(_ text: String) -> String {
             let xml: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
@@ -88,6 +88,11 @@ struct CalendarDateTests {
                     let framed = "<" + text + ">"
                     let inner = framed.dropFirst().dropLast()
                     #expect(String(ContractText.trimXMLSpace(inner)) == reference(text), "substring \(text.debugDescription)")
+                    var copy = text
+                    copy.withUTF8 { bytes in
+                        let trimmed = ContractText.trimXMLSpace(utf8: bytes)
+                        #expect(String(decoding: trimmed, as: UTF8.self) == reference(text), "bytes \(text.debugDescription)")
+                    }
                 }
             }
         }

@@ -202,6 +202,29 @@ struct StructureMessageTests {
         #expect(try Self.message("<mobile>", "<mobile>33123457</mobile><mobile>")?.hasPrefix("<mobile> at line \(mobile) appears twice in <contact>") == true)
     }
 
+    /// Numbers and dates are parsed from the attribute's bytes in the
+    /// record, without a string; a rejection still quotes the value as
+    /// written (white space and all) and names its element and line.
+    @Test func aBadNumberOrDateIsQuotedAsWritten() throws {
+        let meter = Self.line(of: #"previous="10234""#)
+        #expect(try Self.message(#"previous="10234""#, #"previous=" 10,234""#)
+            == #"<meter> at line \#(meter): previous " 10,234" is not a whole number of units"#)
+        let months = Self.line(of: #"quantity="21""#)
+        #expect(try Self.message(#"period="2025-10" quantity="21""#, #"period="2025-1O" quantity="21""#)
+            == #"<month> at line \#(months): period "2025-1O" is not a month YYYY-MM"#)
+        #expect(try Self.message(#"period="2025-10" quantity="21""#, #"period="2025-10" quantity="2.1""#)
+            == #"<month> at line \#(months): quantity "2.1" is not a whole number of units"#)
+        let charge = Self.line(of: #"amount="3.000""#)
+        #expect(try Self.message(#"amount="3.000""#, #"amount="3,000""#)?.hasPrefix(#"<charge> MUNICIPAL at line \#(charge): amount: "3,000" is not a decimal amount"#) == true)
+        let balance = Self.line(of: "<balance")
+        #expect(try Self.message(#"payments="5.000""#, #"payments="5.0001""#)
+            == #"<balance> at line \#(balance): payments: "5.0001" has more than three fraction digits"#)
+        #expect(try Self.message(#"to="2026-10-31""#, #"to="2026-10-32""#)
+            == #"<period> to: "2026-10-32" is not a real date in the form YYYY-MM-DD"#)
+        // Surrounding XML white space is allowed, as for every value.
+        #expect(try Self.message(#"previous="10234""#, "previous=\"\t10234 \"") == nil)
+    }
+
     @Test func aRepeatedHistoryMonthIsNamed() throws {
         let months = Self.line(of: #"quantity="21""#)
         let message = try Self.message(#"<month period="2025-10" quantity="21"/>"#, #"<month period="2025-10" quantity="21"/><month period="2025-10" quantity="2"/>"#)

@@ -9,6 +9,8 @@ struct MailComposer: Sendable {
     let templates: TemplateSet
     let from: MailMailbox
     let replyTo: MailMailbox
+    /// The From and Reply-To lines, the same on every message: folded once.
+    let sender: MailMessage.FoldedSender
     let domain: String
 
     /// Gmail clips a message whose HTML passes 102 KB.
@@ -19,6 +21,7 @@ struct MailComposer: Sendable {
         let utility = templates.resources.utility
         from = try MailMailbox(name: utility.mailFromName, address: utility.mailFrom)
         replyTo = try MailMailbox(address: utility.mailReplyTo)
+        sender = MailMessage.FoldedSender(from: from, replyTo: replyTo)
         domain = utility.messageIDDomain
         // Every message-id is `<YYYY-MM.ACCOUNT@domain>` with an account of
         // 6 to 12 digits: the domain, and the longest such id, are checked
@@ -56,7 +59,7 @@ struct MailComposer: Sendable {
         if BillChecker.validAccount(bill.account) != bill.account {
             try MailMessage.check(messageID: messageID)
         }
-        let message = MailMessage(
+        var message = MailMessage(
             checked: (),
             from: from, replyTo: replyTo, to: try MailMailbox(name: name, address: route.recipient ?? ""),
             subject: subject, date: bill.issued.startInUTC.addingTimeInterval(8 * 3600),
@@ -64,6 +67,7 @@ struct MailComposer: Sendable {
             textBytes: text, htmlBytes: html,
             headers: [(Self.headerNames[0], bill.account), (Self.headerNames[1], route.channel.rawValue)],
             transferEncoding: .shortest)
+        message.sender = sender
         return message.rendered()
     }
 }

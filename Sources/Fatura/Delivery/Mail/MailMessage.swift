@@ -38,6 +38,21 @@ public struct MailMessage: Sendable {
     /// message is made; values are unstructured text, written like the subject.
     public let headers: [(name: String, value: String)]
     public var transferEncoding: TransferEncoding
+    /// The From and Reply-To lines made once for every message of a run
+    /// (by the composer), used while `from` and `replyTo` are still theirs.
+    var sender: FoldedSender?
+
+    struct FoldedSender: Sendable {
+        let from: MailMailbox
+        let replyTo: MailMailbox?
+        let lines: [UInt8]
+
+        init(from: MailMailbox, replyTo: MailMailbox?) {
+            self.from = from
+            self.replyTo = replyTo
+            lines = MailMessage.foldSender(from: from, replyTo: replyTo)
+        }
+    }
 
     /// How both parts' bodies are written.
     public enum TransferEncoding: String, Sendable {
@@ -184,7 +199,11 @@ public struct MailMessage: Sendable {
             out.append(0x0D)
             out.append(0x0A)
         }
-        out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
+        if let sender, sender.from == from, sender.replyTo == replyTo {
+            out.append(contentsOf: sender.lines)
+        } else {
+            out.append(contentsOf: Self.foldSender(from: from, replyTo: replyTo))
+        }
         EncodedWord.fold("To", to.pieces, into: &out)
         EncodedWord.fold("Subject", EncodedWord.unstructured(subject), into: &out)
         line("Date: ", Self.rfc5322Date(date))
@@ -211,17 +230,13 @@ public struct MailMessage: Sendable {
     }
 
     /// The From and Reply-To lines of messages from `from` (and `replyTo`),
-    /// each ending in CRLF: the same on every message of a run, folded once.
+    /// each ending in CRLF.
     static func foldSender(from: MailMailbox, replyTo: MailMailbox?) -> [UInt8] {
-        senders.value(for: [from, replyTo]) {
-            var out: [UInt8] = []
-            EncodedWord.fold("From", from.pieces, into: &out)
-            if let replyTo { EncodedWord.fold("Reply-To", replyTo.pieces, into: &out) }
-            return out
-        }
+        var out: [UInt8] = []
+        EncodedWord.fold("From", from.pieces, into: &out)
+        if let replyTo { EncodedWord.fold("Reply-To", replyTo.pieces, into: &out) }
+        return out
     }
-
-    private static let senders = Memo<[MailMailbox?], [UInt8]>(limit: 64)
 
     /// `=_fatura_` and 16 hex digits of the SHA-256 of the message-id. `=_`
     /// never occurs in quoted-printable (`=` starts a hex pair or a soft
