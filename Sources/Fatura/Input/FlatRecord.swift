@@ -63,6 +63,12 @@ public struct FlatRecord: Sendable {
         bytes.capacity > 1 << 16 || nodes.capacity > 1 << 10 || attributes.capacity > 1 << 10 || childList.capacity > 1 << 10
     }
 
+    /// The bytes its arrays' capacity takes.
+    var capacityBytes: Int {
+        bytes.capacity + nodes.capacity * MemoryLayout<Node>.stride
+            + attributes.capacity * MemoryLayout<Attribute>.stride + childList.capacity * MemoryLayout<Int>.stride
+    }
+
     /// Empties the record for the next one, or drops its arrays when they are oversized.
     mutating func recycle() {
         if isOversized { self = FlatRecord() } else { removeAll() }

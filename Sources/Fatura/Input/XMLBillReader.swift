@@ -200,10 +200,15 @@ private struct RecordBuilder {
     /// Records done, from `taken` on not yet read.
     private var records: [FlatRecord] = []
     private var taken = 0
-    /// Emptied records, for the next ones: a few, each of ordinary size
-    /// (a chunk of many tiny records must not leave a pool of large ones).
+    /// Emptied records, for the next ones. A chunk of the file holds some
+    /// forty bills, all built before the first is taken: the pool keeps
+    /// enough of them for the next chunk's (a bill built into fresh arrays
+    /// costs some 25 allocations as they grow), but no more than
+    /// `spareBytes` in all, and none oversized (a chunk of many tiny
+    /// records must not leave a pool of large ones).
     private var spare: [FlatRecord] = []
-    static let spareLimit = 8
+    private var spareCapacity = 0
+    static let spareBytes = 1 << 20
     /// Records built into the arrays of an earlier one (for tests).
     private(set) var reused = 0
     var hasRecord: Bool { taken < records.count }
@@ -289,6 +294,7 @@ private struct RecordBuilder {
             records.append(FlatRecord())
             swap(&records[records.count - 1], &current)
             if let spareRecord = spare.popLast() {
+                spareCapacity -= spareRecord.capacityBytes
                 current = spareRecord
                 reused += 1
             }
@@ -310,8 +316,9 @@ private struct RecordBuilder {
             records.removeAll(keepingCapacity: true)
             taken = 0
         }
-        if used.nodes.capacity > 0, !used.isOversized, spare.count < Self.spareLimit {
+        if used.nodes.capacity > 0, !used.isOversized, spareCapacity + used.capacityBytes <= Self.spareBytes {
             used.removeAll()
+            spareCapacity += used.capacityBytes
             spare.append(used)
         }
     }

@@ -114,8 +114,31 @@ public final class LanguagePack: Sendable {
     /// between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE so that an
     /// Arabic name in an English sentence (or the reverse) cannot reorder
     /// the words around it, in HTML and plain text alike.
-    func text(_ key: String, _ values: [String: String]) -> String {
-        StringCatalog.fill(text(key)) { name in values[String(name)].map { "\u{2068}" + $0 + "\u{2069}" } }
+    /// (From the text split at its placeholders once at start-up, the
+    /// values looked up in a short list, not hashed.)
+    func text(_ key: String, _ values: KeyValuePairs<String, String>) -> String {
+        func value(_ name: some StringProtocol) -> String? { values.first { $0.key == name }?.value }
+        guard let pattern = patterns[key] else {
+            return StringCatalog.fill(text(key)) { name in value(name).map { "\u{2068}" + $0 + "\u{2069}" } }
+        }
+        var out = ""
+        for piece in pattern.pieces {
+            switch piece {
+            case .text(let text):
+                out += text
+            case .placeholder(let placeholder):
+                if let value = value(placeholder) {
+                    out += "\u{2068}"
+                    out += value
+                    out += "\u{2069}"
+                } else {
+                    out += "{"
+                    out += placeholder
+                    out += "}"
+                }
+            }
+        }
+        return out
     }
 
     /// The same with one placeholder (no dictionary to build and hash, a dozen times a page).

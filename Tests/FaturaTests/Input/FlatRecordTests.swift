@@ -92,6 +92,30 @@ struct FlatRecordTests {
         #expect(trees[3].record.attributes.isEmpty && trees[3].record.children.isEmpty)
     }
 
+    /// Bills one after another, as an export writes them: each chunk of the
+    /// file completes some forty records before the first is taken, and
+    /// after the first chunk nearly all are built into the emptied arrays
+    /// of earlier ones (fresh arrays cost some 25 allocations a bill).
+    @Test func consecutiveRecordsAreBuiltIntoReusedArrays() throws {
+        let count = 400
+        var bills: [String] = []
+        for index in 0..<count {
+            bills.append(Fixture.bill
+                .replacingOccurrences(of: "2026100001", with: "C\(index)")
+                .replacingOccurrences(of: "1002345678", with: "\(4_000_000 + index)"))
+        }
+        let xml = Fixture.root + "\n" + bills.joined(separator: "\n") + "\n</bills>\n"
+        let reader = try XMLBillReader(path: Fixture.file(xml))
+        var record = FlatRecord()
+        var accounts: [String?] = []
+        while try reader.next(into: &record) != nil {
+            accounts.append(record.tree.attribute("account"))
+        }
+        #expect(accounts == (0..<count).map { "\(4_000_000 + $0)" })
+        let perChunk = 65_536 / (xml.utf8.count / count) + 1
+        #expect(reader.reusedRecords >= count - 2 * perChunk, "\(reader.reusedRecords) of \(count) records built into reused arrays")
+    }
+
     /// Records far apart in the file, each completed in a chunk of its own,
     /// so that every record after the first few is built into the emptied
     /// arrays of an earlier one: what each holds is exactly its own.

@@ -79,6 +79,33 @@ struct ViewPartsTests {
         }
     }
 
+    /// A text with several placeholders (the relative's note) fills as the
+    /// one-pass fill does with a dictionary of the values, in both languages,
+    /// with a value missing, and with values that hold braces themselves.
+    @Test func severalPlaceholdersFillAsTheOnePassFill() throws {
+        for pack in Self.packs {
+            let key = "relative_note"
+            #expect(CatalogPattern(pack.text(key)) != nil)
+            let cases: [[(String, String)]] = [
+                [("name", "محمد علي"), ("account", "1002345678"), ("relation", "son")],
+                [("account", "1002345678"), ("relation", "{name}")],
+                [("name", "Ali {x}"), ("account", ""), ("relation", "ابن"), ("unused", "z")],
+                [],
+            ]
+            for values in cases {
+                let dictionary = Dictionary(uniqueKeysWithValues: values)
+                let expected = StringCatalog.fill(pack.text(key)) { name in dictionary[String(name)].map { "\u{2068}" + $0 + "\u{2069}" } }
+                let pairs: KeyValuePairs<String, String> = switch values.count {
+                case 3: [values[0].0: values[0].1, values[1].0: values[1].1, values[2].0: values[2].1]
+                case 2: [values[0].0: values[0].1, values[1].0: values[1].1]
+                case 4: [values[0].0: values[0].1, values[1].0: values[1].1, values[2].0: values[2].1, values[3].0: values[3].1]
+                default: [:]
+                }
+                #expect(pack.text(key, pairs) == expected, "\(values)")
+            }
+        }
+    }
+
     @Test func monthLabelsAreTheFormattersAndKeepApartDifferentRuns() throws {
         for pack in Self.packs {
             // Runs asked for again (from the memo) and runs that share their last month or their length.
