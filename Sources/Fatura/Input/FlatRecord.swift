@@ -198,7 +198,8 @@ struct FlatElement {
         let first = node.pointee.attributes
         for index in first..<(first + node.pointee.attributeCount) {
             let attribute = parts.pointee.attributes! + index
-            if attribute.pointee.name == name {
+            // Lengths first: most names asked for are not the one at hand.
+            if attribute.pointee.name.utf8.count == name.utf8.count, attribute.pointee.name == name {
                 let count = attribute.pointee.count
                 return UnsafeBufferPointer(start: count > 0 ? parts.pointee.bytes.map { $0 + attribute.pointee.value } : nil, count: count)
             }

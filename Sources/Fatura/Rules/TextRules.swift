@@ -6,26 +6,46 @@ enum TextRules {
     /// Nil when what is left is empty or holds a control character (a line
     /// break or tab included) that could break a line or a header.
     static func clean(_ raw: String, maxScalars: Int) -> CleanResult {
-        let trimmed = ContractText.trimXMLSpace(raw)
-        var count = 0
-        var hasBidiControl = false
-        for scalar in trimmed.unicodeScalars {
-            if isBidiControl(scalar) {
-                hasBidiControl = true
-                continue
+        var raw = raw
+        // One pass over the UTF-8 (names, labels and address parts: a dozen a
+        // bill): the trimmed range, its scalars, and whether it holds a
+        // control, U+2028/U+2029 or a bidi control, found from their bytes.
+        let scan = raw.withUTF8 { bytes -> (start: Int, end: Int, count: Int, bidi: Bool)? in
+            let trimmed = ContractText.trimXMLSpace(utf8: bytes)
+            let start = trimmed.baseAddress.map { $0 - bytes.baseAddress! } ?? 0
+            var count = 0
+            var bidi = false
+            var index = 0
+            while index < trimmed.count {
+                let byte = trimmed[index]
+                if byte < 0x80 {
+                    if byte < 0x20 || byte == 0x7F { return nil }
+                } else if byte == 0xC2, trimmed[index + 1] <= 0x9F {
+                    return nil  // C1 controls, U+0080–U+009F
+                } else if byte == 0xE2 {
+                    let (second, third) = (trimmed[index + 1], trimmed[index + 2])
+                    if second == 0x80, third == 0xA8 || third == 0xA9 { return nil }  // U+2028, U+2029
+                    if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) {
+                        bidi = true  // U+202A–U+202E, U+2066–U+2069: not counted
+                        index += 3
+                        continue
+                    }
+                }
+                if byte & 0xC0 != 0x80 { count += 1 }
+                index += 1
             }
-            if isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                return .control
-            }
-            count += 1
+            return (start, start + trimmed.count, count, bidi)
         }
-        var text = String(trimmed)
-        if hasBidiControl {
+        guard let scan else { return .control }
+        var text = scan.start == 0 && scan.end == raw.utf8.count
+            ? raw
+            : raw.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[scan.start..<scan.end]), as: UTF8.self) }
+        if scan.bidi {
             // Removing a control may leave white space at either end.
-            text = String(ContractText.trimXMLSpace(String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { !isBidiControl($0) }))))
+            text = String(ContractText.trimXMLSpace(String(String.UnicodeScalarView(text.unicodeScalars.filter { !isBidiControl($0) }))))
         }
         if text.isEmpty { return .empty }
-        if count > maxScalars { return .tooLong }
+        if scan.count > maxScalars { return .tooLong }
         return .ok(text)
     }
 

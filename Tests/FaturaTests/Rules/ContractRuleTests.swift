@@ -309,3 +309,23 @@ struct BatchRuleTests {
         #expect(results.map { $0.code } == [.unknownElement, nil])
     }
 }
+
+@Suite("A bill's children by name")
+struct ChildKindTests {
+    /// Each child element of a bill is known by its name, and only by it:
+    /// not by a name one letter off, of another length, or of another case.
+    @Test func eachChildIsKnownByItsNameAlone() {
+        for kind in BillChecker.ChildKind.allCases {
+            #expect(BillChecker.ChildKind(kind.name) == kind, "\(kind.name)")
+            let name = kind.name
+            var near = [name + "s", String(name.dropLast()), name.uppercased(), " " + name, String(name.dropFirst())]
+            near.append(String(name.first!) + String(repeating: "x", count: name.count - 1))
+            for other in near {
+                #expect(BillChecker.ChildKind(other) == nil, "\(other)")
+            }
+        }
+        for other in ["", "c", "d", "name", "month", "label", "bill", "contacts", "customer\u{0}", "dues", "deliver", "chargé"] {
+            #expect(BillChecker.ChildKind(other) == nil, "\(other)")
+        }
+    }
+}
