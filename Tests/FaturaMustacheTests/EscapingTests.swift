@@ -33,6 +33,25 @@ import Testing
         #expect(try render("ملخص {{x}} الفاتورة", ["x": "A"]) == "ملخص A الفاتورة")
     }
 
+    /// Every length up to three blocks, with each of the five at every
+    /// position and with none: short texts (checked in one padded block),
+    /// whole blocks, and tails read in a load that overlaps the block before.
+    @Test func eachEscapableAtEveryPositionOfEveryLength() throws {
+        let library = try TemplateLibrary(templates: ["t": "{{x}}"])
+        let entities = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&#39;")]
+        for length in 0...48 {
+            let plain = String(repeating: "a", count: length)
+            #expect(try library.render("t", ["x": .string(plain)]) == plain)
+            for position in 0..<length {
+                for (character, entity) in entities {
+                    let before = String(repeating: "b", count: position)
+                    let after = String(repeating: "c", count: length - position - 1)
+                    #expect(try library.render("t", ["x": .string(before + character + after)]) == before + entity + after, "\(length) \(position)")
+                }
+            }
+        }
+    }
+
     @Test func escapablesAtEveryPositionOfTheSixteenByteBlocks() throws {
         // Runs of plain text of every length around a block, then one of the five, in any mix.
         var generator = SystemRandomNumberGenerator()

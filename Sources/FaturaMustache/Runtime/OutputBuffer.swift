@@ -137,6 +137,12 @@ public struct MustacheOutput: ~Copyable {
     mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let start = bytes.baseAddress else { return }
         let length = bytes.count
+        // Most values need no escaping and are short: found so with whole
+        // sixteen-byte loads, then copied at once.
+        guard Self.mayNeedEscape(start, length) else {
+            append(start, count: length)
+            return
+        }
         var runStart = 0
         var index = 0
         while index < length {
@@ -157,6 +163,26 @@ public struct MustacheOutput: ~Copyable {
             index += 1
         }
         append(start + runStart, count: length - runStart)
+    }
+
+    /// Whether any of the `length` bytes at `start` needs escaping: sixteen
+    /// at a time, the last ones in a load that overlaps the one before, and a
+    /// text shorter than sixteen bytes in one zero-padded copy (zero needs
+    /// no escaping).
+    @inline(__always)
+    static func mayNeedEscape(_ start: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let raw = UnsafeRawPointer(start)
+        guard length >= 16 else {
+            var block = SIMD16<UInt8>()
+            withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: raw, byteCount: length) }
+            return any(HTMLEscape.matches(block))
+        }
+        var index = 0
+        while index + 16 <= length {
+            if any(HTMLEscape.matches(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))) { return true }
+            index += 16
+        }
+        return index < length && any(HTMLEscape.matches(raw.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)))
     }
 
     /// Decimal digits, with a leading `-` for negative numbers.
