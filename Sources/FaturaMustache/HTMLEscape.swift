@@ -14,12 +14,18 @@ public enum HTMLEscape {
         byte < 64 && (mask >> UInt64(byte)) & 1 != 0
     }
 
-    /// The lanes of `block` that need escaping (`&`, `<`, `>`, `"`, `'`).
+    /// Whether any lane of `block` needs escaping (`&`, `<`, `>`, `"`, `'`).
+    /// The lanes' masks are combined as integer vectors and tested as two
+    /// words: `any` and `.|` on masks are generic calls that are not inlined.
     @inline(__always)
-    static func matches(_ block: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
-        (block .== SIMD16(repeating: UInt8(ascii: "&"))) .| (block .== SIMD16(repeating: UInt8(ascii: "<")))
-            .| (block .== SIMD16(repeating: UInt8(ascii: ">"))) .| (block .== SIMD16(repeating: UInt8(ascii: "\"")))
-            .| (block .== SIMD16(repeating: UInt8(ascii: "'")))
+    static func anyMatch(_ block: SIMD16<UInt8>) -> Bool {
+        @inline(__always) func lanes(_ byte: UInt8) -> SIMD16<Int8> {
+            unsafeBitCast(block .== SIMD16(repeating: byte), to: SIMD16<Int8>.self)
+        }
+        let all = lanes(UInt8(ascii: "&")) | lanes(UInt8(ascii: "<")) | lanes(UInt8(ascii: ">"))
+            | lanes(UInt8(ascii: "\"")) | lanes(UInt8(ascii: "'"))
+        let words = unsafeBitCast(all, to: SIMD2<UInt64>.self)
+        return words[0] | words[1] != 0
     }
 
     /// Appends `string` to `buffer`, HTML-escaped.

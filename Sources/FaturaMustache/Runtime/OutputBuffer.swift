@@ -149,7 +149,7 @@ public struct MustacheOutput: ~Copyable {
             // Sixteen bytes at a time while none needs escaping.
             if index + 16 <= length {
                 let block = UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                if !any(HTMLEscape.matches(block)) {
+                if !HTMLEscape.anyMatch(block) {
                     index += 16
                     continue
                 }
@@ -175,14 +175,14 @@ public struct MustacheOutput: ~Copyable {
         guard length >= 16 else {
             var block = SIMD16<UInt8>()
             withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: raw, byteCount: length) }
-            return any(HTMLEscape.matches(block))
+            return HTMLEscape.anyMatch(block)
         }
         var index = 0
         while index + 16 <= length {
-            if any(HTMLEscape.matches(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))) { return true }
+            if HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)) { return true }
             index += 16
         }
-        return index < length && any(HTMLEscape.matches(raw.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self)))
+        return index < length && HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self))
     }
 
     /// Decimal digits, with a leading `-` for negative numbers.
