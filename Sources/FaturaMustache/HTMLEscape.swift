@@ -14,18 +14,21 @@ public enum HTMLEscape {
         byte < 64 && (mask >> UInt64(byte)) & 1 != 0
     }
 
-    /// Whether any lane of `block` needs escaping (`&`, `<`, `>`, `"`, `'`).
-    /// The lanes' masks are combined as integer vectors and tested as two
-    /// words: `any` and `.|` on masks are generic calls that are not inlined.
+    /// Whether any of the eight bytes of `word` needs escaping (`&`, `<`,
+    /// `>`, `"`, `'`): for each, a byte of `word ^ c` is zero exactly where
+    /// `c` is, and `(x - 0x01…) & ~x & 0x80…` is nonzero exactly when a byte
+    /// of `x` is zero. Plain integer operations: Swift's SIMD comparisons
+    /// and mask reductions here compiled to lane-by-lane loops or calls.
     @inline(__always)
-    static func anyMatch(_ block: SIMD16<UInt8>) -> Bool {
-        @inline(__always) func lanes(_ byte: UInt8) -> SIMD16<Int8> {
-            unsafeBitCast(block .== SIMD16(repeating: byte), to: SIMD16<Int8>.self)
+    static func anyMatch(_ word: UInt64) -> Bool {
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
+            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
         }
-        let all = lanes(UInt8(ascii: "&")) | lanes(UInt8(ascii: "<")) | lanes(UInt8(ascii: ">"))
-            | lanes(UInt8(ascii: "\"")) | lanes(UInt8(ascii: "'"))
-        let words = unsafeBitCast(all, to: SIMD2<UInt64>.self)
-        return words[0] | words[1] != 0
+        @inline(__always) func has(_ byte: UInt8) -> UInt64 {
+            zeroBytes(word ^ (0x0101_0101_0101_0101 &* UInt64(byte)))
+        }
+        return has(UInt8(ascii: "&")) | has(UInt8(ascii: "<")) | has(UInt8(ascii: ">"))
+            | has(UInt8(ascii: "\"")) | has(UInt8(ascii: "'")) != 0
     }
 
     /// Appends `string` to `buffer`, HTML-escaped.

@@ -146,13 +146,10 @@ public struct MustacheOutput: ~Copyable {
         var runStart = 0
         var index = 0
         while index < length {
-            // Sixteen bytes at a time while none needs escaping.
-            if index + 16 <= length {
-                let block = UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                if !HTMLEscape.anyMatch(block) {
-                    index += 16
-                    continue
-                }
+            // Eight bytes at a time while none needs escaping.
+            if index + 8 <= length, !HTMLEscape.anyMatch(UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
             }
             let byte = start[index]
             if _slowPath(HTMLEscape.needsEscape(byte)) {
@@ -165,24 +162,24 @@ public struct MustacheOutput: ~Copyable {
         append(start + runStart, count: length - runStart)
     }
 
-    /// Whether any of the `length` bytes at `start` needs escaping: sixteen
+    /// Whether any of the `length` bytes at `start` needs escaping: eight
     /// at a time, the last ones in a load that overlaps the one before, and a
-    /// text shorter than sixteen bytes in one zero-padded copy (zero needs
-    /// no escaping).
+    /// text shorter than eight bytes in one zero-padded word (zero needs no
+    /// escaping).
     @inline(__always)
     static func mayNeedEscape(_ start: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         let raw = UnsafeRawPointer(start)
-        guard length >= 16 else {
-            var block = SIMD16<UInt8>()
-            withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: raw, byteCount: length) }
-            return HTMLEscape.anyMatch(block)
+        guard length >= 8 else {
+            var word: UInt64 = 0
+            for index in 0..<length { word |= UInt64(start[index]) << (8 * index) }
+            return HTMLEscape.anyMatch(word)
         }
         var index = 0
-        while index + 16 <= length {
-            if HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)) { return true }
-            index += 16
+        while index + 8 <= length {
+            if HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+            index += 8
         }
-        return index < length && HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: length - 16, as: SIMD16<UInt8>.self))
+        return index < length && HTMLEscape.anyMatch(raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
     }
 
     /// Decimal digits, with a leading `-` for negative numbers.
