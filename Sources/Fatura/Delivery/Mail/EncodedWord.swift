@@ -219,8 +219,8 @@ enum EncodedWord {
         if let first = scalars.first, let last = scalars.last, !isWhitespace(first), !isWhitespace(last) {
             return text
         }
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isWhitespace($0) })
         else { return "" }
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
         return String(scalars[first...last])
