@@ -16,6 +16,10 @@ public struct TemplateSet: Sendable {
     /// utility details of that language folded in: a page's labels then cost
     /// what its literal text costs.
     let pageLibraries: [Language: TemplateLibrary]
+    /// The same with the e-mail's two parts written with CRLF line breaks:
+    /// rendered in the canonical form a MIME text part needs (the preview
+    /// and snapshots render them from `pageLibraries`, as files with LF).
+    let mailLibraries: [Language: TemplateLibrary]
 
     public init(library: TemplateLibrary, resources: RenderResources) {
         self.library = library
@@ -23,6 +27,7 @@ public struct TemplateSet: Sendable {
         pageLibraries = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
             (language, BillPage.folding(library, resources: resources, language: language))
         })
+        mailLibraries = pageLibraries.mapValues { $0.withCRLFLineBreaks(inTemplates: Self.mailParts) }
     }
 
     /// Loads `directory` (templates, `strings/`) and the utility details
@@ -66,6 +71,15 @@ public struct TemplateSet: Sendable {
     /// `email-subject`) for `page`, appending UTF-8 to `buffer`.
     public func render(_ template: String, _ page: BillPage, into buffer: inout [UInt8]) throws {
         try pageLibraries[page.main.language, default: library].render(template, .object(page), into: &buffer)
+    }
+
+    /// The templates of an e-mail's two parts.
+    static let mailParts: Set<String> = ["email.html", "email.text"]
+
+    /// Renders one of ``mailParts`` for `page` onto `buffer` with CRLF line
+    /// breaks, as a message's body needs them.
+    func renderMailPart(_ template: String, _ page: BillPage, into buffer: inout [UInt8]) throws {
+        try mailLibraries[page.main.language, default: library].render(template, .object(page), into: &buffer)
     }
 
     /// Renders one of the bill's templates for `page` to a string.

@@ -49,11 +49,11 @@ final class Program: Sendable {
             overrideTables: compiler.overrideTables, overrideEntries: compiler.overrideEntries)
     }
 
-    /// This program with other instructions, text and ranges (the keys,
-    /// names and options stay).
+    /// This program with other instructions, text, ranges and line-start
+    /// markers (the keys, names and options stay).
     init(
         _ program: Program, instructions: [Instruction], sites: [SourceSite], text: [UInt8],
-        templates: [TemplateEntry], overrideEntries: [OverrideEntry]
+        templates: [TemplateEntry], overrideEntries: [OverrideEntry], markers: [Int32]? = nil
     ) {
         precondition(sites.count == instructions.count)
         self.instructions = instructions
@@ -61,7 +61,7 @@ final class Program: Sendable {
         self.text = text.isEmpty ? [0] : text
         self.templates = templates
         self.overrideEntries = overrideEntries
-        markers = program.markers
+        self.markers = markers ?? program.markers
         keys = program.keys
         keyBoxes = program.keyBoxes
         keyRefs = program.keyRefs

@@ -399,6 +399,22 @@ struct MailTests {
         }
     }
 
+    /// Every line break (CRLF, LF or a lone CR) made CRLF, byte by byte.
+    static func canonicalReference(_ text: [UInt8]) -> [UInt8] {
+        var canonical: [UInt8] = []
+        var index = 0
+        while index < text.count {
+            if text[index] == 0x0D || text[index] == 0x0A {
+                canonical += [0x0D, 0x0A]
+                index += text[index] == 0x0D && index + 1 < text.count && text[index + 1] == 0x0A ? 2 : 1
+            } else {
+                canonical.append(text[index])
+                index += 1
+            }
+        }
+        return canonical
+    }
+
     @Test func base64CanonicalisesEveryKindOfLineBreakAtEveryPositionOfAWord() {
         // CR, LF and CRLF falling at each offset of the eight-byte words the line breaks are searched in,
         // appended after bytes already in the output.
@@ -413,21 +429,60 @@ struct MailTests {
                     ? pieces[Int.random(in: 0..<pieces.count, using: &generator)]
                     : Array(repeating: 0x62, count: Int.random(in: 1...40, using: &generator))
             }
-            var canonical: [UInt8] = []
-            var index = 0
-            while index < text.count {
-                if text[index] == 0x0D || text[index] == 0x0A {
-                    canonical += [0x0D, 0x0A]
-                    index += text[index] == 0x0D && index + 1 < text.count && text[index + 1] == 0x0A ? 2 : 1
-                } else {
-                    canonical.append(text[index])
-                    index += 1
-                }
-            }
+            let canonical = Self.canonicalReference(text)
             var ours: [UInt8] = Array("before:".utf8)
             Base64Body.encode(text, into: &ours)
             let foundation = Data(canonical).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
             #expect(String(decoding: ours, as: UTF8.self) == "before:" + foundation, "\(text)")
+        }
+    }
+
+    /// Bodies whose every line break is already CRLF (as the composer
+    /// renders them) are encoded in place, at every length around the
+    /// whole lines read from the body itself, as the canonicalising copy
+    /// encodes them; a lone LF or CR anywhere sends them through the copy.
+    @Test func canonicalBodiesAreEncodedInPlaceAsTheCopyEncodesThem() {
+        func foundation(_ bytes: [UInt8]) -> String {
+            Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        }
+        for length in 0...300 {
+            // CRLF every 23 bytes, never cut at the end.
+            var text: [UInt8] = (0..<length).map { (index: Int) -> UInt8 in
+                switch index % 23 {
+                case 21: 0x0D
+                case 22: 0x0A
+                default: UInt8(0x41 + index % 26)
+                }
+            }
+            if text.last == 0x0D { text[text.count - 1] = 0x41 }
+            #expect(text.withUnsafeBufferPointer { LineBreaks.isCanonical($0) })
+            var ours: [UInt8] = Array("before:".utf8)
+            Base64Body.encode(text, into: &ours)
+            #expect(String(decoding: ours, as: UTF8.self) == "before:" + foundation(text), "length \(length)")
+            // The same body with one line break made a lone LF: canonicalised back to the same encoding.
+            if let crlf = text.firstIndex(of: 0x0D) {
+                var lone = text
+                lone.remove(at: crlf)
+                #expect(!lone.withUnsafeBufferPointer { LineBreaks.isCanonical($0) })
+                var encoded: [UInt8] = []
+                Base64Body.encode(lone, into: &encoded)
+                #expect(String(decoding: encoded, as: UTF8.self) == foundation(text), "length \(length), lone LF")
+            }
+        }
+    }
+
+    /// A body is canonical exactly when canonicalising it changes nothing:
+    /// CR, LF, CRLF and LF CR at every offset of the eight-byte words.
+    @Test func aBodyIsCanonicalExactlyWhenItsBreaksAreAllCRLF() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [[0x0A], [0x0D], [0x0D, 0x0A], [0x0D, 0x0A], [0x0A, 0x0D], [0x61], [0x62, 0x63, 0x64]]
+        for round in 0..<3000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...(round % 2 == 0 ? 6 : 24), using: &generator) {
+                text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+            let canonical = Self.canonicalReference(text)
+            #expect(text.withUnsafeBufferPointer { LineBreaks.isCanonical($0) } == (canonical == text), "\(text)")
         }
     }
 

@@ -14,6 +14,13 @@ enum Base64Body {
 
     static func encode(_ text: [UInt8], into out: inout [UInt8]) {
         text.withUnsafeBufferPointer { input in
+            // A body already in canonical form (the composer's templates write
+            // CRLF) is encoded as it is; its last group is read with a copy of
+            // the few bytes after the last whole pair of groups.
+            if LineBreaks.isCanonical(input) {
+                encodeCanonical(input, into: &out)
+                return
+            }
             // Every byte may be a line break that grows to two; four bytes of slack for the group reads.
             let canonicalBound = input.count * 2
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: canonicalBound + 4) { canonical in
@@ -26,6 +33,36 @@ enum Base64Body {
                         initialized = pairs.withUnsafeBufferPointer { pairs in
                             encode(UnsafePointer(canonical.baseAddress!), length, pairs: pairs, into: spare.baseAddress!)
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Encodes text already in canonical form from `input` itself: whole
+    /// lines up to two bytes before its end (the group reads look two bytes
+    /// ahead), the rest from a copy with room after it. Lines of 57 bytes
+    /// encode alone, so the two pieces join with the CRLF between lines.
+    private static func encodeCanonical(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let count = input.count
+        let groups = (count + 2) / 3
+        let direct = count >= 59 ? (count - 2) / 57 * 57 : 0
+        out.append(addingCapacity: groups * 4 + (groups / 19 + 1) * 2) { span in
+            span.withUnsafeMutableBufferPointer { spare, initialized in
+                initialized = pairs.withUnsafeBufferPointer { pairs in
+                    var at = 0
+                    if direct > 0 { at = encode(input.baseAddress!, direct, pairs: pairs, into: spare.baseAddress!) }
+                    let rest = count - direct
+                    guard rest > 0 else { return at }
+                    if direct > 0 {
+                        spare[at] = 0x0D
+                        spare[at + 1] = 0x0A
+                        at += 2
+                    }
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rest + 4) { tail in
+                        tail.baseAddress!.initialize(from: input.baseAddress! + direct, count: rest)
+                        (tail.baseAddress! + rest).initialize(repeating: 0, count: 4)
+                        return at + encode(UnsafePointer(tail.baseAddress!), rest, pairs: pairs, into: spare.baseAddress! + at)
                     }
                 }
             }
@@ -149,6 +186,35 @@ enum LineBreaks {
             }
         }
         return at
+    }
+
+    /// Whether every line break of `input` is already CRLF: the LFs are
+    /// exactly the bytes after the CRs. Eight bytes a step, no branch: the
+    /// word's CR marks moved one byte on (the last one carried into the next
+    /// word) must equal its LF marks (little-endian loads).
+    static func isCanonical(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = input.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = input.count
+        var mismatch: UInt64 = 0
+        var carry: UInt64 = 0
+        @inline(__always) func step(_ word: UInt64) {
+            let returns = ByteWords.equal(word, 0x0D)
+            mismatch |= ByteWords.equal(word, 0x0A) ^ (returns << 8 | carry)
+            carry = returns >> 56
+        }
+        var index = 0
+        while index + 8 <= count {
+            step(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            index += 8
+        }
+        if index < count {
+            // The last bytes, then zeros: a CR among them must have its LF before the zeros.
+            var word: UInt64 = 0
+            for offset in 0..<(count - index) { word |= UInt64(base[index + offset]) << (8 * offset) }
+            step(word)
+        }
+        return mismatch == 0 && carry == 0
     }
 
     /// Writes CRLF for the break at `index` (CRLF, LF or CR) and steps over it.

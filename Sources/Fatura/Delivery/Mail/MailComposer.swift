@@ -45,13 +45,14 @@ struct MailComposer: Sendable {
         let (bill, route) = (page.bill, page.route)
         var html: [UInt8] = []
         html.reserveCapacity(1 << 15)
-        try templates.render("email.html", page, into: &html)
+        // Both parts with CRLF line breaks, the form their bodies are encoded in.
+        try templates.renderMailPart("email.html", page, into: &html)
         guard html.count <= Self.htmlLimit else {
-            throw MailComposerError("the e-mail HTML is \(html.count) bytes, over Gmail's clipping size of \(Self.htmlLimit)")
+            throw MailComposerError("the e-mail HTML is \(html.count) bytes (with CRLF line breaks, as sent), over Gmail's clipping size of \(Self.htmlLimit)")
         }
         var text: [UInt8] = []
         text.reserveCapacity(1 << 12)
-        try templates.render("email.text", page, into: &text)
+        try templates.renderMailPart("email.text", page, into: &text)
         let subject = try templates.renderSubject(page)
         let name = route.channel == .email ? bill.customer.name.preferring(bill.customer.language) : nil
         let messageID = Self.messageID(month: bill.month.description, account: bill.account, domain: domain)
