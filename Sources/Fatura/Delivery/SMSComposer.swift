@@ -113,11 +113,28 @@ public final class SMSView: Sendable, MustacheObject {
         }
     }
 
+    /// `text` with its no-break spaces (U+00A0, U+202F: Foundation puts them
+    /// in amounts and dates) made plain spaces, found in the UTF-8 (C2 A0,
+    /// E2 80 AF); the text itself when it has none.
     static func plainSpaces(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            scalars.append(scalar == "\u{A0}" || scalar == "\u{202F}" ? " " : scalar)
+        var text = text
+        let replaced = text.withUTF8 { bytes -> String? in
+            var out: [UInt8]?
+            var index = 0
+            while index < bytes.count {
+                let width = bytes[index] == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0 ? 2
+                    : bytes[index] == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xAF ? 3 : 0
+                if width > 0 {
+                    if out == nil { out = Array(bytes[..<index]) }
+                    out!.append(0x20)
+                    index += width
+                } else {
+                    out?.append(bytes[index])
+                    index += 1
+                }
+            }
+            return out.map { String(decoding: $0, as: UTF8.self) }
         }
-        return String(scalars)
+        return replaced ?? text
     }
 }

@@ -153,3 +153,26 @@ struct SMSComposerTests {
         #expect(CSV.row(["a\rb"]) == "\"a\rb\"\r\n")
     }
 }
+
+@Suite("SMS values")
+struct SMSValueTests {
+    /// No-break spaces become plain ones, found in the UTF-8, as the
+    /// scalar-by-scalar rule does: at the ends, side by side, beside Arabic
+    /// (whose letters and digits share bytes with them), and none.
+    @Test func noBreakSpacesBecomePlainOnes() {
+        func reference(_ text: String) -> String {
+            var scalars = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars { scalars.append(scalar == "\u{A0}" || scalar == "\u{202F}" ? " " : scalar) }
+            return String(scalars)
+        }
+        let pieces = ["", "\u{A0}", "\u{202F}", "\u{2009}", " ", "6.545", "BHD", "د.ب.", "٠٫٥٤٥", "ؠ", "\u{C2}", "€", "😀", "\u{A0}\u{202F}"]
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let text = first + second + third
+                    #expect(SMSView.plainSpaces(text) == reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                }
+            }
+        }
+    }
+}
