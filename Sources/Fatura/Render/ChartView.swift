@@ -54,20 +54,21 @@ final class ChartView: Sendable {
         for bar in chart.bars where bar.value != nil { months += 1 }
         var text = pack.chartSpan(months: months)
         text.reserveCapacity(text.utf8.count + 256)
+        let texts = pack.chartTexts
         if let current = chart.current {
             text += " "
-            pack.appendText("chart_current", to: &text, filling: "value", with: f.number(current), " " + unit)
+            pack.appendText(texts.current, to: &text, filling: "value", with: f.number(current), " " + unit)
         }
         if let last = chart.sameMonthLastYear {
             text += " "
-            pack.appendText("chart_last_year", to: &text, filling: "value", with: f.number(last), " " + unit)
+            pack.appendText(texts.lastYear, to: &text, filling: "value", with: f.number(last), " " + unit)
         }
         if let change = chart.changePercent {
             text += " "
             switch change {
-            case 0: text += pack.text("chart_same")
-            case 1...: pack.appendText("chart_more", to: &text, filling: "percent", with: f.percent(change))
-            default: pack.appendText("chart_less", to: &text, filling: "percent", with: f.percent(-change))
+            case 0: text += pack.chartSame
+            case 1...: pack.appendText(texts.more, to: &text, filling: "percent", with: f.percent(change))
+            default: pack.appendText(texts.less, to: &text, filling: "percent", with: f.percent(-change))
             }
         }
         return text

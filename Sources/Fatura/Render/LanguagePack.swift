@@ -26,7 +26,11 @@ public final class LanguagePack: Sendable {
             chargeLabels[String(key.dropFirst("charge_".count))] = text
         }
         self.chargeLabels = chargeLabels
-        patterns = catalog.strings.compactMapValues(CatalogPattern.init)
+        let patterns = catalog.strings.compactMapValues(CatalogPattern.init)
+        self.patterns = patterns
+        func text(_ key: String) -> CatalogText { CatalogText(key: key, pattern: patterns[key]) }
+        chartTexts = (text("chart_current"), text("chart_last_year"), text("chart_more"), text("chart_less"))
+        chartSame = catalog["chart_same"] ?? "chart_same"
         let days = catalog.pluralForms("days")
         self.days = days
         dayPhrases = (0...400).map { StringCatalog.counted(days, $0, language: language, formatter: formatter) }
@@ -71,6 +75,16 @@ public final class LanguagePack: Sendable {
     private let chartSpans: [String]
     /// The catalog texts with placeholders, split at them.
     private let patterns: [String: CatalogPattern]
+    /// The charts' sentences (four a chart, two charts a bill, in two
+    /// languages), looked up once.
+    let chartTexts: (current: CatalogText, lastYear: CatalogText, more: CatalogText, less: CatalogText)
+    let chartSame: String
+
+    /// A catalog text looked up once: its key, and its split pattern when it has placeholders.
+    struct CatalogText: Sendable {
+        let key: String
+        let pattern: CatalogPattern?
+    }
 
     /// The text of a catalog key (every key a page uses is checked at start-up).
     func text(_ key: String) -> String { catalog[key] ?? key }
@@ -152,8 +166,13 @@ public final class LanguagePack: Sendable {
     /// and `suffix`, isolated as ``text(_:_:)`` does, from the text split
     /// at its placeholders once at start-up.
     func appendText(_ key: String, to out: inout String, filling name: String, with value: String, _ suffix: String = "") {
-        guard let pattern = patterns[key] else {
-            out += StringCatalog.fill(text(key)) { $0 == name ? "\u{2068}" + value + suffix + "\u{2069}" : nil }
+        appendText(CatalogText(key: key, pattern: patterns[key]), to: &out, filling: name, with: value, suffix)
+    }
+
+    /// The same for a text looked up before.
+    func appendText(_ text: CatalogText, to out: inout String, filling name: String, with value: String, _ suffix: String = "") {
+        guard let pattern = text.pattern else {
+            out += StringCatalog.fill(self.text(text.key)) { $0 == name ? "\u{2068}" + value + suffix + "\u{2069}" : nil }
             return
         }
         for piece in pattern.pieces {

@@ -79,6 +79,23 @@ struct ViewPartsTests {
         }
     }
 
+    /// The charts' sentences looked up once fill as the same keys looked up each time.
+    @Test func chartTextsLookedUpOnceFillAsTheirKeys() {
+        for pack in Self.packs {
+            let texts = pack.chartTexts
+            for (text, key, name) in [(texts.current, "chart_current", "value"), (texts.lastYear, "chart_last_year", "value"),
+                                      (texts.more, "chart_more", "percent"), (texts.less, "chart_less", "percent")] {
+                #expect(text.key == key)
+                var once = "x", each = "x"
+                pack.appendText(text, to: &once, filling: name, with: "12", " kWh")
+                pack.appendText(key, to: &each, filling: name, with: "12", " kWh")
+                #expect(once == each, "\(key)")
+                #expect(once.contains("12 kWh"), "\(key)")
+            }
+            #expect(pack.chartSame == pack.text("chart_same"))
+        }
+    }
+
     /// A text with several placeholders (the relative's note) fills as the
     /// one-pass fill does with a dictionary of the values, in both languages,
     /// with a value missing, and with values that hold braces themselves.
