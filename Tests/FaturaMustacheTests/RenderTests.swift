@@ -27,6 +27,32 @@ import Testing
     /// so the stack moves to the heap while values (objects, strings in
     /// lists, dictionaries) are on it: every level still answers, and a
     /// name missing at the deepest level is still an error in strict mode.
+    /// What the root memo keeps for a render (an object asked for by a
+    /// section and by a dotted name) is released when the render ends.
+    @Test func valuesKeptForARenderAreReleasedAfterIt() throws {
+        final class Leaf: MustacheObject {
+            func value(for key: MustacheKey) -> MustacheValue? { key.name == "x" ? "1" : nil }
+        }
+        final class Root: MustacheObject {
+            let leaf = Leaf()
+            func value(for key: MustacheKey) -> MustacheValue? {
+                switch key.name {
+                case "leaf": .object(leaf)
+                case "n": 1
+                default: nil
+                }
+            }
+        }
+        let library = try TemplateLibrary(templates: ["t": "{{#leaf}}{{x}}{{/leaf}}{{leaf.x}}{{n}}{{missing}}"])
+        weak var leaf: Leaf?
+        do {
+            let root = Root()
+            leaf = root.leaf
+            for _ in 0..<3 { #expect(try library.render("t", .object(root)) == "111") }
+        }
+        #expect(leaf == nil, "a value kept for a render outlived it")
+    }
+
     @Test func deepNestingMovesTheContextStackAndKeepsEveryValue() throws {
         final class Level: MustacheObject {
             let depth: Int

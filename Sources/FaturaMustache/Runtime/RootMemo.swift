@@ -15,29 +15,39 @@ struct RootMemo {
 
     private let states: UnsafeMutablePointer<UInt8>
     private let values: UnsafeMutablePointer<MustacheValue>
+    /// The ids of the values kept, in the order they were asked for, and
+    /// how many: only those are released (a render asks for a few dozen of
+    /// the program's hundreds of keys).
+    private let kept: UnsafeMutablePointer<Int32>
+    private let keptCount: UnsafeMutablePointer<Int>
     private let capacity: Int
 
     /// Bytes of memory needed for `keyCount` keys (to be 8-byte aligned).
     static func byteCount(keyCount: Int) -> Int {
         let capacity = max(keyCount, 1)
-        return (capacity + 7) & ~7 + capacity * MemoryLayout<MustacheValue>.stride
+        return 8 + ((capacity + 7) & ~7) + capacity * MemoryLayout<MustacheValue>.stride + capacity * MemoryLayout<Int32>.stride
     }
 
     /// Uses `memory` (at least ``byteCount(keyCount:)`` bytes, 8-byte aligned),
     /// owned by the caller.
     init(keyCount: Int, memory: UnsafeMutableRawBufferPointer) {
         capacity = max(keyCount, 1)
-        let valuesOffset = (capacity + 7) & ~7
-        states = memory.baseAddress!.bindMemory(to: UInt8.self, capacity: capacity)
+        let base = memory.baseAddress!
+        keptCount = base.bindMemory(to: Int.self, capacity: 1)
+        keptCount.initialize(to: 0)
+        states = (base + 8).bindMemory(to: UInt8.self, capacity: capacity)
         states.initialize(repeating: Self.unknown, count: capacity)
-        values = (memory.baseAddress! + valuesOffset).bindMemory(to: MustacheValue.self, capacity: capacity)
+        let valuesOffset = 8 + ((capacity + 7) & ~7)
+        values = (base + valuesOffset).bindMemory(to: MustacheValue.self, capacity: capacity)
+        kept = (base + valuesOffset + capacity * MemoryLayout<MustacheValue>.stride).bindMemory(to: Int32.self, capacity: capacity)
     }
 
     /// Releases the memoized values.
     func free() {
-        for index in 0..<capacity where states[index] == Self.present {
-            (values + index).deinitialize(count: 1)
+        for index in 0..<keptCount.pointee {
+            (values + Int(kept[index])).deinitialize(count: 1)
         }
+        keptCount.pointee = 0
     }
 
     /// The value of `key` in `root`, asking `root` only the first time, to be
@@ -62,6 +72,8 @@ struct RootMemo {
         }
         (values + id).initialize(to: found)
         states[id] = Self.present
+        kept[keptCount.pointee] = Int32(id)
+        keptCount.pointee += 1
         return UnsafePointer(values + id)
     }
 }
