@@ -46,7 +46,8 @@ struct ContextStack {
             return write(type)
         }
 
-        static let none = ObjectRef(NoObject.shared)
+        /// The placeholder beside a value that is not an object.
+        static var none: ObjectRef { ObjectRef(NoObject.shared) }
     }
 
     private var heap: ScratchMemory<MustacheValue>?
