@@ -838,3 +838,52 @@ struct HeaderFoldingTests {
         }
     }
 }
+
+@Suite("Display names in headers")
+struct DisplayNameTests {
+    /// The mailbox's pieces as they were made before the fast paths (split by
+    /// characters, every non-ASCII name through `phrase`): the reference.
+    static func referencePieces(_ mailbox: MailMailbox) -> [EncodedWord.Piece] {
+        let clean = EncodedWord.trimmed(EncodedWord.withoutControls(mailbox.name ?? ""))
+        guard !clean.isEmpty else { return [.token(mailbox.address.address)] }
+        let angle = EncodedWord.Piece.token("<" + mailbox.address.address + ">")
+        let ascii = !EncodedWord.hasMarker(clean) && clean.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        let words = clean.split(separator: " ")
+        if ascii, words.allSatisfy({ $0.utf8.count < EncodedWord.lineLength && $0.utf8.allSatisfy(\.isAtext) }) {
+            return words.map { .token(String($0)) } + [angle]
+        }
+        if ascii {
+            let quoted = "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            if quoted.utf8.count < EncodedWord.lineLength { return [.token(quoted), angle] }
+        }
+        return MailMailbox.phrase(words) + [angle]
+    }
+
+    static func folded(_ pieces: [EncodedWord.Piece]) -> String {
+        var out: [UInt8] = []
+        EncodedWord.fold("To", pieces, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Arabic, English and mixed names, one word or many, short and past one
+    /// encoded-word, with double spaces, a space before a combining mark, an
+    /// `=?`, quotes and controls: the To line is the reference's.
+    @Test func toLinesAreTheReferences() throws {
+        let words = ["محمد", "خديجة", "Ali", "O'Brien", "\"Sam\"", "ّعلي", "=?x?=", "José", "a\\b", "😀", "Al-Hasan",
+                     String(repeating: "ب", count: 30), String(repeating: "x", count: 80)]
+        let joins = [" ", "  ", " \u{0651}", "\t"]
+        var checked = 0
+        for first in words {
+            for second in words {
+                for join in joins {
+                    for name in [first, first + join + second, first + join + second + " " + first, " " + first + join + second + " "] {
+                        let mailbox = try MailMailbox(name: name, address: "user@example.com")
+                        #expect(Self.folded(mailbox.pieces) == Self.folded(Self.referencePieces(mailbox)), "\(name.debugDescription)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == words.count * words.count * joins.count * 4)
+    }
+}

@@ -31,7 +31,11 @@ public struct MailMailbox: Hashable, Sendable {
         guard !clean.isEmpty else { return [.token(address.address)] }
         let angle = EncodedWord.Piece.token("<" + address.address + ">")
         let ascii = !EncodedWord.hasMarker(clean) && clean.utf8.allSatisfy { (0x20...0x7E).contains($0) }
-        let words = clean.split(separator: " ")
+        // A name whose every word holds non-ASCII (an Arabic name, say) and
+        // that fits one encoded-word is one piece, as `phrase` would make it.
+        if !ascii, Self.isOneEncodedRun(clean) { return [.text(clean), angle] }
+        // Printable ASCII's characters are its bytes: split as bytes.
+        let words = ascii ? clean.utf8.split(separator: 0x20).map { Substring($0) } : clean.split(separator: " ")
         if ascii, words.allSatisfy({ $0.utf8.count < EncodedWord.lineLength && $0.utf8.allSatisfy(\.isAtext) }) {
             return words.map { .token(String($0)) } + [angle]
         }
@@ -41,6 +45,29 @@ public struct MailMailbox: Hashable, Sendable {
             if quoted.utf8.count < EncodedWord.lineLength { return [.token(quoted), angle] }
         }
         return Self.phrase(words) + [angle]
+    }
+
+    /// Whether `phrase` would make `name` one encoded piece, the name
+    /// itself: no `=?`, no two spaces side by side, every space-separated
+    /// run of bytes holding a non-ASCII byte (so no word is atext, whether
+    /// or not a space joins a combining mark into one character), and all
+    /// of it within one encoded-word. (`name` has no white space at its ends.)
+    static func isOneEncodedRun(_ name: String) -> Bool {
+        guard name.utf8.count <= EncodedWord.byteCapacity(length: EncodedWord.maxLength), !EncodedWord.hasMarker(name) else {
+            return false
+        }
+        var wordHasNonASCII = false
+        var previous: UInt8 = 0x20
+        for byte in name.utf8 {
+            if byte == 0x20 {
+                if previous == 0x20 || !wordHasNonASCII { return false }
+                wordHasNonASCII = false
+            } else if byte >= 0x80 {
+                wordHasNonASCII = true
+            }
+            previous = byte
+        }
+        return wordHasNonASCII
     }
 
     /// A display name with non-ASCII words: atext words go as they are, and
