@@ -487,14 +487,14 @@ struct MailTests {
     }
 
     @Test func theEstimateCountsEscapedBytesExactly() {
-        // Equal signs and high bytes at every position of the eight-byte words, across the
-        // 1,024-byte steps where the limit is looked at, and in the tail.
+        // Equal signs and high bytes at every position of the sixteen-byte vectors (in blocks of 1,024, where a
+        // lane may count 64), of the eight-byte words after them, and in the tail.
         var generator = SystemRandomNumberGenerator()
         for length in [0, 7, 8, 9, 64, 1001, 1023, 1024, 1025, 2048 + 9, 20_000] {
             let body = (0..<length).map { _ in [UInt8(ascii: "="), 0xD8, 0x41, 0x3C, 0x7F, 0x80, 0x3D][Int.random(in: 0..<7, using: &generator)] }
             let escaped = body.filter { $0 >= 0x80 || $0 == UInt8(ascii: "=") }.count
             #expect(MailMessage.TransferEncoding.escapedCount(body) == escaped, "\(length)")
-            // Every byte escaped.
+            // Every byte escaped: 64 in each lane of a block, the most a lane holds.
             #expect(MailMessage.TransferEncoding.escapedCount(Array(repeating: 0xFF, count: length)) == length)
         }
         // All-escaped text is base64's; an all-plain one is quoted-printable's.
