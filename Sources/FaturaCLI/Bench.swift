@@ -59,14 +59,19 @@ struct Bench: AsyncParsableCommand {
         let floor = base.appendingPathComponent("floor")
         try FileManager.default.createDirectory(at: floor, withIntermediateDirectories: true)
         sync()
+        let floorBefore = Usage.now()
         let floorStart = DispatchTime.now()
         Self.writeFloor(sizes, into: floor, writers: ProcessInfo.processInfo.activeProcessorCount)
         let written = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
         // The pipeline makes its folder durable (one sync) before publishing it; so does the floor.
         sync()
         let floorWall = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
+        let floorAfter = Usage.now()
         print("floor: \(sizes.count) files of the same sizes in \(Self.fixed(floorWall)) s (\(ProcessInfo.processInfo.activeProcessorCount) writers; "
               + "\(Self.fixed(written)) s writing, then the same one sync the pipeline makes before publishing)")
+        // The floor's own system time, per bill of the run: what the kernel's file work alone costs now.
+        print("  floor CPU per bill: user \(Self.fixed((floorAfter.user - floorBefore.user) / bills * 1e6)) µs, "
+              + "system \(Self.fixed((floorAfter.system - floorBefore.system) / bills * 1e6)) µs")
         print("pipeline / floor = \(Self.fixed(wall / floorWall))x wall time")
         // Removing some 300,000 files slows the next minutes of file creation (and so the
         // next bench run) several-fold here: left for the user to remove when done.

@@ -343,6 +343,26 @@ struct CommandLineTests {
         #expect(quiet.contains("15 bills: 10 accepted"))
     }
 
+    /// The bench on a small month: every figure the README names is printed,
+    /// the pipeline's and the floor's, with the files it wrote.
+    @Test func theBenchPrintsThePipelineAndTheFloor() throws {
+        let folder = Fixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try FaturaBinary.run(["bench", "40", "--workdir", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let out = result.stdout
+        #expect(out.contains("generated 40 bills"))
+        #expect(out.contains("pipeline: 40 bills in "))
+        #expect(out.contains("  CPU per bill: user "))
+        #expect(out.contains("peak resident memory"))
+        #expect(out.contains("floor: ") && out.contains("  floor CPU per bill: user "), "\(out)")
+        #expect(out.contains("pipeline / floor = "))
+        // The floor wrote as many files as the pipeline.
+        let written = out.components(separatedBy: "wrote ").dropFirst().first?.prefix { $0 != " " } ?? ""
+        #expect(Int(written) ?? 0 > 40, "\(out)")
+        #expect(out.contains("floor: \(written) files of the same sizes"), "\(out)")
+    }
+
     static func runUnderTerminal(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
