@@ -15,25 +15,31 @@ final class KeyBox: Sendable {
 /// Beside each value it keeps the object the value holds, unretained (the
 /// value keeps it alive), with its type: an object is asked to write a
 /// field through that reference, where taking it out of the value would
-/// retain and release it on every lookup. A value that is not an object has
-/// a placeholder that answers nothing.
+/// retain and release it on every lookup.
 /// Owned by one render; ``free()`` must be called to release the values.
 struct ContextStack {
-    /// An object of the stack, not retained.
+    /// An object of the stack, not retained (none beside a value that is not an object).
     struct ObjectRef {
-        let object: UnsafeMutableRawPointer
-        let type: any MustacheObject.Type
+        let object: UnsafeMutableRawPointer?
+        let type: (any MustacheObject.Type)?
 
         init(_ object: any MustacheObject) {
             self.object = Unmanaged.passUnretained(object as AnyObject).toOpaque()
             type = Swift.type(of: object)
         }
 
-        /// The object writes `key` (false: it has no such key), called as
-        /// its own type: no retain, no release.
+        /// None: what is kept beside a value that is not an object.
+        init() {
+            object = nil
+            type = nil
+        }
+
+        /// The object writes `key` (false: it has no such key, or there is
+        /// no object), called as its own type: no retain, no release.
         @inline(__always)
         func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool {
-            Self.write(key, of: object, type, to: &output)
+            guard let object, let type else { return false }
+            return Self.write(key, of: object, type, to: &output)
         }
 
         @inline(__always)
@@ -45,9 +51,6 @@ struct ContextStack {
             }
             return write(type)
         }
-
-        /// The placeholder beside a value that is not an object.
-        static var none: ObjectRef { ObjectRef(NoObject.shared) }
     }
 
     private var heap: ScratchMemory<MustacheValue>?
@@ -72,8 +75,7 @@ struct ContextStack {
     @inline(__always)
     subscript(level: Int) -> UnsafePointer<MustacheValue> { UnsafePointer(values + level) }
 
-    /// The object held by the value at `level` (a placeholder that has no
-    /// keys when the value is not an object).
+    /// The object held by the value at `level` (none when the value is not an object).
     @inline(__always)
     func object(_ level: Int) -> ObjectRef { objects[level] }
 
@@ -83,7 +85,7 @@ struct ContextStack {
         if case .object(let object) = value {
             (objects + count).initialize(to: ObjectRef(object))
         } else {
-            (objects + count).initialize(to: .none)
+            (objects + count).initialize(to: ObjectRef())
         }
         (values + count).initialize(to: value)
         count += 1
@@ -107,11 +109,4 @@ struct ContextStack {
         objects = largerObjects.base
         capacity = min(larger.capacity, largerObjects.capacity)
     }
-}
-
-/// What the context stack keeps beside a value that is not an object: it has no keys.
-private final class NoObject: MustacheObject {
-    static let shared = NoObject()
-    func value(for key: MustacheKey) -> MustacheValue? { nil }
-    func write(_ key: MustacheKey, to output: inout MustacheOutput) -> Bool { false }
 }

@@ -137,8 +137,8 @@ public struct MustacheOutput: ~Copyable {
     mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let start = bytes.baseAddress else { return }
         let length = bytes.count
-        // Most values need no escaping and are short: found so with whole
-        // sixteen-byte loads, then copied at once.
+        // Most values need no escaping: found so eight bytes at a time, then
+        // copied at once.
         guard Self.mayNeedEscape(start, length) else {
             append(start, count: length)
             return

@@ -15,8 +15,7 @@ enum Base64Body {
     static func encode(_ text: [UInt8], into out: inout [UInt8]) {
         text.withUnsafeBufferPointer { input in
             // A body already in canonical form (the composer's templates write
-            // CRLF) is encoded as it is; its last group is read with a copy of
-            // the few bytes after the last whole pair of groups.
+            // CRLF) is encoded from itself, with no canonical copy.
             if LineBreaks.isCanonical(input) {
                 encodeCanonical(input, into: &out)
                 return
