@@ -31,16 +31,16 @@ extension TemplateLibrary {
         for (index, name) in program.templateNames.enumerated() where names.contains(name) {
             let entry = program.templates[index]
             let range = Int(entry.start)..<Int(entry.end)
+            func holdsCR(_ start: Int32, _ count: Int32) -> Bool { program.text[Int(start)..<Int(start + count)].contains(0x0D) }
             let changeable = range.allSatisfy { pc in
                 let instruction = program.instructions[pc]
                 switch instruction.op {
                 case .partial, .parent, .block:
                     return false
                 case .text, .textLines, .textVariable:
-                    return !program.text[Int(instruction.a)..<Int(instruction.a + instruction.b)].contains(0x0D)
+                    return !holdsCR(instruction.a, instruction.b)
                 case .constant:
-                    return !program.text[Int(instruction.a)..<Int(instruction.a + instruction.b)].contains(0x0D)
-                        && !program.text[Int(instruction.c)..<Int(instruction.c + instruction.d)].contains(0x0D)
+                    return !holdsCR(instruction.a, instruction.b) && !holdsCR(instruction.c, instruction.d)
                 case .indent, .variable, .section, .inverted, .pragma:
                     return true
                 }

@@ -127,31 +127,11 @@ public final class LanguagePack: Sendable {
     /// A catalog text with `{name}` placeholders filled in, each value
     /// between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE so that an
     /// Arabic name in an English sentence (or the reverse) cannot reorder
-    /// the words around it, in HTML and plain text alike.
-    /// (From the text split at its placeholders once at start-up, the
-    /// values looked up in a short list, not hashed.)
+    /// the words around it, in HTML and plain text alike. (The values are
+    /// looked up in a short list, not hashed.)
     func text(_ key: String, _ values: KeyValuePairs<String, String>) -> String {
-        func value(_ name: some StringProtocol) -> String? { values.first { $0.key == name }?.value }
-        guard let pattern = patterns[key] else {
-            return StringCatalog.fill(text(key)) { name in value(name).map { "\u{2068}" + $0 + "\u{2069}" } }
-        }
         var out = ""
-        for piece in pattern.pieces {
-            switch piece {
-            case .text(let text):
-                out += text
-            case .placeholder(let placeholder):
-                if let value = value(placeholder) {
-                    out += "\u{2068}"
-                    out += value
-                    out += "\u{2069}"
-                } else {
-                    out += "{"
-                    out += placeholder
-                    out += "}"
-                }
-            }
-        }
+        append(CatalogText(key: key, pattern: patterns[key]), to: &out) { name in values.first { $0.key == name }?.value }
         return out
     }
 
@@ -163,31 +143,39 @@ public final class LanguagePack: Sendable {
     }
 
     /// Appends catalog text `key` to `out` with `{name}` filled by `value`
-    /// and `suffix`, isolated as ``text(_:_:)`` does, from the text split
-    /// at its placeholders once at start-up.
+    /// and `suffix`, isolated as ``text(_:_:)`` does.
     func appendText(_ key: String, to out: inout String, filling name: String, with value: String, _ suffix: String = "") {
         appendText(CatalogText(key: key, pattern: patterns[key]), to: &out, filling: name, with: value, suffix)
     }
 
     /// The same for a text looked up before.
     func appendText(_ text: CatalogText, to out: inout String, filling name: String, with value: String, _ suffix: String = "") {
+        append(text, to: &out, suffix: suffix) { $0 == name ? value : nil }
+    }
+
+    /// Appends `text` to `out` from the text split at its placeholders once
+    /// at start-up: each `{name}` that `value` answers filled with the answer
+    /// and `suffix`, isolated; any other left as written.
+    private func append(_ text: CatalogText, to out: inout String, suffix: String = "", value: (String) -> String?) {
         guard let pattern = text.pattern else {
-            out += StringCatalog.fill(self.text(text.key)) { $0 == name ? "\u{2068}" + value + suffix + "\u{2069}" : nil }
+            out += StringCatalog.fill(self.text(text.key)) { name in value(String(name)).map { "\u{2068}" + $0 + suffix + "\u{2069}" } }
             return
         }
         for piece in pattern.pieces {
             switch piece {
             case .text(let text):
                 out += text
-            case .placeholder(let placeholder) where placeholder == name:
-                out += "\u{2068}"
-                out += value
-                out += suffix
-                out += "\u{2069}"
             case .placeholder(let placeholder):
-                out += "{"
-                out += placeholder
-                out += "}"
+                if let filled = value(placeholder) {
+                    out += "\u{2068}"
+                    out += filled
+                    out += suffix
+                    out += "\u{2069}"
+                } else {
+                    out += "{"
+                    out += placeholder
+                    out += "}"
+                }
             }
         }
     }
