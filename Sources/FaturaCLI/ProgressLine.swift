@@ -5,8 +5,9 @@ import Foundation
 /// time left, redrawn at most four times a second, only on a terminal.
 final class ProgressLine {
     private let totalBytes: Int?
-    private var start = Date()
-    private var scanning = true
+    /// When the first pass began (with the run), and when the rendering pass did.
+    private let scanStart = Date()
+    private var renderStart: Date?
     private var lastDrawn = Date.distantPast
     private(set) var drawn = false
 
@@ -18,14 +19,12 @@ final class ProgressLine {
 
     func update(_ progress: BatchProgress) {
         let now = Date()
-        if scanning, !progress.scanning {
-            // Rates and time left are of the rendering pass from here on.
-            scanning = false
-            start = now
-        }
+        // Rates and time left are of the pass the progress is of: the first
+        // pass reports only while the rendering waits for it.
+        if !progress.scanning, renderStart == nil { renderStart = now }
         guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
         lastDrawn = now
-        let elapsed = now.timeIntervalSince(start)
+        let elapsed = now.timeIntervalSince(progress.scanning ? scanStart : renderStart ?? now)
         let rate = elapsed > 0 ? Double(progress.bills) / elapsed : 0
         var line = progress.scanning
             ? "scanning for repeated numbers and accounts: \(progress.bills) bills, \(Int(rate)) bills/s"

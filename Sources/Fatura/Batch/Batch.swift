@@ -71,9 +71,9 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 /// so every file is the same whatever the number of jobs or the timing. After every few chunks a checkpoint
 /// goes to the journal, from which `--resume` goes on.
 ///
-/// Before that, a first pass over the file (`DuplicateScan`) finds the
-/// bill numbers and accounts that may repeat, so the uniqueness rules stay
-/// exact while memory stays flat.
+/// Beside that, a first pass over the file (`DuplicateScan`, on a thread of
+/// its own) finds the bill numbers and accounts that may repeat, so the
+/// uniqueness rules stay exact while memory stays flat.
 public enum Batch {
     /// Bills a child task renders at once.
     static let chunkSize = 32
@@ -119,7 +119,9 @@ public enum Batch {
         let signer = LinkSigner(ring: configuration.keyRing ?? .development,
                                 baseURL: configuration.linkBaseURL ?? templates.resources.utility.linkBaseURL)
 
-        var intake = try Intake(input: input, format: configuration.format, shard: configuration.shard, onScan: onProgress)
+        // The first pass goes on beside the rendering (see `Intake`).
+        var intake = try Intake(input: input, format: configuration.format, shard: configuration.shard, overlap: true, onScan: onProgress)
+        defer { intake.stopFirstPass() }
         let header = intake.header
         let fingerprint = Journal.fingerprint(
             input: input, configuration: configuration, templates: configuration.templates, utility: configuration.utility,
@@ -163,7 +165,7 @@ public enum Batch {
         // The records a checkpoint already covers are read and checked again
         // (the rules across the file need them) but not rendered.
         while intake.records < done {
-            guard try intake.next() != nil else { break }
+            guard try intake.next(onScan: onProgress) != nil else { break }
             if intake.records % BatchProgress.every == 0 {
                 onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
             }
@@ -177,7 +179,7 @@ public enum Batch {
             // Another shard's records give no items: a chunk also ends after
             // enough records, so that checkpoints keep coming.
             while items.count < chunkSize, intake.records - first < chunkSize * 8 {
-                guard let (item, _) = try intake.next() else { break }
+                guard let (item, _) = try intake.next(onScan: onProgress) else { break }
                 if let item { items.append(item) }
                 if intake.records % BatchProgress.every == 0 {
                     onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
@@ -227,6 +229,9 @@ public enum Batch {
                 }
             }
         } catch let error as BatchError {
+            // A fault in the file stops the run with nothing written, as when
+            // the first pass finds it before the first bill.
+            if case .input = error { folder.dropWhenStopped() }
             throw error
         } catch let error as OutputError {
             throw .output(error)

@@ -106,6 +106,13 @@ public final class OutputFolder: Sendable {
         state.withLock { $0.keep = true }
     }
 
+    /// A run stopped by a fault in its input leaves nothing behind, unless it
+    /// went on from an interrupted run (whose work is never thrown away).
+    public func dropWhenStopped() {
+        guard !resumed else { return }
+        state.withLock { $0.keep = false }
+    }
+
     /// Refuses to replace a folder that is not empty and not a Fatura output.
     static func checkReplaceable(_ url: URL) throws(OutputError) {
         var isDirectory: ObjCBool = false

@@ -14,56 +14,86 @@ enum WorkItem: Sendable {
 }
 
 /// Reads the records of a file in order, checks and routes each, and tells
-/// which the run renders (its shard's). Made after the duplicate scan.
+/// which the run renders (its shard's).
+///
+/// The file-wide uniqueness rules need a first pass over a regular file
+/// (``FirstPass``). Without `overlap` the intake waits for it before the
+/// first record; with `overlap` records are read and checked at once, the
+/// checker remembering every number and account until the first pass is
+/// done (then only its candidates), so its verdicts are the same either way.
+/// If the first pass is not done by the time `trackedBeforeFirstPass`
+/// numbers or accounts are remembered, reading waits for it there, which
+/// keeps memory flat: the wait, and a fault the first pass found, come at
+/// the same record whatever the timing.
 struct Intake {
     let reader: any BillSource
     let header: BatchHeader
     private var checker: BatchChecker
     private let shard: Shard?
+    /// The first pass while it is not yet adopted.
+    private var firstPass: FirstPass?
+    private let trackedBeforeFirstPass: Int
     /// Records read so far.
     private(set) var records = 0
     /// The record being checked (its arrays go back to the reader for a later one).
     private var record = FlatRecord()
 
+    /// Numbers (and as many accounts) remembered at most before reading
+    /// waits for the first pass: about 1.5 MB of keys.
+    static let trackedBeforeFirstPass = 16_384
+
     var bytesRead: Int? { reader.bytesRead }
 
-    /// Scans the file for possible duplicates (`onScan` hears how far), then
-    /// opens it again to read. A pipe or device cannot be read twice: it is
-    /// read once, remembering every number and account (memory then grows
-    /// with the input, about a hundred bytes a bill).
-    init(input: String, format: InputFormat?, shard: Shard?, onScan: (BatchProgress) -> Void) throws(BatchError) {
+    /// Opens `input`, starting the first pass on a regular file; without
+    /// `overlap`, waits for it (`onScan` hears how far it is). A pipe or
+    /// device cannot be read twice: it is read once, remembering every
+    /// number and account (memory then grows with the input, about a hundred
+    /// bytes a bill).
+    init(input: String, format: InputFormat?, shard: Shard?, overlap: Bool = false,
+         trackedBeforeFirstPass: Int = Intake.trackedBeforeFirstPass, onScan: (BatchProgress) -> Void) throws(BatchError) {
+        self.shard = shard
+        self.trackedBeforeFirstPass = trackedBeforeFirstPass
         var status = stat()
-        guard stat(input, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
-            header = reader.header
-            checker = BatchChecker(header: header)
-            self.shard = shard
-            return
-        }
-        var scan = DuplicateScan()
-        let first: any BillSource
-        do { first = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
-        var scanned = 0
-        do {
-            try first.scanIdentities { rawAccount, rawNumber, bytesRead in
-                let (account, number) = BillChecker.identity(account: rawAccount, number: rawNumber)
-                scan.add(number: number, account: account)
-                scanned += 1
-                if scanned % BatchProgress.every == 0 {
-                    onScan(BatchProgress(bills: scanned, rejected: 0, bytesRead: bytesRead, scanning: true))
-                }
-            }
-        } catch {
+        let regular = stat(input, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        let firstPass = regular ? FirstPass(input: input, format: format) : nil
+        if let firstPass, !overlap, case .failed(let error) = firstPass.wait(onProgress: onScan) {
             throw .input(error)
         }
-        do { reader = try InputFormat.openReader(path: input, format: format) } catch { throw .input(error) }
+        do { reader = try InputFormat.openReader(path: input, format: format) } catch {
+            firstPass?.stop()
+            throw .input(error)
+        }
         header = reader.header
-        self.checker = BatchChecker(header: header, candidates: scan.candidates)
-        self.shard = shard
+        checker = BatchChecker(header: header)
+        self.firstPass = firstPass
+        if !overlap { try adoptFirstPass(onScan: onScan) }
+    }
+
+    /// Once the first pass is done, the checker keeps only its candidates;
+    /// past `trackedBeforeFirstPass` keys, this waits for it.
+    private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) throws(BatchError) {
+        guard let firstPass else { return }
+        let mustWait = checker.tracked >= trackedBeforeFirstPass
+        guard let outcome = mustWait ? firstPass.wait(onProgress: onScan) : firstPass.result else { return }
+        switch outcome {
+        case .candidates(let candidates):
+            checker.adopt(candidates)
+            self.firstPass = nil
+        case .failed(let error):
+            // Reading goes on to the fault itself, or stops here if it must wait.
+            if mustWait { throw .input(error) }
+        }
     }
 
     /// The next record's fate (nil when it is another shard's), or nil at the end of the file.
-    mutating func next() throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
+    /// Stops a first pass nobody will wait for (a run that stopped early).
+    func stopFirstPass() {
+        firstPass?.stop()
+    }
+
+    /// `onScan` hears how far the first pass is while reading waits for it.
+    mutating func next(onScan: (BatchProgress) -> Void = { _ in }) throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
+        if firstPass != nil { try adoptFirstPass(onScan: onScan) }
         let next: SourcePosition?
         do { next = try reader.next(into: &record) } catch { throw .input(error) }
         guard let position = next else { return nil }

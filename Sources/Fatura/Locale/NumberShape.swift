@@ -7,7 +7,11 @@ import Foundation
 /// format styles take several microseconds a call, and a bill has dozens of
 /// values). `learn` checks itself on its probes and returns nil, leaving the
 /// caller on Foundation, if the locale does anything this shape cannot.
-struct NumberShape: Sendable {
+///
+/// A class: a formatter reads its optional shapes dozens of times a bill,
+/// and a struct of six references would be copied out (and each reference
+/// retained) at every read.
+final class NumberShape: Sendable {
     let digits: [String]
     let grouping: String
     let decimal: String

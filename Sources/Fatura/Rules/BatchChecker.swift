@@ -2,22 +2,29 @@
 /// every account (its files and its SMS link are named by account and
 /// month). Feed it the records in file order.
 ///
-/// Given the candidates of a `DuplicateScan` of the same file, it remembers
-/// only those keys, so its memory stays flat however long the file is;
-/// without, it remembers every key.
+/// It remembers every number and account until it adopts the candidates of
+/// a `DuplicateScan` of the same file, and from then on only those keys, so
+/// its memory stays flat however long the file is. It may adopt them at any
+/// record: a key that repeats later is a candidate, so it is still
+/// remembered, and one that is not cannot repeat.
 public struct BatchChecker: Sendable {
     public let bills: BillChecker
     private var numbers: [String: Int] = [:]
     private var accounts: [String: Int] = [:]
-    private let candidates: Set<String>?
+    private var candidates: Set<String>?
 
     public init(header: BatchHeader) {
         bills = BillChecker(header: header)
-        candidates = nil
     }
 
-    init(header: BatchHeader, candidates: Set<String>) {
-        bills = BillChecker(header: header)
+    /// Numbers or accounts remembered, whichever are more.
+    var tracked: Int { max(numbers.count, accounts.count) }
+
+    /// From now on only `candidates` are remembered (those already
+    /// remembered that are not are forgotten).
+    mutating func adopt(_ candidates: Set<String>) {
+        numbers = numbers.filter { candidates.contains(DuplicateScan.numberKey($0.key)) }
+        accounts = accounts.filter { candidates.contains(DuplicateScan.accountKey($0.key)) }
         self.candidates = candidates
     }
 

@@ -240,3 +240,119 @@ struct DuplicateScanTests {
         #expect(mistaken < 5, "\(mistaken) new keys looked seen")
     }
 }
+
+/// The first pass runs beside the second (`Intake(overlap: true)`): the
+/// checker remembers every key until the first pass is done, then only its
+/// candidates. Verdicts and faults must not depend on when that happens.
+@Suite("The first pass beside the second")
+struct OverlappedFirstPassTests {
+    /// What a verdict says, to compare two checkers' verdicts by.
+    static func verdict(_ result: Result<Bill, RejectedBill>) -> String {
+        switch result {
+        case .success(let bill): "accepted \(bill.number)"
+        case .failure(let rejected): "\(rejected.rejection.code) \(rejected.rejection.message)"
+        }
+    }
+
+    /// Numbers and accounts with repeats near and far, checked by a checker
+    /// that never adopts and by checkers adopting a small filter's
+    /// candidates (many innocent keys among them) at every kind of moment.
+    @Test(arguments: [0, 1, 2, 57, 299, 598, 600])
+    func adoptingTheCandidatesAtAnyRecordGivesTheSameVerdicts(_ adoptAt: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let identities = (0..<600).map { _ in
+            (account: String(1_000_000 + Int.random(in: 0..<450, using: &generator)),
+             number: "N" + String(Int.random(in: 0..<500, using: &generator)))
+        }
+        var scan = DuplicateScan(filterBits: 1 << 8)
+        for identity in identities { scan.add(number: identity.number, account: identity.account) }
+        let header = BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!)
+        var full = BatchChecker(header: header)
+        var adopting = BatchChecker(header: header)
+        var duplicates = 0
+        for (index, identity) in identities.enumerated() {
+            if index == adoptAt { adopting.adopt(scan.candidates) }
+            let record = RecordNode(name: "bill", line: index + 2, attributes: [("account", identity.account), ("number", identity.number)])
+            let position = SourcePosition(line: index + 2, index: index + 1)
+            let expected = Self.verdict(full.check(record, at: position))
+            #expect(Self.verdict(adopting.check(record, at: position)) == expected, "bill \(index + 1)")
+            if expected.hasPrefix("duplicate") { duplicates += 1 }
+        }
+        #expect(duplicates > 100, "the keys repeat")
+        if adoptAt < identities.count {
+            #expect(adopting.tracked < full.tracked, "only candidates are remembered once adopted")
+        }
+    }
+
+    static func bills(_ count: Int, repeatNumberOf: Int? = nil) -> [String] {
+        var bills: [String] = (0..<count).map { (index: Int) -> String in
+            let account = String(1_002_000_000 + index), number = String(2_026_000_000 + index)
+            return Fixture.bill.replacingOccurrences(of: "1002345678", with: account).replacingOccurrences(of: "2026100001", with: number)
+        }
+        if let repeatNumberOf {
+            // The last bill takes an early bill's number.
+            bills[count - 1] = bills[count - 1].replacingOccurrences(of: String(2_026_000_000 + count - 1), with: String(2_026_000_000 + repeatNumberOf))
+        }
+        return bills
+    }
+
+    static func rejects(_ intake: inout Intake) throws -> [String] {
+        var rejected: [String] = []
+        while let (item, _) = try intake.next() {
+            if case .reject(let bill)? = item { rejected.append("\(bill.position.index) \(bill.rejection.message)") }
+        }
+        return rejected
+    }
+
+    /// Reading ahead of the first pass up to its limit, waiting there, or
+    /// waiting first: the same rejects.
+    @Test(arguments: [1, 5, 64, Intake.trackedBeforeFirstPass])
+    func aRepeatIsFoundWhereverReadingWaitsForTheFirstPass(_ limit: Int) throws {
+        let input = Fixture.file(Fixture.document(Self.bills(200, repeatNumberOf: 3).joined(separator: "\n")))
+        var sequential = try Intake(input: input, format: .xml, shard: nil) { _ in }
+        let expected = try Self.rejects(&sequential)
+        #expect(expected.count == 1 && expected[0].hasPrefix("200 ") && expected[0].contains("bill 4"), "\(expected)")
+        var overlapped = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: limit) { _ in }
+        #expect(try Self.rejects(&overlapped) == expected)
+    }
+
+    /// A fault after many bills: reading that must wait for the first pass
+    /// stops there with the first pass's error; reading that need not stops
+    /// at the fault itself with the same error.
+    @Test func aFaultStopsReadingAtTheSameRecordWhateverTheTiming() throws {
+        let text = Fixture.document(Self.bills(100).joined(separator: "\n") + "\n<bill account=\"1\" <broken/>")
+        let input = Fixture.file(text)
+        var errors: [InputError] = []
+        for limit in [10, 10, 1000, 1000] {
+            var intake = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: limit) { _ in }
+            var read = 0
+            do {
+                while try intake.next() != nil { read += 1 }
+                Issue.record("the fault should stop reading")
+            } catch {
+                guard case .input(let input) = error else { Issue.record("\(error)"); continue }
+                errors.append(input)
+                #expect(read == min(limit, 100), "limit \(limit)")
+            }
+        }
+        #expect(errors.count == 4 && Set(errors.map(\.description)).count == 1, "\(errors)")
+        #expect(errors.first?.kind == .malformed)
+        var sequential: InputError?
+        do { _ = try Intake(input: input, format: .xml, shard: nil) { _ in } } catch {
+            if case .input(let input) = error { sequential = input }
+        }
+        #expect(sequential == errors.first, "the same error as when the first pass ends first")
+    }
+
+    @Test func aRunStoppedByAFaultLeavesNothing() throws {
+        let text = Fixture.document(Self.bills(300).joined(separator: "\n") + "\n<bill account=\"1\" <broken/>")
+        let input = Fixture.file(text)
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", input, "--out", out.path])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("bills.xml:\(text.split(separator: "\n", omittingEmptySubsequences: false).count - 2)"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        #expect(!FileManager.default.fileExists(atPath: staging.path), "no staging folder is left")
+    }
+}
