@@ -182,7 +182,9 @@ public final class LanguagePack: Sendable {
 }
 
 /// Everything rendering needs besides the bill, loaded and checked at start-up.
-public struct RenderResources: Sendable {
+/// A class: every bill's view is handed it, and a struct holding the
+/// utility's details would be copied with a retain for each of their texts.
+public final class RenderResources: Sendable {
     public let packs: [Language: LanguagePack]
     private let arabic: LanguagePack
     private let english: LanguagePack
