@@ -811,6 +811,17 @@ enum ReferenceFolding {
 
 @Suite("Header folding")
 struct HeaderFoldingTests {
+    /// Trimming a subject answers white space without Unicode's tables for
+    /// ASCII and Arabic: it must trim exactly what they would.
+    @Test func subjectsAreTrimmedOfExactlyUnicodeWhiteSpace() {
+        let samples = (0...0x7FF).compactMap(Unicode.Scalar.init) + [0x1680, 0x2000, 0x2028, 0x202F, 0x3000, 0xFEFF].compactMap(Unicode.Scalar.init)
+        for scalar in samples {
+            let text = String(scalar) + "x\(scalar)y" + String(scalar) + String(scalar)
+            let expected = scalar.properties.isWhitespace ? "x\(scalar)y" : text
+            #expect(EncodedWord.trimmed(text) == expected, "U+\(String(scalar.value, radix: 16))")
+        }
+    }
+
     /// Random header values of tokens and texts (ASCII, Arabic, joined marks,
     /// emoji, long words), folded by both.
     @Test func bytesFoldAsTheStringsDid() {

@@ -227,11 +227,13 @@ enum EncodedWord {
     }
 
     /// Unicode's `White_Space`, answered without a property lookup for
-    /// printable ASCII and the Arabic block U+0600–U+06FF.
+    /// ASCII (a subject template's last line break among it) and the Arabic
+    /// block U+0600–U+06FF.
     @inline(__always)
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x21...0x7E, 0x600...0x6FF: false
+        case 0x09...0x0D, 0x20: true
+        case 0...0x7F, 0x600...0x6FF: false
         default: scalar.properties.isWhitespace
         }
     }
