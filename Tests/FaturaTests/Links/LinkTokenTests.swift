@@ -30,6 +30,26 @@ struct HMACKnownAnswerTests {
     func rfc4231(key: [UInt8], data: [UInt8], expected: String) {
         let mac = HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: key))
         #expect(Array(mac) == Self.hex(expected))
+        // The signer's own HMAC over SHA-256 states, with no context.
+        let (inner, outer) = LinkSigner.hashers(SymmetricKey(data: key), context: [])
+        #expect(Array(LinkSigner.code(data, inner: inner, outer: outer)) == Self.hex(expected))
+    }
+
+    /// The signer's HMAC from SHA-256 states against swift-crypto's `HMAC`
+    /// for keys of every length around the block size and payloads of many.
+    @Test func theSignersHMACIsSwiftCryptos() {
+        var generator = SystemRandomNumberGenerator()
+        for keyLength in [0, 1, 16, 32, 55, 63, 64, 65, 100, 131] {
+            let key = SymmetricKey(data: (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let (inner, outer) = LinkSigner.hashers(key)
+            for payloadLength in [0, 1, 8, 9, 63, 64, 65, 200] {
+                let payload = (0..<payloadLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let expected = HMAC<SHA256>.authenticationCode(for: LinkSigner.context + payload, using: key)
+                #expect(Array(LinkSigner.code(payload, inner: inner, outer: outer)) == Array(expected), "key \(keyLength), payload \(payloadLength)")
+                #expect(Array(LinkSigner.code(payload, inner: inner, outer: outer).prefix(LinkToken.tagBytes))
+                    == LinkSigner.tag(payload, key), "the tag verification computes")
+            }
+        }
     }
 }
 

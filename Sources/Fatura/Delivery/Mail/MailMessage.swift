@@ -243,7 +243,11 @@ public struct MailMessage: Sendable {
     /// break) or in base64, so the boundary cannot occur in either body.
     var boundary: String {
         var id = messageID
-        let digest = id.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        // SHA-256's own call on the bytes: `SHA256.hash(data:)` is generic and
+        // not specialized across the module boundary.
+        var hasher = SHA256()
+        id.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let digest = hasher.finalize()
         let prefix = "=_fatura_"
         return String(unsafeUninitializedCapacity: prefix.utf8.count + 16) { text in
             var at = text.initialize(fromContentsOf: prefix.utf8)
