@@ -342,6 +342,16 @@ struct MailTests {
             QuotedPrintable.encode(text, into: &ours)
             #expect(ours == reference(text), "\(text)")
         }
+        // Each kind of byte after every length of plain text, before more of it: the eight- and
+        // four-byte paths meet it at every offset of their window, and just past it.
+        for piece: [UInt8] in [[0x0A], [0x0D], [0x0D, 0x0A], [0x20], [0x09], [0x20, 0x0A], [0x09, 0x0D, 0x0A], [0x3D], [0xD8, 0xA8], [0x00]] {
+            for offset in 0...100 {
+                let text = [UInt8](repeating: 0x61, count: offset) + piece + [UInt8](repeating: 0x62, count: 60) + piece + [0x63, 0x20]
+                var ours: [UInt8] = []
+                QuotedPrintable.encode(text, into: &ours)
+                #expect(ours == reference(text), "\(piece) after \(offset)")
+            }
+        }
         // Every byte value, twice, then a letter, around the columns where a soft break falls.
         for value in 0...255 {
             for column in 70...77 {
