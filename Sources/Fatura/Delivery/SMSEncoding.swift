@@ -18,52 +18,64 @@ public struct SMSEncoding: Sendable, Equatable {
     public let segments: Int
 
     public init(_ text: String) {
-        if let costs = Self.gsm7Costs(text) {
+        // Without an array of costs: every SMS bill is measured, some twice.
+        if let septets = Self.gsm7Units(text) {
             alphabet = .gsm7
-            units = costs.reduce(0, +)
-            segments = Self.segments(costs, single: 160, multi: 153)
+            units = septets
+            segments = septets <= 160 ? 1 : Self.segments(text, multi: 153) { Int(Self.gsm7Cost($0)) }
         } else {
             alphabet = .ucs2
-            let costs = text.unicodeScalars.map { $0.value > 0xFFFF ? 2 : 1 }
-            units = costs.reduce(0, +)
-            segments = Self.segments(costs, single: 70, multi: 67)
+            var count = 0
+            for scalar in text.unicodeScalars { count += scalar.value > 0xFFFF ? 2 : 1 }
+            units = count
+            segments = count <= 70 ? 1 : Self.segments(text, multi: 67) { $0.value > 0xFFFF ? 2 : 1 }
         }
     }
 
-    /// The parts a message of these indivisible costs needs.
-    static func segments(_ costs: [Int], single: Int, multi: Int) -> Int {
-        let total = costs.reduce(0, +)
-        if total == 0 { return 1 }
-        if total <= single { return 1 }
+    /// The parts a message over one part's length needs: parts of `multi`
+    /// units, none ending inside a character of `cost` units.
+    @inline(__always)
+    static func segments(_ text: String, multi: Int, cost: (Unicode.Scalar) -> Int) -> Int {
         var parts = 1
         var used = 0
-        for cost in costs {
-            if used + cost > multi {
+        for scalar in text.unicodeScalars {
+            let units = cost(scalar)
+            if used + units > multi {
                 parts += 1
                 used = 0
             }
-            used += cost
+            used += units
         }
         return parts
+    }
+
+    /// The septets of `text` in GSM-7, or nil when a character is not in it.
+    static func gsm7Units(_ text: String) -> Int? {
+        var septets = 0
+        for scalar in text.unicodeScalars {
+            let cost = gsm7Cost(scalar)
+            guard cost > 0 else { return nil }
+            septets += Int(cost)
+        }
+        return septets
+    }
+
+    /// Septets of one character: 1 in the default alphabet, 2 in the
+    /// extension table, 0 in neither.
+    @inline(__always)
+    static func gsm7Cost(_ scalar: Unicode.Scalar) -> UInt8 {
+        // ASCII from a table (most of a Latin message), the rest from the sets.
+        if scalar.value < 0x80 { return asciiCosts[Int(scalar.value)] }
+        return basic.contains(scalar) ? 1 : extensionTable.contains(scalar) ? 2 : 0
     }
 
     /// Septets per character, or nil when a character is not in GSM-7.
     static func gsm7Costs(_ text: String) -> [Int]? {
         var costs: [Int] = []
-        costs.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x80 {
-                // ASCII from a table (most of a Latin message), the rest from the sets.
-                let cost = asciiCosts[Int(scalar.value)]
-                guard cost > 0 else { return nil }
-                costs.append(Int(cost))
-            } else if basic.contains(scalar) {
-                costs.append(1)
-            } else if extensionTable.contains(scalar) {
-                costs.append(2)
-            } else {
-                return nil
-            }
+            let cost = gsm7Cost(scalar)
+            guard cost > 0 else { return nil }
+            costs.append(Int(cost))
         }
         return costs
     }

@@ -15,6 +15,38 @@ struct SMSEncodingTests {
         #expect(SMSEncoding.gsm7Costs("£é€") == [1, 1, 2])
     }
 
+    /// Measuring a message without arrays of costs gives what the costs give.
+    @Test func measuringWithoutCostArraysAgreesWithTheCosts() {
+        // The parts of a message of these indivisible costs, counted plainly.
+        func segments(_ costs: [Int], single: Int, multi: Int) -> Int {
+            guard costs.reduce(0, +) > single else { return 1 }
+            var parts = 1, used = 0
+            for cost in costs {
+                if used + cost > multi { parts += 1; used = 0 }
+                used += cost
+            }
+            return parts
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "{", "€", "é", "\n", "ب", "🇧🇭", "😀", "ß", "`"]
+        for round in 0..<400 {
+            // Half the messages in GSM-7 only, half with anything.
+            let choices = round % 2 == 0 ? Array(pieces.prefix(6)) : pieces
+            let text = (0..<Int.random(in: 0...480, using: &generator)).map { _ in choices.randomElement(using: &generator)! }.joined()
+            let encoding = SMSEncoding(text)
+            if let costs = SMSEncoding.gsm7Costs(text) {
+                #expect(encoding.alphabet == .gsm7)
+                #expect(encoding.units == costs.reduce(0, +))
+                #expect(encoding.segments == segments(costs, single: 160, multi: 153), "\(text)")
+            } else {
+                let costs = text.unicodeScalars.map { $0.value > 0xFFFF ? 2 : 1 }
+                #expect(encoding.alphabet == .ucs2)
+                #expect(encoding.units == costs.reduce(0, +))
+                #expect(encoding.segments == segments(costs, single: 70, multi: 67), "\(text)")
+            }
+        }
+    }
+
     @Test func theGSMAlphabetHas127CharactersAndTenExtensions() {
         #expect(SMSEncoding.basic.count == 127)
         #expect(SMSEncoding.extensionTable.count == 10)
