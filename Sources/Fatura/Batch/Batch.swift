@@ -261,17 +261,11 @@ public enum Batch {
 }
 
 /// One line of `manifest.jsonl`.
-struct ManifestEntry {
-    var index: Int
-    var bill: Bill
-    var route: Route
-    var link: String
-    var files: [String]
-
+enum ManifestEntry {
     /// One line of `manifest.jsonl`, the keys in this order (written as
     /// ``JSONText/object(_:)`` would, without building its field list for
-    /// each of a million bills).
-    var json: [UInt8] {
+    /// each of a million bills, or copying the bill).
+    static func json(index: Int, bill: Bill, route: Route, link: String, files: [String]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + link.utf8.count + files.reduce(0) { $0 + $1.utf8.count })
         func put(_ text: StaticString) {

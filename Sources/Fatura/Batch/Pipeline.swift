@@ -201,13 +201,18 @@ struct RenderContext: Sendable {
     let sms: SMSComposer
     let folder: OutputFolder
 
-    func render(_ chunk: Chunk) throws(BatchError) -> ChunkResult {
+    func render(_ chunk: consuming Chunk) throws(BatchError) -> ChunkResult {
         var page: [UInt8] = []
         page.reserveCapacity(1 << 15)
         var outcomes: [ChunkResult.Outcome] = []
         outcomes.reserveCapacity(chunk.items.count)
-        for item in chunk.items {
-            switch item {
+        // Each item moved out of the chunk (last first, so reversed): a
+        // bill is not copied, field by field, to be rendered.
+        var items = chunk.items
+        chunk.items = []
+        items.reverse()
+        while let item = items.popLast() {
+            switch consume item {
             case .render(let bill, let route, let position):
                 outcomes.append(try render(bill, route, position, page: &page))
             case .reject(let rejected):
@@ -263,7 +268,7 @@ struct RenderContext: Sendable {
         }
         return .accepted(
             total: bill.total, channel: route.channel,
-            manifest: ManifestEntry(index: position.index, bill: bill, route: route, link: link, files: files).json,
+            manifest: ManifestEntry.json(index: position.index, bill: bill, route: route, link: link, files: files),
             sms: smsLine,
             paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
     }
