@@ -16,7 +16,6 @@ public final class BillPage: Sendable {
     let customerNameOther: String?
     let category: String?
     let categoryOther: String?
-    let addressParts: [AddressPart]
     let area: String?
     let month: String
     let monthOther: String
@@ -30,8 +29,6 @@ public final class BillPage: Sendable {
     let issuedOther: String
     let due: String
     let dueOther: String
-    let meters: [MeterRow]
-    let charges: [ChargeRow]
     let chargesTotal: String
     let previousBalance: String
     let payments: String
@@ -40,11 +37,11 @@ public final class BillPage: Sendable {
     let credit: String
     let arrears: String
     let arrearsOther: String
-    let charts: [ChartView]
     /// For a relative's e-mail: whose bill it is and why they receive it.
     let relativeNote: String?
     let relativeNoteOther: String?
-    /// The lists as template values, built once.
+    /// The lists as template values, built once (each view held once: the
+    /// typed lists below are read from them).
     let addressPartsValue: MustacheValue
     let metersValue: MustacheValue
     let chargesValue: MustacheValue
@@ -70,12 +67,12 @@ public final class BillPage: Sendable {
             let parts: [(AddressField, String?)] = [(.flat, address.flat), (.building, address.building),
                                                     (.road, address.road), (.block, address.block)]
             let present = parts.compactMap { field, value in value.map { (field, $0) } }
-            addressParts = present.enumerated().map { index, part in
-                AddressPart(label: main.addressLabels[part.0], value: part.1, last: index == present.count - 1)
-            }
+            addressPartsValue = .list(present.enumerated().map { index, part in
+                .object(AddressPart(label: main.addressLabels[part.0], value: part.1, last: index == present.count - 1))
+            })
             area = address.area.preferring(language)
         } else {
-            addressParts = []
+            addressPartsValue = .list([])
             area = nil
         }
         month = f.month(bill.month)
@@ -90,14 +87,14 @@ public final class BillPage: Sendable {
         issuedOther = g.date(bill.issued)
         due = f.date(bill.due)
         dueOther = g.date(bill.due)
-        meters = bill.meters.map { meter in
-            MeterRow(service: main.services[meter.service],
+        metersValue = .list(bill.meters.map { meter -> MustacheValue in
+            .object(MeterRow(service: main.services[meter.service],
                      serviceOther: other.services[meter.service],
                      id: meter.id, previous: f.number(meter.previous), current: f.number(meter.current),
                      consumption: f.number(meter.consumption), unit: main.units[meter.unit],
-                     isEstimated: meter.reading == .estimated)
-        }
-        charges = bill.charges.map { charge in
+                     isEstimated: meter.reading == .estimated))
+        })
+        chargesValue = .list(bill.charges.map { charge -> MustacheValue in
             var detail = ""
             if let quantity = charge.quantity {
                 detail = f.decimal(quantity)
@@ -110,11 +107,11 @@ public final class BillPage: Sendable {
                 if !detail.isEmpty { detail += " × " }
                 detail += f.decimal(rate)
             }
-            return ChargeRow(
+            return .object(ChargeRow(
                 label: charge.label[language] ?? main.chargeLabel(charge.code) ?? charge.code,
                 labelOther: charge.label[language.other] ?? other.chargeLabel(charge.code) ?? charge.code,
-                detail: detail, amount: f.money(charge.amount))
-        }
+                detail: detail, amount: f.money(charge.amount)))
+        })
         chargesTotal = f.money(bill.charges.reduce(Money.zero) { $0 + $1.amount })
         previousBalance = f.money(bill.previousBalance)
         payments = f.money(bill.payments)
@@ -137,16 +134,17 @@ public final class BillPage: Sendable {
             relativeNote = nil
             relativeNoteOther = nil
         }
-        charts = Service.allCases.compactMap { service in
+        chartsValue = .list(Service.allCases.compactMap { service in
             ConsumptionChart(service: service, month: bill.month, history: bill.history, meters: bill.meters,
                              rightToLeft: language.isRightToLeft)
-                .map { ChartView(chart: $0, main: main, other: other) }
-        }
-        addressPartsValue = .list(addressParts.map { .object($0) })
-        metersValue = .list(meters.map { .object($0) })
-        chargesValue = .list(charges.map { .object($0) })
-        chartsValue = .list(charts.map { .object($0) })
+                .map { .object(ChartView(chart: $0, main: main, other: other)) }
+        })
     }
+
+    var addressParts: [AddressPart] { addressPartsValue.objects() }
+    var meters: [MeterRow] { metersValue.objects() }
+    var charges: [ChargeRow] { chargesValue.objects() }
+    var charts: [ChartView] { chartsValue.objects() }
 
     var hasArrears: Bool { bill.arrears.fils > 0 }
     var hasEstimated: Bool { bill.meters.contains { $0.reading == .estimated } }

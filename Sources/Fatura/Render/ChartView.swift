@@ -10,8 +10,9 @@ final class ChartView: Sendable {
     let unitOther: String
     let summary: String
     let summaryOther: String
-    let bars: [BarView]
+    /// The bars as a template list (each view held once).
     let barsValue: MustacheValue
+    var bars: [BarView] { barsValue.objects() }
 
     final class BarView: Sendable {
         let bar: ConsumptionChart.Bar
@@ -37,12 +38,11 @@ final class ChartView: Sendable {
         summaryOther = Self.summary(chart, other)
         // The bars' month names and numbers are the same on every bill of a month: made once.
         let months = main.monthLabels(count: chart.bars.count, endingWith: chart.month)
-        bars = chart.bars.indices.map { index in
+        barsValue = .list(chart.bars.indices.map { index in
             let bar = chart.bars[index]
-            return BarView(bar: bar, label: months.names[index], monthNumber: months.numbers[index],
-                           value: bar.value.map { main.formatter.number($0) } ?? "")
-        }
-        barsValue = .list(bars.map { .object($0) })
+            return .object(BarView(bar: bar, label: months.names[index], monthNumber: months.numbers[index],
+                                   value: bar.value.map { main.formatter.number($0) } ?? ""))
+        })
     }
 
     /// "The chart shows 12 months of figures, ending this month. This month:
@@ -72,5 +72,17 @@ final class ChartView: Sendable {
             }
         }
         return text
+    }
+}
+
+extension MustacheValue {
+    /// The objects of a list of this type (a page's rows, charts or bars, for
+    /// tests and checks; rendering reads the list itself).
+    func objects<View>() -> [View] {
+        guard case .list(let items) = self else { return [] }
+        return items.compactMap { item in
+            guard case .object(let object) = item else { return nil }
+            return object as? View
+        }
     }
 }
