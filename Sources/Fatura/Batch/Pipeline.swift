@@ -116,11 +116,30 @@ struct Intake {
 }
 
 /// A run of consecutive records for one child task.
-struct Chunk: Sendable {
-    var sequence: Int
-    var items: [WorkItem]
+///
+/// A class, so that the task can take the items out whole and move each
+/// bill out to render it: a struct captured by the task's closure shares its
+/// array with it, and the first change copies the array, bill by bill. One
+/// task at a time has a chunk (the reading task makes it, then one child
+/// renders it), hence the unchecked `Sendable`.
+final class Chunk: @unchecked Sendable {
+    let sequence: Int
+    private var items: [WorkItem]
     /// Input records done once this chunk is committed.
-    var records: Int
+    let records: Int
+
+    init(sequence: Int, items: [WorkItem], records: Int) {
+        self.sequence = sequence
+        self.items = items
+        self.records = records
+    }
+
+    /// The items, left to the caller alone (the chunk keeps none).
+    func takeItems() -> [WorkItem] {
+        let taken = items
+        items = []
+        return taken
+    }
 }
 
 /// What rendering a chunk gives, committed in order by the calling task.
@@ -201,15 +220,15 @@ struct RenderContext: Sendable {
     let sms: SMSComposer
     let folder: OutputFolder
 
-    func render(_ chunk: consuming Chunk) throws(BatchError) -> ChunkResult {
+    func render(_ chunk: Chunk) throws(BatchError) -> ChunkResult {
         var page: [UInt8] = []
         page.reserveCapacity(1 << 15)
+        // Each item moved out of the chunk's array (last first, so reversed):
+        // a bill is not copied, field by field, to be rendered, and is freed
+        // once it is.
+        var items = chunk.takeItems()
         var outcomes: [ChunkResult.Outcome] = []
-        outcomes.reserveCapacity(chunk.items.count)
-        // Each item moved out of the chunk (last first, so reversed): a
-        // bill is not copied, field by field, to be rendered.
-        var items = chunk.items
-        chunk.items = []
+        outcomes.reserveCapacity(items.count)
         items.reverse()
         while let item = items.popLast() {
             switch consume item {
