@@ -188,21 +188,40 @@ enum LineBreaks {
     }
 
     /// Whether every line break of `input` is already CRLF: the LFs are
-    /// exactly the bytes after the CRs. Eight bytes a step, no branch: the
-    /// word's CR marks moved one byte on (the last one carried into the next
-    /// word) must equal its LF marks (little-endian loads).
+    /// exactly the bytes after the CRs. Eight bytes a step: the word's CR
+    /// marks moved one byte on (the last one carried into the next word)
+    /// must equal its LF marks (little-endian loads). Most sixteen bytes
+    /// hold no byte below 0x0E at all, and so neither CR nor LF: one test
+    /// for those.
     static func isCanonical(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = input.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         let count = input.count
         var mismatch: UInt64 = 0
         var carry: UInt64 = 0
+        // Bytes below 0x0E (ASCII ones: the high bit clear).
+        @inline(__always) func controls(_ word: UInt64) -> UInt64 {
+            ~((word & ByteWords.lows) &+ ByteWords.repeating(0x80 - 0x0E)) & ~ByteWords.lows & ~word
+        }
         @inline(__always) func step(_ word: UInt64) {
             let returns = ByteWords.equal(word, 0x0D)
             mismatch |= ByteWords.equal(word, 0x0A) ^ (returns << 8 | carry)
             carry = returns >> 56
         }
         var index = 0
+        while index + 16 <= count {
+            let first = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let second = raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            if controls(first) | controls(second) == 0 {
+                // An LF was due first here only after a CR ending the last word.
+                mismatch |= carry
+                carry = 0
+            } else {
+                step(first)
+                step(second)
+            }
+            index += 16
+        }
         while index + 8 <= count {
             step(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             index += 8
