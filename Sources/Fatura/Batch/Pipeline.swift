@@ -85,13 +85,13 @@ struct Intake {
         }
     }
 
-    /// The next record's fate (nil when it is another shard's), or nil at the end of the file.
     /// Stops a first pass nobody will wait for (a run that stopped early).
     func stopFirstPass() {
         firstPass?.stop()
     }
 
-    /// `onScan` hears how far the first pass is while reading waits for it.
+    /// The next record's fate (nil when it is another shard's), or nil at the
+    /// end of the file; `onScan` hears how far the first pass is while reading waits for it.
     mutating func next(onScan: (BatchProgress) -> Void = { _ in }) throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
         if firstPass != nil { try adoptFirstPass(onScan: onScan) }
         let next: SourcePosition?

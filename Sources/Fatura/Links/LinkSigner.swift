@@ -12,7 +12,8 @@ public struct LinkSigner: Sendable {
     /// outer one with the outer pad. Every token continues copies of them
     /// through SHA-256's own calls: `HMAC.update` is generic over the data
     /// and not specialized across the module boundary, which made signing
-    /// cost about 2 µs a bill. ``tag(_:_:)`` (with `HMAC`) checks the same.
+    /// cost about 2 µs a bill. Verifying (``tag(_:_:)``) still goes through
+    /// `HMAC`; the tests check both give the same code.
     private let activeInner: SHA256
     private let activeOuter: SHA256
 

@@ -74,15 +74,3 @@ final class ChartView: Sendable {
         return text
     }
 }
-
-extension MustacheValue {
-    /// The objects of a list of this type (a page's rows, charts or bars, for
-    /// tests and checks; rendering reads the list itself).
-    func objects<View>() -> [View] {
-        guard case .list(let items) = self else { return [] }
-        return items.compactMap { item in
-            guard case .object(let object) = item else { return nil }
-            return object as? View
-        }
-    }
-}

@@ -199,10 +199,6 @@ enum LineBreaks {
         let count = input.count
         var mismatch: UInt64 = 0
         var carry: UInt64 = 0
-        // Bytes below 0x0E (ASCII ones: the high bit clear).
-        @inline(__always) func controls(_ word: UInt64) -> UInt64 {
-            ~((word & ByteWords.lows) &+ ByteWords.repeating(0x80 - 0x0E)) & ~ByteWords.lows & ~word
-        }
         @inline(__always) func step(_ word: UInt64) {
             let returns = ByteWords.equal(word, 0x0D)
             mismatch |= ByteWords.equal(word, 0x0A) ^ (returns << 8 | carry)
@@ -212,7 +208,7 @@ enum LineBreaks {
         while index + 16 <= count {
             let first = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             let second = raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
-            if controls(first) | controls(second) == 0 {
+            if ByteWords.asciiBelow(first, 0x0E) | ByteWords.asciiBelow(second, 0x0E) == 0 {
                 // An LF was due first here only after a CR ending the last word.
                 mismatch |= carry
                 carry = 0

@@ -28,4 +28,10 @@ enum ByteWords {
         // (x & 0x7F) + (0x80 - bound) reaches 0x80 exactly from x = bound.
         (~((word & lows) &+ repeating(0x80 &- bound)) & ~lows) | high(word)
     }
+
+    /// The ASCII bytes of `word` below `bound` (high bytes never pass).
+    @inline(__always)
+    static func asciiBelow(_ word: UInt64, _ bound: UInt8) -> UInt64 {
+        ~((word & lows) &+ repeating(0x80 &- bound)) & ~lows & ~word
+    }
 }
