@@ -6,23 +6,23 @@ import Synchronization
 /// own so that the second pass need not wait for it.
 ///
 /// It reads its own copy of the file from the start and ends with the
-/// candidates (the keys that may repeat) or with the fault that stopped it.
-/// The thread is a plain one, not a task: it blocks in libxml2 for its whole
-/// life, and the cooperative pool has one thread a core, all of them for
-/// rendering.
+/// candidates, the keys that may repeat. It reports no fault: one stops it
+/// with the candidates of every record before it, all the second pass will
+/// read, since the second pass stops at the same fault and reports it there.
+/// An XML file is read by ``XMLQuickScan`` when it is plain enough, else by
+/// libxml2. The thread is a plain one, not a task: it blocks in reading for
+/// its whole life, and the cooperative pool has one thread a core, all of
+/// them for rendering.
 final class FirstPass: Sendable {
-    enum Outcome: Sendable {
-        case candidates(Set<String>)
-        case failed(InputError)
-    }
-
-    private let outcome = Mutex<Outcome?>(nil)
+    private let outcome = Mutex<Set<String>?>(nil)
     /// Set once `outcome` is: read on every record, so without the lock.
     private let done = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let scanned = Atomic<Int>(0)
     private let bytesRead = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
+    /// Why the quick scan left the file to libxml2 (nil when it did not, or for CSV and JSON Lines).
+    private let quickScanLeft = Mutex<String?>(nil)
 
     /// Starts reading `input` at once.
     init(input: String, format: InputFormat?) {
@@ -36,38 +36,53 @@ final class FirstPass: Sendable {
         thread.start()
     }
 
-    private func scan(_ input: String, format: InputFormat?) -> Outcome {
+    private func scan(_ input: String, format: InputFormat?) -> Set<String> {
         var duplicates = DuplicateScan()
-        do {
-            let reader = try InputFormat.openReader(path: input, format: format)
-            var count = 0
-            try reader.scanIdentities { rawAccount, rawNumber, bytes in
-                // Nobody waits for a stopped pass: the rest of the file is read, not looked at.
-                guard !stopped.load(ordering: .relaxed) else { return }
-                let (account, number) = BillChecker.identity(account: rawAccount, number: rawNumber)
-                duplicates.add(number: number, account: account)
-                count += 1
-                if count % BatchProgress.every == 0 {
-                    scanned.store(count, ordering: .relaxed)
-                    if let bytes { bytesRead.store(bytes, ordering: .relaxed) }
-                }
+        var count = 0
+        func add(_ rawAccount: String?, _ rawNumber: String?, _ bytes: Int?) {
+            // Nobody waits for a stopped pass.
+            guard !stopped.load(ordering: .relaxed) else { return }
+            let (account, number) = BillChecker.identity(account: rawAccount, number: rawNumber)
+            duplicates.add(number: number, account: account)
+            count += 1
+            if count % BatchProgress.every == 0 {
+                scanned.store(count, ordering: .relaxed)
+                if let bytes { bytesRead.store(bytes, ordering: .relaxed) }
             }
-            scanned.store(count, ordering: .relaxed)
-        } catch {
-            return .failed(error)
         }
-        return .candidates(duplicates.candidates)
+        do {
+            switch try format ?? InputFormat.detect(path: input) {
+            case .xml:
+                let quick = try XMLQuickScan(file: input).run(stop: { stopped.load(ordering: .relaxed) }) { add($0, $1, $2) }
+                guard case .outside(let reason) = quick else { break }
+                quickScanLeft.withLock { $0 = reason }
+                // libxml2 reads the file again, from the top, not through a
+                // reader (which stops at a fault in its first chunk before any bill).
+                duplicates = DuplicateScan()
+                count = 0
+                try XMLIdentityScan(file: input).run { add($0, $1, $2) }
+            case let format:
+                try InputFormat.openReader(path: input, format: format).scanIdentities(add)
+            }
+        } catch {
+            // The second pass stops at the same fault (or cannot open the file either).
+        }
+        scanned.store(count, ordering: .relaxed)
+        return duplicates.candidates
     }
 
-    /// The outcome, or nil while the pass is still reading.
-    var result: Outcome? {
+    /// What took the file out of the quick scan's subset (for tests).
+    var leftToLibXML2: String? { quickScanLeft.withLock { $0 } }
+
+    /// The candidates, or nil while the pass is still reading.
+    var result: Set<String>? {
         guard done.load(ordering: .acquiring) else { return nil }
         return outcome.withLock { $0 }
     }
 
     /// Waits for the outcome; `onProgress` hears how far the pass is about
     /// four times a second meanwhile.
-    func wait(onProgress: (BatchProgress) -> Void) -> Outcome {
+    func wait(onProgress: (BatchProgress) -> Void) -> Set<String> {
         while result == nil {
             if finished.wait(timeout: .now() + .milliseconds(250)) == .success {
                 finished.signal() // for any later waiter

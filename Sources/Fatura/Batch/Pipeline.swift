@@ -23,8 +23,8 @@ enum WorkItem: Sendable {
 /// done (then only its candidates), so its verdicts are the same either way.
 /// If the first pass is not done by the time `trackedBeforeFirstPass`
 /// numbers or accounts are remembered, reading waits for it there, which
-/// keeps memory flat: the wait, and a fault the first pass found, come at
-/// the same record whatever the timing.
+/// keeps memory flat. A fault in the file is this pass's to report, at the
+/// record it is in, whatever the timing.
 struct Intake {
     let reader: any BillSource
     let header: BatchHeader
@@ -56,9 +56,7 @@ struct Intake {
         var status = stat()
         let regular = stat(input, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
         let firstPass = regular ? FirstPass(input: input, format: format) : nil
-        if let firstPass, !overlap, case .failed(let error) = firstPass.wait(onProgress: onScan) {
-            throw .input(error)
-        }
+        if let firstPass, !overlap { _ = firstPass.wait(onProgress: onScan) }
         do { reader = try InputFormat.openReader(path: input, format: format) } catch {
             firstPass?.stop()
             throw .input(error)
@@ -66,23 +64,17 @@ struct Intake {
         header = reader.header
         checker = BatchChecker(header: header)
         self.firstPass = firstPass
-        if !overlap { try adoptFirstPass(onScan: onScan) }
+        if !overlap { adoptFirstPass(onScan: onScan) }
     }
 
     /// Once the first pass is done, the checker keeps only its candidates;
     /// past `trackedBeforeFirstPass` keys, this waits for it.
-    private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) throws(BatchError) {
+    private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) {
         guard let firstPass else { return }
         let mustWait = checker.tracked >= trackedBeforeFirstPass
-        guard let outcome = mustWait ? firstPass.wait(onProgress: onScan) : firstPass.result else { return }
-        switch outcome {
-        case .candidates(let candidates):
-            checker.adopt(candidates)
-            self.firstPass = nil
-        case .failed(let error):
-            // Reading goes on to the fault itself, or stops here if it must wait.
-            if mustWait { throw .input(error) }
-        }
+        guard let candidates = mustWait ? firstPass.wait(onProgress: onScan) : firstPass.result else { return }
+        checker.adopt(candidates)
+        self.firstPass = nil
     }
 
     /// Stops a first pass nobody will wait for (a run that stopped early).
@@ -93,7 +85,7 @@ struct Intake {
     /// The next record's fate (nil when it is another shard's), or nil at the
     /// end of the file; `onScan` hears how far the first pass is while reading waits for it.
     mutating func next(onScan: (BatchProgress) -> Void = { _ in }) throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
-        if firstPass != nil { try adoptFirstPass(onScan: onScan) }
+        if firstPass != nil { adoptFirstPass(onScan: onScan) }
         let next: SourcePosition?
         do { next = try reader.next(into: &record) } catch { throw .input(error) }
         guard let position = next else { return nil }

@@ -5,7 +5,7 @@ import Foundation
 /// bill, in document order, with nothing else of the file kept. It sees the
 /// document as ``XMLBillReader`` does (the same parser and options; a bill
 /// is an element of the contract's namespace directly inside the root) and
-/// stops at the same fault.
+/// stops at the same fault, having visited every bill before it.
 struct XMLIdentityScan {
     let file: String
 
@@ -34,9 +34,12 @@ struct XMLIdentityScan {
         }
         let source = try SAXFile(path: file, handler: handler, context: state)
         while !source.finished {
+            // The bills before a fault are visited before it is thrown.
+            defer {
+                for (account, number) in state.identities { visit(account, number, source.bytesRead) }
+                state.identities.removeAll(keepingCapacity: true)
+            }
             try source.feed()
-            for (account, number) in state.identities { visit(account, number, source.bytesRead) }
-            state.identities.removeAll(keepingCapacity: true)
         }
     }
 }
