@@ -19,6 +19,9 @@ public final class OutputFolder: Sendable {
     private let stagingPath: String
     /// The descriptor holding the staging folder's lock for this process.
     private let lockDescriptor: Int32
+    /// The staging folder, open: files are created and renamed relative to
+    /// it, so the kernel walks two or three names a path, not the whole path.
+    private let folderDescriptor: Int32
     private let state = Mutex(State())
 
     private struct State {
@@ -65,6 +68,7 @@ public final class OutputFolder: Sendable {
                 dropped = true
             } else {
                 lockDescriptor = probe
+                folderDescriptor = try Self.openFolder(stagingPath, lock: probe)
                 resumed = true
                 droppedInterrupted = false
                 // An interrupted run's work is never thrown away by a resume that fails.
@@ -78,8 +82,19 @@ public final class OutputFolder: Sendable {
             throw OutputError("cannot create the output folder beside \(self.destination.path): \(error.localizedDescription)")
         }
         lockDescriptor = try Self.lock(stagingPath)
+        folderDescriptor = try Self.openFolder(stagingPath, lock: lockDescriptor)
         resumed = false
         droppedInterrupted = dropped
+    }
+
+    private static func openFolder(_ path: String, lock: Int32) throws(OutputError) -> Int32 {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            close(lock)
+            throw OutputError("cannot open \(path): \(reason)")
+        }
+        return descriptor
     }
 
     /// Opens and locks `folder/.lock`, or throws when another process holds it.
@@ -98,6 +113,7 @@ public final class OutputFolder: Sendable {
     deinit {
         let state = state.withLock { $0 }
         if !state.published, !state.keep { try? FileManager.default.removeItem(at: staging) }
+        close(folderDescriptor)
         close(lockDescriptor)
     }
 
@@ -149,21 +165,19 @@ public final class OutputFolder: Sendable {
     /// durable once, before it appears. A missing subfolder is made on the way.
     public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
         var utf8 = relative
-        // Both paths as C strings in one buffer on the stack (two files a bill, a million bills).
+        // Both paths, relative to the staging folder, as C strings in one
+        // buffer on the stack (two files a bill, a million bills).
         let failure: OutputError? = utf8.withUTF8 { name in
-            let base = stagingPath.utf8.count
-            let length = base + 1 + name.count
+            let length = name.count
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * length + 8) { buffer in
-                // STAGING/RELATIVE, then STAGING/FOLDER/.FILE.tmp
+                // RELATIVE, then FOLDER/.FILE.tmp
                 let path = buffer.baseAddress!
-                _ = UnsafeMutableBufferPointer(start: path, count: base).initialize(from: stagingPath.utf8)
-                path[base] = UInt8(ascii: "/")
-                (path + base + 1).initialize(from: name.baseAddress!, count: name.count)
+                path.initialize(from: name.baseAddress!, count: length)
                 path[length] = 0
                 var slash = length - 1
-                while path[slash] != UInt8(ascii: "/") { slash -= 1 }
+                while slash >= 0, path[slash] != UInt8(ascii: "/") { slash -= 1 }
                 let temporary = path + length + 1
-                temporary.initialize(from: path, count: slash + 1)
+                if slash >= 0 { temporary.initialize(from: path, count: slash + 1) }
                 temporary[slash + 1] = UInt8(ascii: ".")
                 (temporary + slash + 2).initialize(from: path + slash + 1, count: length - slash - 1)
                 var end = length + 1
@@ -181,13 +195,15 @@ public final class OutputFolder: Sendable {
         if let failure { throw failure }
     }
 
-    /// Writes `bytes` to `temporary` and renames it to `path`; nil when done.
+    /// Writes `bytes` to `temporary` and renames it to `path` (both relative
+    /// to the staging folder); nil when done.
     private static func write(_ bytes: [UInt8], path: UnsafePointer<CChar>, temporary: UnsafePointer<CChar>,
                               relative: String, folder: OutputFolder) -> OutputError? {
-        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let directory = folder.folderDescriptor
+        var descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT, let slash = relative.lastIndex(of: "/") {
             do { try folder.makeFolder(String(relative[..<slash])) } catch { return error }
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else {
             return OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
@@ -198,7 +214,7 @@ public final class OutputFolder: Sendable {
         } catch {
             return error
         }
-        guard rename(temporary, path) == 0 else {
+        guard renameat(directory, temporary, directory, path) == 0 else {
             return OutputError("cannot rename \(relative) into place: \(String(cString: strerror(errno)))")
         }
         return nil
