@@ -1,3 +1,10 @@
+// The scans that use these words load eight bytes as one word and take the
+// first byte to be the lowest: true on x86-64 and arm64; a big-endian build
+// is refused rather than left to find the wrong bytes.
+#if _endian(big)
+#error("ByteWords and the scans using it assume little-endian loads")
+#endif
+
 /// Tests on eight bytes at once, as a `UInt64` word: each result has the
 /// high bit set in exactly the bytes that pass (no borrow runs from one byte
 /// into the next), so results combine with `|` and count with
