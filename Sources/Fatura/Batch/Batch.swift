@@ -250,6 +250,7 @@ public enum Batch {
         do throws(OutputError) {
             try lists.close()
             try journal.record(Journal.Checkpoint(records: intake.records, lengths: lists.lengths, summary: summary))
+            try journal.finish()
             try folder.write("summary.json", summary.json)
             try folder.write("report.html", report)
             try folder.publish(removing: [Journal.name])

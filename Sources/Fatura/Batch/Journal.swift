@@ -6,16 +6,18 @@ import Glibc
 
 /// The checkpoints of a run, in its staging folder (`.journal`), from which
 /// `fatura render --resume` goes on after the run was stopped (SIGKILL
-/// included).
+/// included, and a power cut).
 ///
 /// The first line names the run (a fingerprint of its input, templates,
 /// keys and options); every later line is a checkpoint: how many input
 /// records were done, the length of each list file, and the summary so
-/// far. A checkpoint is written only after the files of every bill it
-/// covers were renamed into place and the lists were written out, so
-/// everything up to it is complete; whatever came after is redone. Lines
-/// are whole `write(2)` calls, so a killed process leaves either a whole
-/// line or none; a torn last line (power loss) is ignored.
+/// far. A checkpoint is handed over only after the files of every bill it
+/// covers were renamed into place and the lists were written out, and its
+/// line is written only after the file system holding them was synced
+/// (``CheckpointWriter``): everything up to the last line is complete and
+/// on the disk; whatever came after is redone. Lines are whole `write(2)`
+/// calls, so a killed process leaves either a whole line or none; a torn
+/// last line is ignored.
 ///
 /// The journal is removed before the folder is published.
 final class Journal {
@@ -55,24 +57,47 @@ final class Journal {
     }
 
     private let descriptor: Int32
+    private let checkpoints: CheckpointWriter
 
-    /// Starts a new journal for the run named by `fingerprint`.
-    init(folder: OutputFolder, fingerprint: String) throws(OutputError) {
+    /// Syncs the file system holding the open file `descriptor`.
+    typealias Sync = @Sendable (_ descriptor: Int32) -> Void
+
+    /// `syncfs(2)`, Linux's sync of one file system, where the C library
+    /// has it (Swift's Glibc module leaves it out: it is a GNU extension);
+    /// else `sync()`, every file system.
+    static let syncFileSystem: Sync = {
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") {
+            let syncfs = unsafeBitCast(symbol, to: SyncFS.self)
+            return { descriptor in _ = syncfs(descriptor) }
+        }
+        return { _ in sync() }
+    }()
+
+    /// Starts a new journal for the run named by `fingerprint`; `sync`
+    /// comes before each checkpoint's line (tests watch it).
+    init(folder: OutputFolder, fingerprint: String, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError) {
         descriptor = open(folder.url(Self.name).path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create the journal: \(String(cString: strerror(errno)))") }
-        try append(JSONText.object([("fingerprint", .string(fingerprint))]))
+        checkpoints = CheckpointWriter(descriptor: descriptor, sync: sync)
+        try OutputFolder.writeAll(descriptor, Array((JSONText.object([("fingerprint", .string(fingerprint))]) + "\n").utf8), name: Self.name)
     }
 
     /// Goes on with the journal of an interrupted run.
-    private init(descriptor: Int32) {
+    private init(descriptor: Int32, sync: @escaping Sync) {
         self.descriptor = descriptor
+        checkpoints = CheckpointWriter(descriptor: descriptor, sync: sync)
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        // A checkpoint still waiting covers work that was done: it is written (after its sync).
+        try? checkpoints.close(writingPending: true)
+        close(descriptor)
+    }
 
     /// The interrupted run's journal, with its fingerprint and last whole
     /// checkpoint (nil when it made none), or nil when there is no journal.
-    static func resume(folder: OutputFolder) throws(OutputError) -> (journal: Journal, fingerprint: String, last: Checkpoint?)? {
+    static func resume(folder: OutputFolder, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError) -> (journal: Journal, fingerprint: String, last: Checkpoint?)? {
         let path = folder.url(name).path
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let text = String(decoding: data, as: UTF8.self)
@@ -92,15 +117,20 @@ final class Journal {
         // Drop a torn tail, so the next checkpoint starts on a line of its own.
         let whole = lines.reduce(0) { $0 + $1.utf8.count + 1 }
         if whole != data.count { _ = ftruncate(descriptor, off_t(whole)) }
-        return (Journal(descriptor: descriptor), fingerprint, last)
+        return (Journal(descriptor: descriptor, sync: sync), fingerprint, last)
     }
 
+    /// Hands over a checkpoint, whose line is written once the file system
+    /// is synced, without waiting for it; throws when an earlier line could
+    /// not be written.
     func record(_ checkpoint: Checkpoint) throws(OutputError) {
-        try append(checkpoint.line)
+        try checkpoints.submit(Array((checkpoint.line + "\n").utf8))
     }
 
-    private func append(_ line: String) throws(OutputError) {
-        try OutputFolder.writeAll(descriptor, Array((line + "\n").utf8), name: Self.name)
+    /// Waits until every checkpoint handed over is written (the last one
+    /// of a run, before its folder is published); throws when one could not be.
+    func finish() throws(OutputError) {
+        try checkpoints.close(writingPending: true)
     }
 
     /// A name for a run: what its output depends on besides the time. The
@@ -137,5 +167,78 @@ final class Journal {
             hasher.update(data: data)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Writes a journal's checkpoint lines from a thread of its own, each after
+/// a sync of the file system (`syncfs`): the files and list lines a
+/// checkpoint covers were written before it was handed over, so they reach
+/// the disk before its line does, and a power cut cannot leave a line whose
+/// bills' files are empty or missing. The run does not wait for the disk: a
+/// checkpoint handed over while the last one is still being synced takes
+/// the place of any other still waiting (it covers more), so lines may be
+/// fewer than checkpoints.
+private final class CheckpointWriter: @unchecked Sendable {
+    // All below guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [UInt8]?
+    private var closing = false
+    private var closed = false
+    private var failure: OutputError?
+
+    private let descriptor: Int32
+    private let sync: Journal.Sync
+
+    init(descriptor: Int32, sync: @escaping Journal.Sync) {
+        self.descriptor = descriptor
+        self.sync = sync
+        let thread = Thread { [self] in run() }
+        thread.name = "fatura checkpoints"
+        thread.start()
+    }
+
+    func submit(_ line: [UInt8]) throws(OutputError) {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+        guard !closing else { return }
+        pending = line
+        condition.broadcast()
+    }
+
+    /// Ends the thread once the line being written (and, with
+    /// `writingPending`, the one waiting) is written; throws when a line
+    /// could not be. Once closed, checkpoints handed over are dropped.
+    func close(writingPending: Bool) throws(OutputError) {
+        condition.lock()
+        defer { condition.unlock() }
+        closing = true
+        if !writingPending { pending = nil }
+        condition.broadcast()
+        while !closed { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    private func run() {
+        condition.lock()
+        while true {
+            while pending == nil, !closing { condition.wait() }
+            guard let line = pending else { break }
+            pending = nil
+            condition.unlock()
+            sync(descriptor)
+            var error: OutputError?
+            do throws(OutputError) {
+                try OutputFolder.writeAll(descriptor, line, name: Journal.name)
+            } catch let failed {
+                error = failed
+            }
+            condition.lock()
+            if failure == nil { failure = error }
+            condition.broadcast()
+        }
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -352,3 +352,68 @@ struct OverlappedFirstPassTests {
         #expect(!FileManager.default.fileExists(atPath: staging.path), "no staging folder is left")
     }
 }
+
+/// A checkpoint's line is written only after the file system was synced,
+/// from a thread of its own: the run never waits for the disk, and a line
+/// never reaches the disk before the files it covers.
+@Suite("Checkpoints after a sync")
+struct SyncedCheckpointTests {
+    /// A sync that waits until the test lets it go, counting how often it ran.
+    final class GatedSync: @unchecked Sendable {
+        let entered = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var count = 0
+        var syncs: Int { lock.withLock { count } }
+
+        var sync: Journal.Sync {
+            { [self] _ in
+                lock.withLock { count += 1 }
+                entered.signal()
+                gate.wait()
+            }
+        }
+    }
+
+    static func checkpoint(_ records: Int) -> Journal.Checkpoint {
+        let header = BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!)
+        return Journal.Checkpoint(records: records, lengths: ["manifest.jsonl": records * 10], summary: BatchSummary(header: header))
+    }
+
+    static func lines(_ folder: OutputFolder) throws -> [String] {
+        try String(contentsOf: folder.url(Journal.name), encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    @Test func aLineWaitsForItsSyncAndWaitingCheckpointsGiveWayToTheLatest() throws {
+        let folder = try OutputFolder(destination: Fixture.temporaryFolder().appendingPathComponent("out"))
+        let gated = GatedSync()
+        let journal = try Journal(folder: folder, fingerprint: "f", sync: gated.sync)
+        try journal.record(Self.checkpoint(64))
+        gated.entered.wait()
+        // The sync has begun and not ended: no checkpoint line yet, and the run goes on.
+        #expect(try Self.lines(folder).count == 1)
+        try journal.record(Self.checkpoint(128))
+        try journal.record(Self.checkpoint(192))
+        #expect(try Self.lines(folder).count == 1)
+        gated.gate.signal()
+        // The first line is written; 192 took 128's place and waits for a sync of its own.
+        gated.entered.wait()
+        let afterOne = try Self.lines(folder)
+        #expect(afterOne.count == 2 && afterOne[1].contains("\"records\":64"), "\(afterOne)")
+        gated.gate.signal()
+        try journal.finish()
+        let all = try Self.lines(folder)
+        #expect(all.count == 3 && all[2].contains("\"records\":192"), "\(all)")
+        #expect(gated.syncs == 2)
+        // Read back as a resume reads it: the last line is the last checkpoint.
+        let resumed = try Journal.resume(folder: folder, sync: { _ in })
+        #expect(resumed?.fingerprint == "f")
+        #expect(resumed?.last?.records == 192)
+        withExtendedLifetime(journal) {}
+    }
+
+    /// Swift's Glibc module leaves `syncfs` out; the journal finds it in the C library.
+    @Test func theSyncIsOfOneFileSystem() {
+        #expect(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") != nil)
+    }
+}
