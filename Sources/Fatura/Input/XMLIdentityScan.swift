@@ -19,10 +19,12 @@ struct XMLIdentityScan {
             state.depth.pointee += 1
             guard state.depth.pointee == 2, let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else { return }
             var identity: (account: String?, number: String?) = (nil, nil)
+            // The first of each, as the reader takes it (libxml2 passes an
+            // attribute of an undeclared prefix as one of no namespace).
             for attribute in SAXAttributes(attributes, count: attributeCount) where attribute.uri == nil {
-                if xmlStrEqual(attribute.name, "account") == 1 {
+                if identity.account == nil, xmlStrEqual(attribute.name, "account") == 1 {
                     identity.account = attribute.value
-                } else if xmlStrEqual(attribute.name, "number") == 1 {
+                } else if identity.number == nil, xmlStrEqual(attribute.name, "number") == 1 {
                     identity.number = attribute.value
                 }
             }

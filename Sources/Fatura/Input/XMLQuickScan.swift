@@ -13,9 +13,10 @@ import Glibc
 /// and CDATA sections (skipped whole, as libxml2 skips them); the root
 /// declaring the contract's namespace as its default one; bills (the
 /// elements directly inside the root) with no namespace prefix or
-/// declaration of their own, and no character or entity reference in
-/// `account` or `number`. At the first thing outside it (a DOCTYPE, a
-/// prefix, a reference, another encoding, a tag longer than its buffer) it
+/// declaration of their own, no character or entity reference in `account`
+/// or `number` and no prefixed `account` or `number`. At the first thing
+/// outside it (a DOCTYPE, a prefix, a reference, another encoding, a tag
+/// longer than its buffer) it
 /// stops and says what it met, and the first pass starts again with
 /// ``XMLIdentityScan`` (libxml2) from the top.
 ///
@@ -84,6 +85,10 @@ struct XMLQuickScan {
         guard let first = head.first else { return nil }
         if first == 0xFE || first == 0xFF || first == 0 || head.dropFirst().first == 0 {
             return "not UTF-8 (a UTF-16 or UTF-32 file)"
+        }
+        // UTF-8 XML starts with its byte order mark, `<` or white space (EBCDIC's `<?xm` is 4C 6F A7 94).
+        guard first == 0xEF || first == UInt8(ascii: "<") || first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D else {
+            return "not UTF-8 (it does not start with `<`)"
         }
         return nil
     }
@@ -254,7 +259,14 @@ private struct TagScan {
                 if find(UInt8(ascii: "&"), p, from: value.lowerBound, to: value.upperBound) != nil {
                     return .outside("a reference in a bill's account or number")
                 }
-                if name.count == 7 { account = value } else { number = value }
+                // The first, as the reader takes it.
+                if name.count == 7 { account = account ?? value } else { number = number ?? value }
+            } else if level == 2, let separator = name.lastIndex(of: colon),
+                      name[(separator + 1)...].elementsEqual("account".utf8) || name[(separator + 1)...].elementsEqual("number".utf8) {
+                // Of another namespace, unless its prefix is undeclared: then libxml2
+                // reports an error only at the end of its chunk, and until then
+                // passes the attribute as a plain `account` or `number`.
+                return .outside("a prefixed account or number on a bill")
             }
         }
     }

@@ -100,6 +100,10 @@ struct XMLQuickScanTests {
             (utf16.data(using: .utf16BigEndian)!, "not UTF-8"),
             (Data([0xFF, 0xFE]) + utf16.data(using: .utf16LittleEndian)!, "not UTF-8"),
             (text(Fixture.document(bill + "<!-- " + String(repeating: "long ", count: 400) + "-->")), "longer than 1024 bytes"),
+            (text(Fixture.document(#"<bill p:account="1002345678" number="1"/>"#)), "prefixed account or number"),
+            (text(Fixture.document(#"<bill xmlns:o="urn:other" account="1002345678" o:number="1"/>"#)), "prefixed account or number"),
+            // `<?xml version="1.0" encoding="IBM037"?>` and a root in EBCDIC: libxml2 reads it; no `<` byte in it.
+            (Data([0x4C, 0x6F, 0xA7, 0x94, 0x93, 0x40]) + Data(repeating: 0x40, count: 40), "not UTF-8"),
         ]
     }()
 
@@ -146,6 +150,39 @@ struct XMLQuickScanTests {
             }
         }
         #expect(plainMutants > 1_000 && faulty > 300, "\(plainMutants) read quickly, \(faulty) of them with a fault")
+    }
+
+    /// libxml2 reports an undeclared prefix as an error only at the end of
+    /// its 64 KiB chunk, and until then passes `p:account` as a plain
+    /// `account`: the second pass reads the bills of that chunk, so the
+    /// first pass must see those accounts (the quick scan hands such a
+    /// file to libxml2) and, like the reader, take a bill's first one.
+    @Test func anUndeclaredPrefixOnAnAccountIsStillSeen() throws {
+        var bills = Self.bills(60)
+        bills.append(#"<bill p:account="1002000001" number="A1"/>"#)
+        bills.append(#"<bill account="1002999999" p:account="1002000002" number="A2"/>"#)
+        let input = Fixture.file(Fixture.document(bills.joined(separator: "\n")))
+        guard case .outside(let reason) = try Self.quick(input).outcome else {
+            Issue.record("read as plain")
+            return
+        }
+        #expect(reason.contains("prefixed"))
+        let scanned = Self.libxml2(input)
+        #expect(scanned.fault != nil, "libxml2 reports the prefix")
+        #expect(Array(scanned.identities.suffix(2)) == [Identity(account: "1002000001", number: "A1"), Identity(account: "1002999999", number: "A2")])
+        var intake = try Intake(input: input, format: .xml, shard: nil) { _ in }
+        var rejected: [RejectedBill] = []
+        do {
+            while let (item, _) = try intake.next() {
+                if case .reject(let bill)? = item { rejected.append(bill) }
+            }
+            Issue.record("the fault should stop reading")
+        } catch {}
+        // Bill 61 repeats bill 2's account; bill 62 (bare, so rejected for
+        // what it lacks) is keyed by its first account, which repeats nothing.
+        #expect(rejected.map(\.position.index) == [61, 62], "\(rejected.map(\.rejection.message))")
+        #expect(rejected.first?.rejection.code == .duplicateAccount)
+        #expect(rejected.last.map { $0.rejection.code != .duplicateAccount && $0.account == "1002999999" } == true)
     }
 
     // MARK: In the first pass
