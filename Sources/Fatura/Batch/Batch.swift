@@ -159,6 +159,12 @@ public enum Batch {
             throw .resume("\(error); resume with the same input, templates, keys and options, or run without --resume to start over")
         }
 
+        // However the run ends, the journal's last line is written (or
+        // dropped) while the folder is still held: the lock stays on until then.
+        defer {
+            try? journal.finish()
+            withExtendedLifetime(folder) {}
+        }
         let context = RenderContext(templates: templates, mail: mail, signer: signer,
                                     sms: SMSComposer(maxParts: configuration.smsMaxParts), folder: folder)
         let jobs = max(1, configuration.jobs)
@@ -250,6 +256,7 @@ public enum Batch {
         do throws(OutputError) {
             try lists.close()
             try journal.record(Journal.Checkpoint(records: intake.records, lengths: lists.lengths, summary: summary))
+            // Waits for one syncfs, holding a thread of the pool: once a run, before publishing.
             try journal.finish()
             try folder.write("summary.json", summary.json)
             try folder.write("report.html", report)

@@ -59,8 +59,9 @@ final class Journal {
     private let descriptor: Int32
     private let checkpoints: CheckpointWriter
 
-    /// Syncs the file system holding the open file `descriptor`.
-    typealias Sync = @Sendable (_ descriptor: Int32) -> Void
+    /// Syncs the file system holding the open file `descriptor`: nil when
+    /// done, else why not.
+    typealias Sync = @Sendable (_ descriptor: Int32) -> String?
 
     /// `syncfs(2)`, Linux's sync of one file system, where the C library
     /// has it (Swift's Glibc module leaves it out: it is a GNU extension);
@@ -69,9 +70,13 @@ final class Journal {
         typealias SyncFS = @convention(c) (Int32) -> Int32
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") {
             let syncfs = unsafeBitCast(symbol, to: SyncFS.self)
-            return { descriptor in _ = syncfs(descriptor) }
+            // It reports the file system's writeback errors (EIO, ENOSPC) since Linux 5.8.
+            return { descriptor in syncfs(descriptor) == 0 ? nil : String(cString: strerror(errno)) }
         }
-        return { _ in sync() }
+        return { _ in
+            sync()
+            return nil
+        }
     }()
 
     /// Starts a new journal for the run named by `fingerprint`; `sync`
@@ -223,22 +228,34 @@ private final class CheckpointWriter: @unchecked Sendable {
         condition.lock()
         while true {
             while pending == nil, !closing { condition.wait() }
-            guard let line = pending else { break }
+            // After a failure no line is written: the journal ends with its last good one.
+            guard failure == nil, let line = pending else { break }
             pending = nil
             condition.unlock()
-            sync(descriptor)
-            var error: OutputError?
-            do throws(OutputError) {
-                try OutputFolder.writeAll(descriptor, line, name: Journal.name)
-            } catch let failed {
-                error = failed
-            }
+            let error = write(line)
             condition.lock()
-            if failure == nil { failure = error }
+            failure = error
             condition.broadcast()
         }
+        pending = nil
         closed = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Syncs, then appends `line`; nil when done. A line the disk refused
+    /// partway is cut off again, so the journal still ends on a whole one.
+    private func write(_ line: [UInt8]) -> OutputError? {
+        if let reason = sync(descriptor) {
+            return OutputError("cannot make the output durable for a checkpoint (syncfs): \(reason)")
+        }
+        let end = lseek(descriptor, 0, SEEK_END)
+        do throws(OutputError) {
+            try OutputFolder.writeAll(descriptor, line, name: Journal.name)
+            return nil
+        } catch {
+            if end >= 0 { _ = ftruncate(descriptor, end) }
+            return error
+        }
     }
 }

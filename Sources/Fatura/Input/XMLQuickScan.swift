@@ -6,25 +6,27 @@ import Glibc
 /// The first pass's fast way through an XML export: the `account` and
 /// `number` of every bill read straight from the bytes, for a file written
 /// in the plain XML an export is made of. libxml2 spends about 5 µs a bill
-/// on the first pass; this, under one.
+/// on the first pass; this, about one.
 ///
 /// It is not a parser and checks nothing: it only finds the tags, and is
 /// exact for this subset of XML: UTF-8; comments, processing instructions
 /// and CDATA sections (skipped whole, as libxml2 skips them); the root
 /// declaring the contract's namespace as its default one; bills (the
 /// elements directly inside the root) with no namespace prefix or
-/// declaration of their own, no character or entity reference in `account`
-/// or `number` and no prefixed `account` or `number`. At the first thing
-/// outside it (a DOCTYPE, a prefix, a reference, another encoding, a tag
-/// longer than its buffer) it
-/// stops and says what it met, and the first pass starts again with
-/// ``XMLIdentityScan`` (libxml2) from the top.
+/// declaration of their own, and `account` and `number` unprefixed and
+/// without character or entity references. At the first thing outside it
+/// (a DOCTYPE, a prefix, a reference, another encoding, a tag longer than
+/// its buffer) it stops and says what it met, and the first pass starts
+/// again with ``XMLIdentityScan`` (libxml2) from the top.
 ///
 /// Nor does it look for faults; the second pass stops at one. Up to a fault
 /// it sees the bills libxml2 sees (libxml2 took every byte before it), and
 /// any it sees past one only add a few keys the second pass never meets. It
 /// stops early at a root or bill tag that cannot be XML (an attribute with
 /// no `=` or no quotes, a slash not just before `>`): a fault at the latest.
+/// (An undeclared prefix is an error libxml2 reports only at the end of its
+/// chunk, reading on meanwhile: hence prefixed `account` and `number` are
+/// left to it.)
 struct XMLQuickScan {
     enum Outcome: Equatable {
         case finished
