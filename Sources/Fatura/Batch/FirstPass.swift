@@ -9,12 +9,18 @@ import Synchronization
 /// candidates, the keys that may repeat. It reports no fault: one stops it
 /// with the candidates of every record before it, all the second pass will
 /// read, since the second pass stops at the same fault and reports it there.
+/// A file it could not open or read to the end is another matter (the
+/// second pass might read on where it stopped, past bills whose keys it
+/// never saw): that is kept as its ``failure``, and the candidates do not
+/// cover the file.
 /// An XML file is read by ``XMLQuickScan`` when it is plain enough, else by
 /// libxml2. The thread is a plain one, not a task: it blocks in reading for
 /// its whole life, and the cooperative pool has one thread a core, all of
 /// them for rendering.
 final class FirstPass: Sendable {
     private let outcome = Mutex<Set<String>?>(nil)
+    /// Why the pass could not read the whole file: set before `done`.
+    private let unread = Mutex<InputError?>(nil)
     /// Set once `outcome` is: read on every record, so without the lock.
     private let done = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -50,8 +56,10 @@ final class FirstPass: Sendable {
                 if let bytes { bytesRead.store(bytes, ordering: .relaxed) }
             }
         }
-        do {
-            switch try format ?? InputFormat.detect(path: input) {
+        do throws(InputError) {
+            let chosen: InputFormat
+            if let format { chosen = format } else { chosen = try InputFormat.detect(path: input) }
+            switch chosen {
             case .xml:
                 let quick = try XMLQuickScan(file: input).run(stop: { stopped.load(ordering: .relaxed) }) { add($0, $1, $2) }
                 guard case .outside(let reason) = quick else { break }
@@ -64,11 +72,21 @@ final class FirstPass: Sendable {
             case let format:
                 try InputFormat.openReader(path: input, format: format).scanIdentities(add)
             }
+        } catch where error.kind == .unreadable {
+            unread.withLock { $0 = error }
         } catch {
-            // The second pass stops at the same fault (or cannot open the file either).
+            // A fault in the file: the second pass stops at the same one.
         }
         scanned.store(count, ordering: .relaxed)
         return duplicates.candidates
+    }
+
+    /// Why the pass could not read the whole file (it could not be opened,
+    /// or a read failed), once it is done; then its candidates leave some
+    /// bills out. Nil when it read to the end or to a fault in the file.
+    var failure: InputError? {
+        guard done.load(ordering: .acquiring) else { return nil }
+        return unread.withLock { $0 }
     }
 
     /// What took the file out of the quick scan's subset (for tests).

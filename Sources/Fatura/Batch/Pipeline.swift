@@ -25,6 +25,11 @@ enum WorkItem: Sendable {
 /// numbers or accounts are remembered, reading waits for it there, which
 /// keeps memory flat. A fault in the file is this pass's to report, at the
 /// record it is in, whatever the timing.
+///
+/// The candidates cover the file only if both passes read the same bytes:
+/// reading stops (``InputError/Kind/unreadable``) when the first pass could
+/// not read the whole file, and when the file is not, at the end of reading,
+/// the file it was at the start (an export still being written, say).
 struct Intake {
     let reader: any BillSource
     let header: BatchHeader
@@ -37,6 +42,9 @@ struct Intake {
     private(set) var records = 0
     /// The record being checked (its arrays go back to the reader for a later one).
     private var record = FlatRecord()
+    private let path: String
+    /// The file as it was when reading began (nil for a pipe or device).
+    private let snapshot: InputSnapshot?
 
     /// Numbers (and as many accounts) remembered at most before reading
     /// waits for the first pass: about 1.5 MB of keys.
@@ -53,9 +61,9 @@ struct Intake {
          trackedBeforeFirstPass: Int = Intake.trackedBeforeFirstPass, onScan: (BatchProgress) -> Void) throws(BatchError) {
         self.shard = shard
         self.trackedBeforeFirstPass = trackedBeforeFirstPass
-        var status = stat()
-        let regular = stat(input, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
-        let firstPass = regular ? FirstPass(input: input, format: format) : nil
+        path = input
+        snapshot = InputSnapshot(path: input)
+        let firstPass = snapshot != nil ? FirstPass(input: input, format: format) : nil
         if let firstPass, !overlap { _ = firstPass.wait(onProgress: onScan) }
         do { reader = try InputFormat.openReader(path: input, format: format) } catch {
             firstPass?.stop()
@@ -64,17 +72,30 @@ struct Intake {
         header = reader.header
         checker = BatchChecker(header: header)
         self.firstPass = firstPass
-        if !overlap { adoptFirstPass(onScan: onScan) }
+        if !overlap { try adoptFirstPass(onScan: onScan) }
     }
 
     /// Once the first pass is done, the checker keeps only its candidates;
-    /// past `trackedBeforeFirstPass` keys, this waits for it.
-    private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) {
+    /// past `trackedBeforeFirstPass` keys, this waits for it. Throws when
+    /// the first pass could not read the whole file: its candidates would
+    /// leave out the repeats of the bills it did not see.
+    private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) throws(BatchError) {
         guard let firstPass else { return }
         let mustWait = checker.tracked >= trackedBeforeFirstPass
         guard let candidates = mustWait ? firstPass.wait(onProgress: onScan) : firstPass.result else { return }
+        if let failure = firstPass.failure {
+            throw .input(InputError(.unreadable, file: failure.file, line: failure.line, column: failure.column,
+                                    message: "the first pass could not read the whole file, so repeated numbers and accounts cannot be looked for: \(failure.message)"))
+        }
         checker.adopt(candidates)
         self.firstPass = nil
+    }
+
+    /// Throws when the file is not the one reading began with.
+    private func checkUnchanged() throws(BatchError) {
+        guard let snapshot, let change = snapshot.change(to: InputSnapshot(path: path)) else { return }
+        throw .input(InputError(.unreadable, file: path,
+                                message: "the file changed while it was read (\(change)): run again once the export is complete"))
     }
 
     /// Stops a first pass nobody will wait for (a run that stopped early).
@@ -85,10 +106,17 @@ struct Intake {
     /// The next record's fate (nil when it is another shard's), or nil at the
     /// end of the file; `onScan` hears how far the first pass is while reading waits for it.
     mutating func next(onScan: (BatchProgress) -> Void = { _ in }) throws(BatchError) -> (item: WorkItem?, position: SourcePosition)? {
-        if firstPass != nil { adoptFirstPass(onScan: onScan) }
+        if firstPass != nil { try adoptFirstPass(onScan: onScan) }
         let next: SourcePosition?
-        do { next = try reader.next(into: &record) } catch { throw .input(error) }
-        guard let position = next else { return nil }
+        do { next = try reader.next(into: &record) } catch {
+            // A file cut off because it is still being written is told as that.
+            try checkUnchanged()
+            throw .input(error)
+        }
+        guard let position = next else {
+            try checkUnchanged()
+            return nil
+        }
         records += 1
         let result = checker.check(record, at: position)
         if let shard {

@@ -342,6 +342,50 @@ struct OverlappedFirstPassTests {
         #expect(errors.first?.line == text.split(separator: "\n", omittingEmptySubsequences: false).count - 2)
     }
 
+    /// An export still being written: the first pass reads the file cut
+    /// off, the second reads on into what was added since, where a repeat
+    /// the first pass never saw would go through unseen once its candidates
+    /// are adopted. Reading stops at the end instead, saying why.
+    @Test func aFileThatGrowsWhileItIsReadStopsReading() throws {
+        var bills = Self.bills(260)
+        // Two bills past the cut share a number.
+        bills[259] = bills[259].replacingOccurrences(of: "2026000259", with: "2026000230")
+        let text = Array(Fixture.document(bills.joined(separator: "\n")).utf8)
+        let cut = Array(Fixture.document(bills[..<200].joined(separator: "\n")).utf8).count - 200
+        #expect(cut > 4 << 16, "the second pass has more than its first chunks to read after the cut")
+        let input = Fixture.file(Data(text[..<cut]))
+        var intake = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
+        // The second record waits for the first pass, which has read the cut file to its end.
+        _ = try intake.next()
+        _ = try intake.next()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text[cut...]))
+        try handle.close()
+        var read = 2
+        do {
+            while try intake.next() != nil { read += 1 }
+            Issue.record("reading should stop at the end of the grown file")
+        } catch {
+            guard case .input(let fault) = error else { Issue.record("\(error)"); return }
+            #expect(fault.kind == .unreadable)
+            #expect(fault.message.contains("changed while it was read") && fault.message.contains("size went from \(cut) to \(text.count)"),
+                    "\(fault.message)")
+            #expect(read == 260, "every bill was read before the end")
+        }
+    }
+
+    /// A first pass that cannot read the file keeps why, and its candidates
+    /// are not taken for the file's; a fault in the file is no such failure.
+    @Test func aFirstPassThatCannotReadTheFileSaysSo() {
+        let folder = FirstPass(input: Fixture.temporaryFolder().path, format: .xml)
+        _ = folder.wait { _ in }
+        #expect(folder.failure?.kind == .unreadable, "\(String(describing: folder.failure))")
+        let broken = FirstPass(input: Fixture.file(Fixture.document(Self.bills(3).joined(separator: "\n") + "\n<bill <broken/>")), format: .xml)
+        _ = broken.wait { _ in }
+        #expect(broken.failure == nil)
+    }
+
     @Test func aRunStoppedByAFaultLeavesNothing() throws {
         let text = Fixture.document(Self.bills(300).joined(separator: "\n") + "\n<bill account=\"1\" <broken/>")
         let input = Fixture.file(text)
