@@ -2,16 +2,19 @@ import ArgumentParser
 import Dispatch
 import Fatura
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the whole pipeline on a generated month against a plain file-writing floor (build with -c release).",
         discussion: """
         Generates N bills, renders them into a fresh folder, and prints bills per second, user and \
-        system CPU per bill, files and bytes written and peak memory; then writes the same number of \
-        files of the same sizes with a plain loop (temporary name, then rename; one writer per core) \
-        into another fresh folder: the floor. Every run uses new folders, as deleting many files slows \
-        the next minutes of file creation.
+        system CPU per bill, files and bytes written and peak memory; then writes the same files (the \
+        same names in the same folders, of the same sizes, each bill's in the manifest's order) with a \
+        plain loop (temporary name, then rename; one writer per core) into another fresh folder: the \
+        floor. Every run uses new folders, as deleting many files slows the next minutes of file creation.
         """
     )
 
@@ -49,7 +52,8 @@ struct Bench: AsyncParsableCommand {
                                        configuration: BatchConfiguration(templates: URL(fileURLWithPath: templates), keyRing: .development))
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let after = Usage.now()
-        let sizes = Self.fileSizes(output)
+        let files = Self.outputFiles(output)
+        let sizes = files.map(\.size)
         let bytes = sizes.reduce(0, +)
         let bills = Double(max(summary.bills, 1))
         print("pipeline: \(summary.bills) bills in \(Self.fixed(wall)) s = \(Int(bills / wall)) bills/s")
@@ -59,15 +63,17 @@ struct Bench: AsyncParsableCommand {
         let floor = base.appendingPathComponent("floor")
         try FileManager.default.createDirectory(at: floor, withIntermediateDirectories: true)
         sync()
+        // Its paths are made before the clock starts: the floor is the file work alone.
+        let floorFiles = FloorFiles(files, in: floor)
         let floorBefore = Usage.now()
         let floorStart = DispatchTime.now()
-        Self.writeFloor(sizes, into: floor, writers: ProcessInfo.processInfo.activeProcessorCount)
+        floorFiles.write(writers: ProcessInfo.processInfo.activeProcessorCount)
         let written = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
         // The pipeline makes its folder durable (one sync) before publishing it; so does the floor.
         sync()
         let floorWall = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
         let floorAfter = Usage.now()
-        print("floor: \(sizes.count) files of the same sizes in \(Self.fixed(floorWall)) s (\(ProcessInfo.processInfo.activeProcessorCount) writers; "
+        print("floor: \(sizes.count) files of the same sizes, in the same folders, in \(Self.fixed(floorWall)) s (\(ProcessInfo.processInfo.activeProcessorCount) writers; "
               + "\(Self.fixed(written)) s writing, then the same one sync the pipeline makes before publishing)")
         // The floor's own system time, per bill of the run: what the kernel's file work alone costs now.
         print("  floor CPU per bill: user \(Self.fixed((floorAfter.user - floorBefore.user) / bills * 1e6)) µs, "
@@ -82,27 +88,58 @@ struct Bench: AsyncParsableCommand {
         String(format: "%.2f", value)
     }
 
-    static func fileSizes(_ folder: URL) -> [Int] {
-        var sizes: [Int] = []
-        let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
-        while let url = walker?.nextObject() as? URL {
-            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            if values?.isRegularFile == true { sizes.append(values?.fileSize ?? 0) }
+    /// The files of a finished output folder, by path within it, with their
+    /// sizes: each bill's files in the manifest's order (the order the
+    /// pipeline wrote them in), then the rest.
+    static func outputFiles(_ folder: URL) -> [(path: String, size: Int)] {
+        var sizes: [String: Int] = [:]
+        let walker = FileManager.default.enumerator(atPath: folder.path)
+        while let path = walker?.nextObject() as? String {
+            guard walker?.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+            sizes[path] = (walker?.fileAttributes?[.size] as? Int) ?? 0
         }
-        return sizes
+        var files: [(path: String, size: Int)] = []
+        let manifest = (try? String(contentsOf: folder.appendingPathComponent("manifest.jsonl"), encoding: .utf8)) ?? ""
+        for line in manifest.split(separator: "\n") {
+            let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            for path in entry?["files"] as? [String] ?? [] {
+                if let size = sizes.removeValue(forKey: path) { files.append((path, size)) }
+            }
+        }
+        return files + sizes.keys.sorted().map { ($0, sizes[$0]!) }
     }
 
-    /// Plain writes of the same sizes: open a temporary name, write, close, rename.
-    static func writeFloor(_ sizes: [Int], into folder: URL, writers: Int) {
-        let payload = [UInt8](repeating: 0x61, count: (sizes.max() ?? 0))
+}
+
+/// The floor's files: the pipeline's, by the same paths in another folder,
+/// and the sizes to write.
+struct FloorFiles {
+    let folders: [String]
+    let paths: [(final: String, temporary: String)]
+    let sizes: [Int]
+
+    init(_ files: [(path: String, size: Int)], in folder: URL) {
+        folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            .map { folder.appendingPathComponent($0).path }
+        paths = files.map { file in
+            let final = folder.path + "/" + file.path
+            let slash = final.lastIndex(of: "/")!
+            return (final, String(final[...slash]) + "." + String(final[final.index(after: slash)...]) + ".tmp")
+        }
+        sizes = files.map(\.size)
+    }
+
+    /// Plain writes of the same files: their folders made, then for each
+    /// file, open a temporary name beside it, write, close, rename.
+    func write(writers: Int) {
+        for folder in folders { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let payload = [UInt8](repeating: 0x61, count: sizes.max() ?? 0)
         DispatchQueue.concurrentPerform(iterations: writers) { writer in
-            for index in stride(from: writer, to: sizes.count, by: writers) {
-                let final = folder.path + "/f\(index).html"
-                let temporary = final + ".tmp"
-                let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-                payload.withUnsafeBufferPointer { _ = write(descriptor, $0.baseAddress, sizes[index]) }
+            for index in stride(from: writer, to: paths.count, by: writers) {
+                let descriptor = open(paths[index].temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                payload.withUnsafeBufferPointer { _ = Glibc.write(descriptor, $0.baseAddress, sizes[index]) }
                 close(descriptor)
-                rename(temporary, final)
+                rename(paths[index].temporary, paths[index].final)
             }
         }
     }

@@ -361,6 +361,21 @@ struct CommandLineTests {
         let written = out.components(separatedBy: "wrote ").dropFirst().first?.prefix { $0 != " " } ?? ""
         #expect(Int(written) ?? 0 > 40, "\(out)")
         #expect(out.contains("floor: \(written) files of the same sizes"), "\(out)")
+        // The floor's files are the pipeline's: the same paths, the same sizes.
+        let base = try #require(try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).first)
+        func files(_ name: String) -> [String: Int] {
+            var files: [String: Int] = [:]
+            let walker = FileManager.default.enumerator(atPath: base.appendingPathComponent(name).path)
+            while let path = walker?.nextObject() as? String {
+                if walker?.fileAttributes?[.type] as? FileAttributeType == .typeRegular {
+                    files[path] = walker?.fileAttributes?[.size] as? Int
+                }
+            }
+            return files
+        }
+        let output = files("out")
+        #expect(output.keys.contains { $0.hasPrefix("bills/") && $0.hasSuffix(".html") } && output.keys.contains { $0.hasPrefix("email/") })
+        #expect(files("floor") == output)
     }
 
     static func runUnderTerminal(_ command: String) throws -> String {
