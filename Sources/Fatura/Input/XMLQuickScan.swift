@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,22 @@ struct XMLQuickScan {
     let file: String
     /// Room for the longest tag, comment or CDATA section it can read.
     var bufferSize = 1 << 20
+
+    /// Whether the scan was checked against the libxml2 this is built with.
+    /// It must see the bills libxml2 sees up to the fault libxml2 stops at,
+    /// and which errors stop libxml2 (a namespace error does not stop 2.9)
+    /// changes between its versions. It was checked against 2.9 (Debian
+    /// 12's 2.9.14); with any other, the first pass reads with libxml2.
+    static let checkedAgainstLibXML2 = isChecked(libxml2: Int(LIBXML_VERSION))
+
+    static func isChecked(libxml2 version: Int) -> Bool {
+        version / 100 == 209
+    }
+
+    /// A libxml2 version number (20914) as people write it (2.9.14).
+    static func dotted(libxml2 version: Int) -> String {
+        "\(version / 10_000).\(version / 100 % 100).\(version % 100)"
+    }
 
     /// Calls `visit` for each bill with its raw `account` and `number` (as
     /// libxml2 gives attributes: white space normalized to spaces) and the

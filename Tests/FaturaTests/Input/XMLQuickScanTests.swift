@@ -270,6 +270,18 @@ struct XMLQuickScanTests {
         }
     }
 
+    /// The scan is trusted only with the libxml2 it was checked against
+    /// (2.9, as built here); with any other the first pass reads with libxml2.
+    @Test func theQuickScanIsUsedOnlyWithTheLibXML2ItWasCheckedAgainst() {
+        #expect(XMLQuickScan.isChecked(libxml2: 20914))
+        #expect(XMLQuickScan.isChecked(libxml2: 20900))
+        #expect(!XMLQuickScan.isChecked(libxml2: 21001))
+        #expect(!XMLQuickScan.isChecked(libxml2: 21302))
+        #expect(!XMLQuickScan.isChecked(libxml2: 20814))
+        #expect(XMLQuickScan.dotted(libxml2: 21302) == "2.13.2")
+        #expect(XMLQuickScan.checkedAgainstLibXML2, "this machine's libxml2 is the one checked (the tests of the scan below run it)")
+    }
+
     @Test func aPlainFileIsReadQuicklyAndItsRepeatsAreCandidates() throws {
         var bills = Self.bills(50)
         bills[49] = bills[49].replacingOccurrences(of: "2026000049", with: "2026000003")
