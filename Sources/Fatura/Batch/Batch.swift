@@ -153,6 +153,7 @@ public enum Batch {
                 journal = try Journal(folder: folder, fingerprint: fingerprint)
             }
             folder.keepWhenStopped()
+            summary.developmentKey = signer.ring.isDevelopment
             onStart(folder.resumed ? .resumed(done: done) : folder.droppedInterrupted ? .startedOver : .fresh)
         } catch {
             guard cannotResume else { throw .output(error) }
@@ -246,7 +247,6 @@ public enum Batch {
         }
         onProgress(BatchProgress(bills: intake.records, rejected: summary.rejected, bytesRead: intake.bytesRead))
 
-        summary.developmentKey = signer.ring.isDevelopment
         let report: String
         do {
             report = try templates.renderReport(summary)

@@ -50,6 +50,7 @@ public final class OutputFolder: Sendable {
         staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial")
         stagingPath = staging.path
         try Self.checkReplaceable(self.destination)
+        Self.removeReplacedOutputs(of: self.destination)
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -127,6 +128,29 @@ public final class OutputFolder: Sendable {
     public func dropWhenStopped() {
         guard !resumed else { return }
         state.withLock { $0.keep = false }
+    }
+
+    /// The hidden name an earlier output takes while a run puts its own in
+    /// place, before it is removed.
+    static func replacedName(of destination: URL, pid: Int32) -> String {
+        ".\(destination.lastPathComponent).old-\(pid)"
+    }
+
+    /// Removes earlier outputs left beside `destination` by runs killed
+    /// while they removed them (`.NAME.old-PID`, the process gone), once
+    /// `destination` holds an output again: one killed between moving the
+    /// earlier output aside and moving its own in left no other copy.
+    static func removeReplacedOutputs(of destination: URL) {
+        guard FileManager.default.fileExists(atPath: destination.path) else { return }
+        let parent = destination.deletingLastPathComponent()
+        let prefix = "." + destination.lastPathComponent + ".old-"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid > 0 else { continue }
+            // A run still removing it (kill with no signal: is the process there?) is left to it.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+        }
     }
 
     /// Refuses to replace a folder that is not empty and not a Fatura output.
@@ -233,27 +257,34 @@ public final class OutputFolder: Sendable {
         }
     }
 
-    /// Moves the finished folder into place, replacing an earlier output;
-    /// then removes the files named in `bookkeeping` (the lock and journal
-    /// stay until the output is in place, so a run killed before that can
-    /// still be resumed).
+    /// Moves the finished folder into place, replacing an earlier output.
+    /// The files named in `bookkeeping` (the journal) are removed first, and
+    /// the lock right after the move: nothing of the run's own is published
+    /// but, if the run is killed in the instant after the move, the empty
+    /// lock file. (Killed between removing the journal and the move, the
+    /// staging folder is complete but has no journal: `--resume` renders it
+    /// again from the start.) An earlier output is moved aside, then
+    /// removed; a run killed meanwhile leaves it (`.NAME.old-PID`), and the
+    /// first run to find an output in place again removes it.
     public func publish(removing bookkeeping: [String] = []) throws(OutputError) {
         let manager = FileManager.default
         // Everything written reaches the disk before the folder takes its name.
         sync()
         do {
             try Self.checkReplaceable(destination)
+            for name in bookkeeping { unlinkat(folderDescriptor, name, 0) }
+            var replaced: URL?
             if manager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent()
-                    .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
+                    .appendingPathComponent(Self.replacedName(of: destination, pid: getpid()))
                 try manager.moveItem(at: destination, to: old)
-                try manager.moveItem(at: staging, to: destination)
-                try manager.removeItem(at: old)
-            } else {
-                try manager.moveItem(at: staging, to: destination)
+                replaced = old
             }
+            try manager.moveItem(at: staging, to: destination)
             state.withLock { $0.published = true }
-            for name in bookkeeping + [Self.lockName] { unlink(destination.path + "/" + name) }
+            unlink(destination.path + "/" + Self.lockName)
+            if let replaced { try? manager.removeItem(at: replaced) }
+            Self.removeReplacedOutputs(of: destination)
         } catch let error as OutputError {
             throw error
         } catch {

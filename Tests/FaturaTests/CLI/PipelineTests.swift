@@ -481,3 +481,53 @@ struct SyncedCheckpointTests {
         #expect(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") != nil)
     }
 }
+
+/// Publishing: the staging folder takes the output's name with nothing of
+/// the run's own in it, an earlier output is replaced, and earlier outputs
+/// left behind by killed runs are removed by the next run.
+@Suite("Publishing the output")
+struct PublishingTests {
+    @Test func publishingLeavesNoBookkeepingAndReplacesAnEarlierOutput() throws {
+        let parent = Fixture.temporaryFolder()
+        let out = parent.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("bills/001"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: out.appendingPathComponent("summary.json"))
+        try Data("last month".utf8).write(to: out.appendingPathComponent("bills/001/old.html"))
+        let folder = try OutputFolder(destination: out)
+        try folder.write("bills/001/new.html", Array("this month".utf8))
+        try folder.write("summary.json", Array("{\"bills\":1}".utf8))
+        let journal = try Journal(folder: folder, fingerprint: "f", sync: { _ in nil })
+        try journal.finish()
+        try folder.publish(removing: [Journal.name])
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted()
+        #expect(entries == ["bills", "bills/001", "bills/001/new.html", "summary.json"], "\(entries)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["out"], "nothing beside it")
+        withExtendedLifetime(journal) {}
+    }
+
+    @Test func earlierOutputsLeftByKilledRunsAreRemovedByTheNextRun() throws {
+        let parent = Fixture.temporaryFolder()
+        let out = parent.appendingPathComponent("out")
+        // A process id no process has, and this process's own (a run still removing its earlier output).
+        let gone = parent.appendingPathComponent(OutputFolder.replacedName(of: out, pid: 2_147_483_000))
+        let running = parent.appendingPathComponent(OutputFolder.replacedName(of: out, pid: getpid()))
+        let other = parent.appendingPathComponent(".other.old-2147483000")
+        for folder in [gone, running, other] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("{}".utf8).write(to: folder.appendingPathComponent("summary.json"))
+        }
+        // No output in place: a run killed between moving the earlier output
+        // aside and moving its own in left no other copy, and it stays.
+        let first = try OutputFolder(destination: out)
+        #expect(FileManager.default.fileExists(atPath: gone.path))
+        try first.publish()
+        #expect(!FileManager.default.fileExists(atPath: gone.path), "removed once an output is in place")
+        #expect(FileManager.default.fileExists(atPath: running.path))
+        #expect(FileManager.default.fileExists(atPath: other.path), "another output's folder is not this run's to remove")
+        // The next run finds the output in place and removes what is left, at its start.
+        try FileManager.default.createDirectory(at: gone, withIntermediateDirectories: true)
+        let second = try OutputFolder(destination: out)
+        #expect(!FileManager.default.fileExists(atPath: gone.path))
+        withExtendedLifetime(second) {}
+    }
+}
