@@ -16,11 +16,13 @@ public struct RecordNode: Sendable {
     /// reader keeps none for an element once a child starts.
     public var text: String
     public var children: [RecordNode]
-    /// Set when the element held something the contract does not allow a
-    /// reader to pass on (an unexpanded entity reference in XML), or when a
-    /// reader found a fault in this one record (a ragged CSV row, a JSON
-    /// Lines syntax error, an unknown key): the record is rejected with the
-    /// fault's code and message, and the run goes on.
+    /// Set when a reader found a fault in this one record (a ragged CSV
+    /// row, a JSON Lines syntax error, an unknown key), or when the element
+    /// held something the contract does not allow a reader to pass on (an
+    /// unexpanded entity reference, which the XML reader cannot meet while
+    /// it refuses DOCTYPEs: an undeclared entity is a fault in the file; the
+    /// code stays as a guard): the record is rejected with the fault's code
+    /// and message, and the run goes on.
     public var fault: Fault?
 
     public init(
@@ -47,8 +49,8 @@ public struct RecordNode: Sendable {
     }
 
     /// What is wrong with a record before any rule is applied. A bare message
-    /// (`node.fault = "…"`) is an entity reference, as the XML reader reports
-    /// one; the other readers name their own code.
+    /// (`node.fault = "…"`) is an entity reference (see ``fault``); the
+    /// readers name their own code.
     public struct Fault: Sendable, Hashable, ExpressibleByStringInterpolation {
         public var code: BillRejection.Code
         /// A sentence for people. For `entity-reference` the checker puts the
