@@ -77,8 +77,11 @@ struct Intake {
 
     /// Once the first pass is done, the checker keeps only its candidates;
     /// past `trackedBeforeFirstPass` keys, this waits for it. Throws when
-    /// the first pass could not read the whole file: its candidates would
-    /// leave out the repeats of the bills it did not see.
+    /// the first pass could not read the whole file, or the file changed
+    /// since reading began (found here, not only at the end of reading, an
+    /// export still being written stops the run before most of its bills
+    /// are rendered): its candidates would leave out the repeats of the
+    /// bills it did not see.
     private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) throws(BatchError) {
         guard let firstPass else { return }
         let mustWait = checker.tracked >= trackedBeforeFirstPass
@@ -87,6 +90,7 @@ struct Intake {
             throw .input(InputError(.unreadable, file: failure.file, line: failure.line, column: failure.column,
                                     message: "the first pass could not read the whole file, so repeated numbers and accounts cannot be looked for: \(failure.message)"))
         }
+        try checkUnchanged()
         checker.adopt(candidates)
         self.firstPass = nil
     }

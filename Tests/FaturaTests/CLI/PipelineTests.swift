@@ -375,6 +375,29 @@ struct OverlappedFirstPassTests {
         }
     }
 
+    /// The same export, grown before the first pass's candidates are
+    /// adopted: reading stops there, not after every bill was rendered.
+    @Test func aFileThatChangedBeforeTheFirstPassIsAdoptedStopsReadingThere() throws {
+        let bills = Self.bills(260)
+        let text = Array(Fixture.document(bills.joined(separator: "\n")).utf8)
+        let cut = Array(Fixture.document(bills[..<200].joined(separator: "\n")).utf8).count - 200
+        let input = Fixture.file(Data(text[..<cut]))
+        var intake = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
+        _ = try intake.next()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text[cut...]))
+        try handle.close()
+        // The second record waits for the first pass, whatever it read, and finds the file changed.
+        do {
+            _ = try intake.next()
+            Issue.record("reading should stop when the first pass is adopted")
+        } catch {
+            guard case .input(let fault) = error else { Issue.record("\(error)"); return }
+            #expect(fault.kind == .unreadable && fault.message.contains("changed while it was read"), "\(fault.message)")
+        }
+    }
+
     /// A first pass that cannot read the file keeps why, and its candidates
     /// are not taken for the file's; a fault in the file is no such failure.
     @Test func aFirstPassThatCannotReadTheFileSaysSo() {
