@@ -108,7 +108,6 @@ struct Bench: AsyncParsableCommand {
         }
         return files + sizes.keys.sorted().map { ($0, sizes[$0]!) }
     }
-
 }
 
 /// The floor's files: the pipeline's, by the same paths in another folder,

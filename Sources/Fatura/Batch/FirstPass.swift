@@ -1,4 +1,3 @@
-import CLibXML2
 import Dispatch
 import Foundation
 import Synchronization
@@ -62,9 +61,12 @@ final class FirstPass: Sendable {
             if let format { chosen = format } else { chosen = try InputFormat.detect(path: input) }
             switch chosen {
             case .xml:
-                let quick = XMLQuickScan.checkedAgainstLibXML2
-                    ? try XMLQuickScan(file: input).run(stop: { stopped.load(ordering: .relaxed) }) { add($0, $1, $2) }
-                    : .outside("the quick scan was not checked against libxml2 \(XMLQuickScan.dotted(libxml2: Int(LIBXML_VERSION)))")
+                let quick: XMLQuickScan.Outcome
+                if let reason = XMLQuickScan.uncheckedLibXML2 {
+                    quick = .outside(reason)
+                } else {
+                    quick = try XMLQuickScan(file: input).run(stop: { stopped.load(ordering: .relaxed) }) { add($0, $1, $2) }
+                }
                 guard case .outside(let reason) = quick else { break }
                 quickScanLeft.withLock { $0 = reason }
                 // libxml2 reads the file again, from the top, not through a

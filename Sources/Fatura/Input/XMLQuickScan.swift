@@ -46,6 +46,10 @@ struct XMLQuickScan {
     /// 12's 2.9.14); with any other, the first pass reads with libxml2.
     static let checkedAgainstLibXML2 = isChecked(libxml2: Int(LIBXML_VERSION))
 
+    /// Why the first pass cannot use the scan with this libxml2; nil when it can.
+    static let uncheckedLibXML2: String? = checkedAgainstLibXML2
+        ? nil : "the quick scan was not checked against libxml2 \(dotted(libxml2: Int(LIBXML_VERSION)))"
+
     static func isChecked(libxml2 version: Int) -> Bool {
         version / 100 == 209
     }

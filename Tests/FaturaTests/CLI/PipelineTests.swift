@@ -243,6 +243,27 @@ struct DuplicateScanTests {
     }
 }
 
+/// An export still being written: the file holds its bills cut off in the
+/// 200th, until `finish` writes the rest.
+struct ExportBeingWritten {
+    let text: [UInt8]
+    let cut: Int
+    let path: String
+
+    init(_ bills: [String]) throws {
+        text = Array(Fixture.document(bills.joined(separator: "\n")).utf8)
+        cut = Array(Fixture.document(bills[..<200].joined(separator: "\n")).utf8).count - 200
+        path = Fixture.file(Data(text[..<cut]))
+    }
+
+    func finish() throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text[cut...]))
+        try handle.close()
+    }
+}
+
 /// The first pass runs beside the second (`Intake(overlap: true)`): the
 /// checker remembers every key until the first pass is done, then only its
 /// candidates. Verdicts and faults must not depend on when that happens.
@@ -350,18 +371,13 @@ struct OverlappedFirstPassTests {
         var bills = Self.bills(260)
         // Two bills past the cut share a number.
         bills[259] = bills[259].replacingOccurrences(of: "2026000259", with: "2026000230")
-        let text = Array(Fixture.document(bills.joined(separator: "\n")).utf8)
-        let cut = Array(Fixture.document(bills[..<200].joined(separator: "\n")).utf8).count - 200
-        #expect(cut > 4 << 16, "the second pass has more than its first chunks to read after the cut")
-        let input = Fixture.file(Data(text[..<cut]))
-        var intake = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
+        let export = try ExportBeingWritten(bills)
+        #expect(export.cut > 4 << 16, "the second pass has more than its first chunks to read after the cut")
+        var intake = try Intake(input: export.path, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
         // The second record waits for the first pass, which has read the cut file to its end.
         _ = try intake.next()
         _ = try intake.next()
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text[cut...]))
-        try handle.close()
+        try export.finish()
         var read = 2
         do {
             while try intake.next() != nil { read += 1 }
@@ -369,7 +385,7 @@ struct OverlappedFirstPassTests {
         } catch {
             guard case .input(let fault) = error else { Issue.record("\(error)"); return }
             #expect(fault.kind == .unreadable)
-            #expect(fault.message.contains("changed while it was read") && fault.message.contains("size went from \(cut) to \(text.count)"),
+            #expect(fault.message.contains("changed while it was read") && fault.message.contains("size went from \(export.cut) to \(export.text.count)"),
                     "\(fault.message)")
             #expect(read == 260, "every bill was read before the end")
         }
@@ -378,16 +394,10 @@ struct OverlappedFirstPassTests {
     /// The same export, grown before the first pass's candidates are
     /// adopted: reading stops there, not after every bill was rendered.
     @Test func aFileThatChangedBeforeTheFirstPassIsAdoptedStopsReadingThere() throws {
-        let bills = Self.bills(260)
-        let text = Array(Fixture.document(bills.joined(separator: "\n")).utf8)
-        let cut = Array(Fixture.document(bills[..<200].joined(separator: "\n")).utf8).count - 200
-        let input = Fixture.file(Data(text[..<cut]))
-        var intake = try Intake(input: input, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
+        let export = try ExportBeingWritten(Self.bills(260))
+        var intake = try Intake(input: export.path, format: .xml, shard: nil, overlap: true, trackedBeforeFirstPass: 1) { _ in }
         _ = try intake.next()
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text[cut...]))
-        try handle.close()
+        try export.finish()
         // The second record waits for the first pass, whatever it read, and finds the file changed.
         do {
             _ = try intake.next()
