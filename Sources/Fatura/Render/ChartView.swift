@@ -49,26 +49,25 @@ final class ChartView: Sendable {
     /// 800 kWh. Same month last year: 780 kWh. That is 3% more than a year ago."
     static func summary(_ chart: ConsumptionChart, _ pack: LanguagePack) -> String {
         let f = pack.formatter
-        let unit = pack.units[chart.unit]
         var months = 0
         for bar in chart.bars where bar.value != nil { months += 1 }
         var text = pack.chartSpan(months: months)
         text.reserveCapacity(text.utf8.count + 256)
-        let texts = pack.chartTexts
+        let sentences = pack.chartSentences(chart.unit)
         if let current = chart.current {
             text += " "
-            pack.appendText(texts.current, to: &text, filling: "value", with: f.number(current), " " + unit)
+            sentences.current.append(f.number(current), to: &text)
         }
         if let last = chart.sameMonthLastYear {
             text += " "
-            pack.appendText(texts.lastYear, to: &text, filling: "value", with: f.number(last), " " + unit)
+            sentences.lastYear.append(f.number(last), to: &text)
         }
         if let change = chart.changePercent {
             text += " "
             switch change {
             case 0: text += pack.chartSame
-            case 1...: pack.appendText(texts.more, to: &text, filling: "percent", with: f.percent(change))
-            default: pack.appendText(texts.less, to: &text, filling: "percent", with: f.percent(-change))
+            case 1...: sentences.more.append(f.percent(change), to: &text)
+            default: sentences.less.append(f.percent(-change), to: &text)
             }
         }
         return text

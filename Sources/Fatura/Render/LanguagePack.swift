@@ -29,8 +29,19 @@ public final class LanguagePack: Sendable {
         let patterns = catalog.strings.compactMapValues(CatalogPattern.init)
         self.patterns = patterns
         func text(_ key: String) -> CatalogText { CatalogText(key: key, pattern: patterns[key]) }
-        chartTexts = (text("chart_current"), text("chart_last_year"), text("chart_more"), text("chart_less"))
+        let chartTexts = (current: text("chart_current"), lastYear: text("chart_last_year"),
+                          more: text("chart_more"), less: text("chart_less"))
+        self.chartTexts = chartTexts
         chartSame = catalog["chart_same"] ?? "chart_same"
+        let units = self.units
+        chartSentences = MeterUnit.allCases.map { unit in
+            let suffix = " " + units[unit]
+            return ChartSentences(
+                current: ValueSentence(chartTexts.current, catalog: catalog, filling: "value", suffix: suffix),
+                lastYear: ValueSentence(chartTexts.lastYear, catalog: catalog, filling: "value", suffix: suffix),
+                more: ValueSentence(chartTexts.more, catalog: catalog, filling: "percent", suffix: ""),
+                less: ValueSentence(chartTexts.less, catalog: catalog, filling: "percent", suffix: ""))
+        }
         let days = catalog.pluralForms("days")
         self.days = days
         dayPhrases = (0...400).map { StringCatalog.counted(days, $0, language: language, formatter: formatter) }
@@ -79,6 +90,30 @@ public final class LanguagePack: Sendable {
     /// languages), looked up once.
     let chartTexts: (current: CatalogText, lastYear: CatalogText, more: CatalogText, less: CatalogText)
     let chartSame: String
+    /// The charts' sentences split at their value once, for each unit (`MeterUnit.allCases` order).
+    private let chartSentences: [ChartSentences]
+
+    /// A class: a bill's chart takes it with one retain, not one for each text.
+    final class ChartSentences: Sendable {
+        init(current: ValueSentence, lastYear: ValueSentence, more: ValueSentence, less: ValueSentence) {
+            self.current = current
+            self.lastYear = lastYear
+            self.more = more
+            self.less = less
+        }
+
+        let current: ValueSentence
+        let lastYear: ValueSentence
+        let more: ValueSentence
+        let less: ValueSentence
+    }
+
+    /// The charts' sentences for figures in `unit`.
+    func chartSentences(_ unit: MeterUnit) -> ChartSentences {
+        var index = 0
+        while MeterUnit.allCases[index] != unit { index += 1 }
+        return chartSentences[index]
+    }
 
     /// A catalog text looked up once: its key, and its split pattern when it has placeholders.
     struct CatalogText: Sendable {
@@ -177,6 +212,55 @@ public final class LanguagePack: Sendable {
                     out += "}"
                 }
             }
+        }
+    }
+}
+
+/// A catalog text with one value to fill, split at it once: the text
+/// before, between and after the places `{name}` stands, each place's
+/// isolates and suffix already in, so that a bill's sentence is a few
+/// appends. Writes what ``LanguagePack/appendText(_:to:filling:with:_:)`` writes.
+struct ValueSentence: Sendable {
+    private enum Form: Sendable {
+        /// The value goes between each two.
+        case split([String])
+        /// A text the pattern could not split (no placeholder, or an
+        /// unclosed brace): filled at each use, as the pack fills it.
+        case unsplit(text: String, name: String, suffix: String)
+    }
+
+    private let form: Form
+
+    init(_ text: LanguagePack.CatalogText, catalog: StringCatalog, filling name: String, suffix: String) {
+        guard let pattern = text.pattern else {
+            form = .unsplit(text: catalog[text.key] ?? text.key, name: name, suffix: suffix)
+            return
+        }
+        var pieces = [""]
+        for piece in pattern.pieces {
+            switch piece {
+            case .text(let text):
+                pieces[pieces.count - 1] += text
+            case .placeholder(let placeholder) where placeholder == name:
+                pieces[pieces.count - 1] += "\u{2068}"
+                pieces.append(suffix + "\u{2069}")
+            case .placeholder(let placeholder):
+                pieces[pieces.count - 1] += "{" + placeholder + "}"
+            }
+        }
+        form = .split(pieces)
+    }
+
+    func append(_ value: String, to out: inout String) {
+        switch form {
+        case .split(let pieces):
+            out += pieces[0]
+            for piece in pieces.dropFirst() {
+                out += value
+                out += piece
+            }
+        case .unsplit(let text, let name, let suffix):
+            out += StringCatalog.fill(text) { $0 == name ? "\u{2068}" + value + suffix + "\u{2069}" : nil }
         }
     }
 }

@@ -96,6 +96,43 @@ struct ViewPartsTests {
         }
     }
 
+    /// The charts' sentences split once at their value write what filling
+    /// the catalog's text writes: in both packs for each unit, and for texts
+    /// with the value twice, another placeholder, no placeholder, or an
+    /// unclosed brace (which the split leaves to the fill).
+    @Test func chartSentencesSplitOnceWriteWhatTheFillWrites() {
+        for pack in Self.packs {
+            for unit in MeterUnit.allCases {
+                let sentences = pack.chartSentences(unit)
+                let texts = pack.chartTexts
+                for (sentence, text, name, suffix) in [
+                    (sentences.current, texts.current, "value", " " + pack.units[unit]),
+                    (sentences.lastYear, texts.lastYear, "value", " " + pack.units[unit]),
+                    (sentences.more, texts.more, "percent", ""), (sentences.less, texts.less, "percent", ""),
+                ] {
+                    var split = "x", filled = "x"
+                    sentence.append("1,234", to: &split)
+                    pack.appendText(text, to: &filled, filling: name, with: "1,234", suffix)
+                    #expect(split == filled, "\(text.key) in \(unit)")
+                    #expect(split.contains("\u{2068}1,234" + suffix + "\u{2069}"), "\(text.key) in \(unit)")
+                }
+            }
+        }
+        let strings = [
+            "twice": "{value} then {value}.", "other": "{other}: {value}", "none": "No figure.",
+            "unclosed": "{x {value} y", "empty": "", "only": "{value}",
+        ]
+        let catalog = StringCatalog(language: .en, strings: strings)
+        let pack = LanguagePack(catalog: catalog, formatter: Self.packs[0].formatter, utility: SampleBills.templateSet.resources.utility)
+        for key in strings.keys.sorted() + ["missing"] {
+            let text = LanguagePack.CatalogText(key: key, pattern: CatalogPattern(strings[key] ?? key))
+            var split = "", filled = ""
+            ValueSentence(text, catalog: catalog, filling: "value", suffix: " m³").append("12", to: &split)
+            pack.appendText(text, to: &filled, filling: "value", with: "12", " m³")
+            #expect(split == filled, "\(key)")
+        }
+    }
+
     /// A text with several placeholders (the relative's note) fills as the
     /// one-pass fill does with a dictionary of the values, in both languages,
     /// with a value missing, and with values that hold braces themselves.
