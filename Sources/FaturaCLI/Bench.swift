@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the whole pipeline on a generated month against a plain file-writing floor (build with -c release).",
         discussion: """
-        Generates N bills, renders them into a fresh folder, and prints bills per second, user and \
+        Generates N bills (or reads the export given with --input), renders them into a fresh folder, and prints bills per second, user and \
         system CPU per bill, files and bytes written and peak memory; then writes the same files (the \
         same names in the same folders, of the same sizes, each bill's in the manifest's order) with a \
         plain loop (temporary name, then rename; one writer per core) into another fresh folder: the \
@@ -18,8 +18,14 @@ struct Bench: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "How many bills to generate.")
-    var count: Int = 100_000
+    @Argument(help: "How many bills to generate (default: 100000).")
+    var count: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Measure on this export (XML, CSV or JSON Lines) instead of a generated month.",
+        discussion: "For running the bench side by side with other pipelines on the same file, made with `fatura generate`, say.",
+        valueName: "file"))
+    var input: String?
 
     @Option(name: .long, help: "Where to put the month and the outputs (default: a new folder in the temporary directory).")
     var workdir: String?
@@ -27,21 +33,36 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of templates and string catalogs.")
     var templates: String = "Templates"
 
+    func validate() throws {
+        if count != nil, input != nil { throw ValidationError("Give either a count of bills to generate or --input, not both.") }
+        if let count, count < 1 { throw ValidationError("The count of bills must be at least 1.") }
+        if let input, !FileManager.default.isReadableFile(atPath: input) { throw ValidationError("Cannot read the export \(input).") }
+    }
+
     func run() async throws {
         let base = URL(fileURLWithPath: workdir ?? NSTemporaryDirectory()).appendingPathComponent("fatura-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let input = base.appendingPathComponent("month.xml")
-        _ = FileManager.default.createFile(atPath: input.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: input)
-        var chunk = ""
-        try MonthGenerator(count: count).generate { piece in
-            chunk += piece
-            if chunk.utf8.count > 1 << 16 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+        let input: URL
+        let inputBytes: Int
+        if let given = self.input {
+            input = URL(fileURLWithPath: given)
+            inputBytes = (try FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
+            print("measuring on \(input.path) (\(inputBytes / 1_000_000) MB); outputs in \(base.path)")
+        } else {
+            let count = count ?? 100_000
+            input = base.appendingPathComponent("month.xml")
+            _ = FileManager.default.createFile(atPath: input.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: input)
+            var chunk = ""
+            try MonthGenerator(count: count).generate { piece in
+                chunk += piece
+                if chunk.utf8.count > 1 << 16 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+            }
+            try handle.write(contentsOf: Data(chunk.utf8))
+            try handle.close()
+            inputBytes = (try FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
+            print("generated \(count) bills (\(inputBytes / 1_000_000) MB) in \(base.path)")
         }
-        try handle.write(contentsOf: Data(chunk.utf8))
-        try handle.close()
-        let inputBytes = (try FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0
-        print("generated \(count) bills (\(inputBytes / 1_000_000) MB) in \(base.path)")
 
         let output = base.appendingPathComponent("out")
         // Neither phase pays for the other's dirty pages: each starts from a clean cache.
@@ -56,7 +77,8 @@ struct Bench: AsyncParsableCommand {
         let sizes = files.map(\.size)
         let bytes = sizes.reduce(0, +)
         let bills = Double(max(summary.bills, 1))
-        print("pipeline: \(summary.bills) bills in \(Self.fixed(wall)) s = \(Int(bills / wall)) bills/s")
+        let rejects = summary.rejected > 0 ? " (\(summary.rejected) rejected)" : ""
+        print("pipeline: \(summary.bills) bills\(rejects) in \(Self.fixed(wall)) s = \(Int(bills / wall)) bills/s")
         print("  CPU per bill: user \(Self.fixed((after.user - before.user) / bills * 1e6)) µs, system \(Self.fixed((after.system - before.system) / bills * 1e6)) µs")
         print("  wrote \(sizes.count) files, \(bytes / 1_000_000) MB; peak resident memory \(after.peakKB / 1024) MB")
 
@@ -81,7 +103,8 @@ struct Bench: AsyncParsableCommand {
         print("pipeline / floor = \(Self.fixed(wall / floorWall))x wall time")
         // Removing some 300,000 files slows the next minutes of file creation (and so the
         // next bench run) several-fold here: left for the user to remove when done.
-        print("left in \(base.path) (\((bytes * 2 + inputBytes) / 1_000_000) MB): remove it with rm -rf when done, not just before another run")
+        let generated = self.input == nil ? inputBytes : 0
+        print("left in \(base.path) (\((bytes * 2 + generated) / 1_000_000) MB): remove it with rm -rf when done, not just before another run")
     }
 
     static func fixed(_ value: Double) -> String {

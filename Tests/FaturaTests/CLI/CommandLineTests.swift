@@ -378,6 +378,24 @@ struct CommandLineTests {
         #expect(files("floor") == output)
     }
 
+    /// The bench on a given export (to run it on the same file as another
+    /// pipeline): nothing generated, the file's bills measured, rejects
+    /// counted; a count and an export together are refused.
+    @Test func theBenchMeasuresAGivenExport() throws {
+        let folder = Fixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try FaturaBinary.run(["bench", "--input", Self.sample, "--workdir", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("measuring on \(URL(fileURLWithPath: Self.sample).path)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("generated"))
+        #expect(result.stdout.contains("pipeline: 15 bills (5 rejected) in "), "\(result.stdout)")
+        #expect(result.stdout.contains("pipeline / floor = "))
+        let base = try #require(try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).first)
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("month.xml").path))
+        let both = try FaturaBinary.run(["bench", "40", "--input", Self.sample, "--workdir", folder.path])
+        #expect(both.status == 64 && both.stderr.contains("either a count"), "\(both.stderr)")
+    }
+
     static func runUnderTerminal(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
