@@ -171,6 +171,9 @@ public final class OutputFolder: Sendable {
     }
 
     public func makeFolder(_ relative: String) throws(OutputError) {
+        // One system call when the parent is there (a bill's subfolder, two
+        // thousand times a run); the whole path otherwise.
+        if mkdirat(folderDescriptor, relative, 0o777) == 0 || errno == EEXIST { return }  // less the umask, as FileManager makes them
         do {
             try FileManager.default.createDirectory(at: url(relative), withIntermediateDirectories: true)
         } catch {
