@@ -1,8 +1,9 @@
 import Fatura
 import Foundation
 
-/// The progress line on standard error: bills, bills per second, rejects and
-/// time left, redrawn at most four times a second, only on a terminal.
+/// The progress line on standard error (``BatchProgress/line(elapsed:totalBytes:)``):
+/// bills, bills per second, rejects and time left, redrawn at most four
+/// times a second, only on a terminal.
 final class ProgressLine {
     private let totalBytes: Int?
     /// When the first pass began (with the run), and when the rendering pass did.
@@ -25,15 +26,7 @@ final class ProgressLine {
         guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
         lastDrawn = now
         let elapsed = now.timeIntervalSince(progress.scanning ? scanStart : renderStart ?? now)
-        let rate = elapsed > 0 ? Double(progress.bills) / elapsed : 0
-        var line = progress.scanning
-            ? "scanning for repeated numbers and accounts: \(progress.bills) bills, \(Int(rate)) bills/s"
-            : "\(progress.bills) bills, \(Int(rate)) bills/s, \(progress.rejected) rejected"
-        if let totalBytes, totalBytes > 0, let read = progress.bytesRead, read > 0 {
-            let left = elapsed * Double(max(0, totalBytes - read)) / Double(read)
-            line += String(format: ", about %d:%02d left", Int(left) / 60, Int(left) % 60)
-        }
-        FileHandleOutput.stderr("\r\u{1B}[K" + line)
+        FileHandleOutput.stderr("\r\u{1B}[K" + progress.line(elapsed: elapsed, totalBytes: totalBytes))
         drawn = true
     }
 

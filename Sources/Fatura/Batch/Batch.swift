@@ -358,4 +358,25 @@ public struct BatchProgress: Sendable {
     public var bytesRead: Int?
     /// The first pass over the file (looking for repeated numbers and accounts).
     public var scanning = false
+
+    /// Seconds into a pass before its rate and time left are shown: over a
+    /// shorter time they would say nothing true (the first line of a pass
+    /// said 0 bills/s and about 0:00 left).
+    public static let measuredAfter = 1.0
+
+    /// The progress line, `elapsed` seconds into the pass it is of: bills,
+    /// then (once measured) bills per second, the rejects (rendering pass),
+    /// and (once measured, for an input whose size and bytes read are known)
+    /// the time left at the pass's rate so far.
+    public func line(elapsed: Double, totalBytes: Int?) -> String {
+        let measured = elapsed >= Self.measuredAfter
+        var line = scanning ? "scanning for repeated numbers and accounts: \(bills) bills" : "\(bills) bills"
+        if measured { line += ", \(Int(Double(bills) / elapsed)) bills/s" }
+        if !scanning { line += ", \(rejected) rejected" }
+        if measured, let totalBytes, totalBytes > 0, let read = bytesRead, read > 0 {
+            let left = Int(elapsed * Double(max(0, totalBytes - read)) / Double(read))
+            line += ", about \(left / 60):\(left % 60 < 10 ? "0" : "")\(left % 60) left"
+        }
+        return line
+    }
 }

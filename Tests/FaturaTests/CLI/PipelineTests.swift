@@ -7,6 +7,23 @@ import Testing
 /// it had never stopped.
 @Suite("The pipeline: jobs, kill and resume", .serialized)
 struct PipelineTests {
+    /// The progress line gives a rate and time left only once a pass has run
+    /// long enough to measure them, then at the pass's rate so far.
+    @Test func theProgressLineGivesARateAndTimeLeftOnceMeasured() {
+        var progress = BatchProgress(bills: 256, rejected: 3, bytesRead: 400_000)
+        // The first line of a pass: no 0 bills/s, no "about 0:00 left".
+        #expect(progress.line(elapsed: 0, totalBytes: 1_000_000) == "256 bills, 3 rejected")
+        #expect(progress.line(elapsed: 0.9, totalBytes: 1_000_000) == "256 bills, 3 rejected")
+        // 2 s for 40% of the bytes: 3 s left.
+        #expect(progress.line(elapsed: 2, totalBytes: 1_000_000) == "256 bills, 128 bills/s, 3 rejected, about 0:03 left")
+        #expect(progress.line(elapsed: 2, totalBytes: nil) == "256 bills, 128 bills/s, 3 rejected")
+        progress.bytesRead = 4_000
+        #expect(progress.line(elapsed: 50, totalBytes: 1_000_000) == "256 bills, 5 bills/s, 3 rejected, about 207:30 left")
+        progress.scanning = true
+        #expect(progress.line(elapsed: 0.2, totalBytes: 1_000_000) == "scanning for repeated numbers and accounts: 256 bills")
+        #expect(progress.line(elapsed: 2, totalBytes: nil) == "scanning for repeated numbers and accounts: 256 bills, 128 bills/s")
+    }
+
     /// A generated month with some bad bills mixed in (a duplicate number,
     /// a duplicate account, a wrong total), so rejects are part of the order.
     static let month: URL = {
