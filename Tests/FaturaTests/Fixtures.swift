@@ -130,6 +130,13 @@ extension Result where Success == Bill, Failure == RejectedBill {
         if case .failure(let rejected) = self { return rejected.rejection.code }
         return nil
     }
+
+    var rejected: RejectedBill? {
+        if case .failure(let rejected) = self { return rejected }
+        return nil
+    }
+
+    var rejection: BillRejection? { rejected?.rejection }
 }
 
 /// SplitMix64: random test inputs that are the same on every run, so a

@@ -7,7 +7,9 @@ import Foundation
 /// comes, without libxml2 building (and freeing) a tree of it first.
 ///
 /// Any prefix bound to the contract's namespace works; elements of other
-/// namespaces are skipped with everything inside them. The reader refuses
+/// namespaces are skipped with everything inside them, but for a `<bill>`
+/// and, inside a bill, the contract's element names: those are read as a
+/// fault that rejects the bill (`wrong-namespace`). The reader refuses
 /// DTDs (and with them every entity declaration), never loads an external
 /// entity, DTD or XInclude, and never touches the network.
 public final class XMLBillReader: BillSource {
@@ -215,6 +217,17 @@ private struct RecordBuilder {
     var depth = 0
     /// The depth of an element of another namespace being skipped with all inside it.
     var skipping: Int?
+    /// Whether the bill being read is one of another namespace (or none):
+    /// a record of its start tag alone, with a fault, its content skipped.
+    private var foreignBill = false
+
+    /// The contract's element names below the root: an element of another
+    /// namespace (or none) with one of these names inside a bill is not
+    /// taken for an extension and skipped, but rejects the bill.
+    static let contractNames: Set<String> = [
+        "bill", "customer", "name", "address", "flat", "building", "road", "block", "area", "contact", "email", "mobile",
+        "relative-email", "delivery", "period", "due", "meter", "charge", "label", "balance", "total", "history", "month",
+    ]
 
     /// An element starts (its start tag ending on `line`): the root, a node
     /// of the current record, or one of another namespace to skip with all
@@ -232,7 +245,22 @@ private struct RecordBuilder {
             inheritedLang = node.lang.map { Array($0.utf8) }
             return
         }
+        if foreignBill {
+            skipping = depth
+            return
+        }
         guard let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 else {
+            // An exporter's `xmlns=""` (or another namespace) on a bill or on
+            // one of its elements would otherwise make it vanish with no
+            // trace, like an extension: the bill is rejected, saying why.
+            if depth == 2, xmlStrEqual(name, "bill") == 1 {
+                startForeignBill(uri: uri, attributes, line: line)
+                return
+            }
+            if let bill = open.first, current.nodes[bill].fault < 0, Self.contractNames.contains(name.string) {
+                current.nodes[bill].fault = current.faults.count
+                current.faults.append(RecordNode.Fault(.wrongNamespace, "<\(name.string)> at line \(line) is \(Self.namespaceText(uri)), not in the contract's \(XMLBillReader.namespace): the bill is rejected rather than read without it"))
+            }
             skipping = depth
             return
         }
@@ -274,6 +302,33 @@ private struct RecordBuilder {
             text: current.bytes.count, textCount: 0, children: 0, childCount: 0, fault: -1))
     }
 
+    /// A `<bill>` of another namespace, or of none: a record with its name
+    /// and line only, and a fault saying why it is not read. Its account and
+    /// number are named in the fault but not kept as attributes: no first
+    /// pass counts them, so they must not count as used here either.
+    private mutating func startForeignBill(uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes, line: Int) {
+        var identity: [String] = []
+        for attribute in attributes where attribute.uri == nil {
+            if xmlStrEqual(attribute.name, "account") == 1 || xmlStrEqual(attribute.name, "number") == 1 {
+                identity.append("\(attribute.name.string) \(TextRules.quoted(attribute.value))")
+            }
+        }
+        let named = identity.isEmpty ? "" : " (" + identity.joined(separator: ", ") + ")"
+        foreignBill = true
+        open.append(current.nodes.count)
+        marks.append(pending.count)
+        current.faults.append(RecordNode.Fault(.wrongNamespace, "<bill> at line \(line)\(named) is \(Self.namespaceText(uri)), not in the contract's \(XMLBillReader.namespace): it is not read (an export puts its bills in the contract's namespace)"))
+        current.nodes.append(FlatRecord.Node(
+            name: "bill", line: line, lang: 0, langCount: -1, attributes: current.attributes.count, attributeCount: 0,
+            text: current.bytes.count, textCount: 0, children: 0, childCount: 0, fault: current.faults.count - 1))
+    }
+
+    /// "in no namespace" or "in namespace X", for a fault.
+    private static func namespaceText(_ uri: UnsafePointer<xmlChar>?) -> String {
+        guard let uri else { return "in no namespace (xmlns=\"\")" }
+        return "in namespace \(TextRules.quoted(uri.string))"
+    }
+
     /// An element ends: into its parent, or a record done.
     mutating func end() {
         defer { depth -= 1 }
@@ -281,6 +336,7 @@ private struct RecordBuilder {
             if skipping == depth { self.skipping = nil }
             return
         }
+        if depth == 2 { foreignBill = false }
         guard depth >= 2, let index = open.popLast() else { return }
         let mark = marks.removeLast()
         let childCount = pending.count - mark

@@ -31,6 +31,10 @@ public struct BillRejection: Error, Sendable, Hashable {
         /// ragged row, a JSON syntax error, a value of the wrong JSON type,
         /// a period or issue date that disagrees with the batch's).
         case malformedRecord = "malformed-record"
+        /// A `<bill>` of another namespace or none (an exporter's `xmlns=""`),
+        /// or an element of the contract's names in one inside a bill: not
+        /// skipped like an extension, which would lose the bill or its contact.
+        case wrongNamespace = "wrong-namespace"
         /// Found when delivering: even the short SMS needs more parts than allowed.
         case smsTooLong = "sms-too-long"
     }

@@ -18,19 +18,49 @@ struct XMLBillReaderTests {
         #expect(results[0].bill?.total.fils == 6545)
     }
 
-    @Test func elementsOfOtherNamespacesAreIgnored() throws {
+    /// Elements of other namespaces are skipped with what they hold (an
+    /// extension's metadata, say), but a `<bill>` of another namespace is not
+    /// a bill to lose without a word: it is rejected, saying why.
+    @Test func elementsOfOtherNamespacesAreIgnoredButNotABill() throws {
         let xml = Fixture.document(
             #"<x:bill xmlns:x="urn:other" account="1"/>"#,
             #"<meta xmlns="urn:other"><bill account="999999"/></meta>"#,
             Fixture.bill)
         let results = try Fixture.check(xml)
-        #expect(results.count == 1)
-        #expect(results[0].bill?.account == "1002345678")
+        #expect(results.count == 2)
+        #expect(results[0].rejection?.code == .wrongNamespace)
+        #expect(results[0].rejection?.message.contains(#"in namespace "urn:other""#) == true, "\(results[0])")
+        #expect(results[1].bill?.account == "1002345678")
     }
 
-    @Test func aBillInNoNamespaceIsNotABill() throws {
-        let xml = Fixture.document(#"<bill xmlns="" account="1002345679" number="A"/>"#, Fixture.bill)
-        #expect(try Fixture.check(xml).count == 1)
+    /// An exporter's `xmlns=""` on its bills (a common serializer slip) made
+    /// every bill vanish: 0 bills, exit 0. Each is now a rejected bill, named
+    /// by its account and number, and its number does not count as used.
+    @Test func aBillInNoNamespaceIsRejectedNotLost() throws {
+        let foreign = Fixture.bill.replacingOccurrences(of: "<bill ", with: #"<bill xmlns="" "#)
+        let xml = Fixture.document(foreign, Fixture.bill)
+        let results = try Fixture.check(xml)
+        #expect(results.count == 2)
+        let rejection = try #require(results[0].rejection)
+        #expect(rejection.code == .wrongNamespace)
+        #expect(rejection.message.contains(#"(account "1002345678", number "2026100001") is in no namespace (xmlns="")"#), "\(rejection.message)")
+        #expect(results[0].rejected?.account == nil)
+        // The same account and number in the contract's namespace: accepted, not a repeat.
+        #expect(results[1].bill?.account == "1002345678")
+    }
+
+    /// A contract element of another namespace inside a bill (`<contact
+    /// xmlns="">`) would be skipped and the bill sent another way (to paper,
+    /// with its e-mail address unread): the bill is rejected instead.
+    @Test func aContractElementOfAnotherNamespaceRejectsItsBill() throws {
+        for (element, replaced) in [("<contact>", #"<contact xmlns="">"#), ("<delivery ", #"<delivery xmlns="urn:other" "#),
+                                    ("<email>", #"<o:email xmlns:o="urn:other">"#)] {
+            var bill = Fixture.bill.replacingOccurrences(of: element, with: replaced)
+            if element == "<email>" { bill = bill.replacingOccurrences(of: "</email>", with: "</o:email>") }
+            let result = try Fixture.checkOne(bill)
+            #expect(result.rejection?.code == .wrongNamespace, "\(element)")
+            #expect(result.rejection?.message.contains("<\(element.dropFirst().prefix { $0.isLetter })> at line") == true, "\(result)")
+        }
     }
 
     @Test func crlfLineEndingsKeepLinesRight() throws {

@@ -28,6 +28,12 @@ struct XMLIdentityScanTests {
             let reader = try XMLBillReader(path: path)
             var identities: [Identity] = []
             while let (record, _) = try reader.next() {
+                // A bill of another namespace is read only to be rejected: it
+                // has no account or number to count (no first pass sees it).
+                if record.fault?.code == .wrongNamespace {
+                    #expect(record.attributes.isEmpty && record.children.isEmpty)
+                    continue
+                }
                 identities.append(Identity(account: record.attribute("account"), number: record.attribute("number")))
             }
             return .success(identities)

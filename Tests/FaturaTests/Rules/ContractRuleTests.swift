@@ -142,6 +142,8 @@ struct ContractRuleTests {
         // structure
         RuleCase("an unknown element", "<total>6.545</total>", "<total>6.545</total><notes>hi</notes>", .unknownElement),
         RuleCase("an element of another namespace", "<total>6.545</total>", #"<total>6.545</total><x:notes xmlns:x="urn:other"><bill/></x:notes>"#, nil),
+        RuleCase("a contract element of no namespace", "<contact>", #"<contact xmlns="">"#, .wrongNamespace),
+        RuleCase("a contract element of another namespace", "<total>6.545</total>", #"<x:total xmlns:x="urn:other">6.545</x:total>"#, .wrongNamespace),
         RuleCase("markup inside a name", "Mohammed Ali Hasan", "Mo<b>ham</b>med", .unknownElement),
         RuleCase("markup inside the total", "<total>6.545</total>", "<total><b>6.545</b></total>", .unknownElement),
         RuleCase("a comment inside the total", "<total>6.545</total>", "<total>6.<!-- fils -->545</total>", nil),
