@@ -70,6 +70,12 @@ struct Intake {
             throw .input(error)
         }
         header = reader.header
+        // Every bill of the month gets a signed link: a month no link can
+        // carry would stop the run at its first bill, after `check` passed it.
+        guard LinkToken.carries(header.period) else {
+            firstPass?.stop()
+            throw .input(InputError(.notABillExport, file: input, message: "the billing month \(header.period) is outside the months a bill's link can carry (\(LinkToken.months))"))
+        }
         checker = BatchChecker(header: header)
         self.firstPass = firstPass
         if !overlap { try adoptFirstPass(onScan: onScan) }
@@ -292,6 +298,10 @@ struct RenderContext: Sendable {
         if route.channel == .email || route.channel == .relativeEmail {
             do {
                 email = try mail.message(view)
+            } catch let error as MailComposerError where error.tooLarge {
+                // Found from the bill's data (hundreds of charges, say): that bill alone.
+                let rejection = BillRejection(.emailTooLarge, error.description, line: position.line)
+                return .rejected(RejectedBill(position: position, account: bill.account, rejection: rejection))
             } catch {
                 throw .render(account: bill.account, message: "e-mail: \(error)")
             }

@@ -41,10 +41,21 @@ public struct LinkToken: Hashable, Sendable {
 
     // MARK: Payload
 
+    /// The billing months a token can carry: 2000-01 to 2341-04 (12 bits).
+    public static func carries(_ month: BillingMonth) -> Bool {
+        (0..<4096).contains(monthIndex(month))
+    }
+
+    public static let months = "2000-01 to 2341-04"
+
+    private static func monthIndex(_ month: BillingMonth) -> Int {
+        (month.year - 2000) * 12 + (month.month - 1)
+    }
+
     /// The 8 payload bytes, or nil when the account or month cannot be encoded.
     var payload: [UInt8]? {
         guard let accountIndex = Self.accountIndex(account) else { return nil }
-        let monthIndex = (month.year - 2000) * 12 + (month.month - 1)
+        let monthIndex = Self.monthIndex(month)
         guard (0..<4096).contains(monthIndex) else { return nil }
         let bits = Self.version << 62 | UInt64(keyID) << 53 | accountIndex << 12 | UInt64(monthIndex)
         return withUnsafeBytes(of: bits.bigEndian) { Array($0) }

@@ -264,6 +264,40 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/687/1002345687-2026-10.html").path))
     }
 
+    /// A bill whose e-mail passes Gmail's clipping size (a thousand charges)
+    /// is rejected alone: the run used to stop at it (exit 70, nothing
+    /// published) after `check` had passed the file.
+    @Test func anEmailTooLargeRejectsItsBillAlone() throws {
+        let charges = String(repeating: #"<charge code="MUNICIPAL" amount="0.003"/>"#, count: 1000)
+        let large = Fixture.bill.replacingOccurrences(of: #"<charge code="MUNICIPAL" amount="3.000"/>"#, with: charges)
+        let other = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "2026100002")
+        let input = Fixture.file(Fixture.document(large, other))
+        #expect(try FaturaBinary.run(["check", input]).status == 0, "the bill itself is valid")
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", input, "--out", out.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        let rejects = try Self.lines(out.appendingPathComponent("rejects.jsonl"))
+        #expect(rejects.count == 1)
+        #expect(rejects.first?["code"] as? String == "email-too-large")
+        #expect(rejects.first?["account"] as? String == "1002345678")
+        #expect((rejects.first?["message"] as? String)?.contains("over Gmail's clipping size") == true)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/678/1002345678-2026-10.html").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("email/679/1002345679-2026-10.eml").path))
+    }
+
+    /// A billing month no link can carry stops `check` and `render` at the
+    /// header (exit 65), not `render` alone at its first bill (exit 70).
+    @Test func aMonthNoLinkCanCarryStopsAtTheHeader() throws {
+        let input = Fixture.file(Fixture.document(Fixture.bill.replacingOccurrences(of: "2026-10-01", with: "1999-12-01")
+            .replacingOccurrences(of: "2026-10-31", with: "1999-12-31"),
+            root: Fixture.root.replacingOccurrences(of: "period=\"2026-10\"", with: "period=\"1999-12\"")))
+        for command in [["check", input], ["render", input, "--out", Fixture.temporaryFolder().appendingPathComponent("out").path]] {
+            let result = try FaturaBinary.run(command)
+            #expect(result.status == 65, "\(command[0]): \(result.stderr)")
+            #expect(result.stderr.contains("the billing month 1999-12 is outside the months a bill's link can carry (2000-01 to 2341-04)"), "\(result.stderr)")
+        }
+    }
+
     @Test func linkCommandsSayWhyATokenFails() throws {
         let ring = Fixture.temporaryFolder().appendingPathComponent("ring.json").path
         _ = try FaturaBinary.run(["keys", "new", "--ring", ring])

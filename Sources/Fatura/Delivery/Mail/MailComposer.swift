@@ -48,7 +48,9 @@ struct MailComposer: Sendable {
         // Both parts with CRLF line breaks, the form their bodies are encoded in.
         try templates.renderMailPart("email.html", page, into: &html)
         guard html.count <= Self.htmlLimit else {
-            throw MailComposerError("the e-mail HTML is \(html.count) bytes (with CRLF line breaks, as sent), over Gmail's clipping size of \(Self.htmlLimit)")
+            throw MailComposerError(
+                "the e-mail's HTML is \(html.count) bytes (with CRLF line breaks, as sent), over Gmail's clipping size of \(Self.htmlLimit)",
+                tooLarge: true)
         }
         var text: [UInt8] = []
         text.reserveCapacity(1 << 12)
@@ -75,5 +77,12 @@ struct MailComposer: Sendable {
 
 struct MailComposerError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The bill's own e-mail is too large (its data, not the templates or
+    /// the setup): the bill is rejected alone and the run goes on.
+    let tooLarge: Bool
+
+    init(_ description: String, tooLarge: Bool = false) {
+        self.description = description
+        self.tooLarge = tooLarge
+    }
 }
