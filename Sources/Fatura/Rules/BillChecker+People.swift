@@ -16,6 +16,9 @@ extension BillChecker {
             throw BillRejection(.missingElement, "<customer> at line \(node.line) has no <name>; at least one is required", line: node.line)
         }
         let name = try localized(node, named: "name", code: .invalidName, maxScalars: Self.nameLimit)
+        guard !name.isEmpty else {
+            throw BillRejection(.invalidName, "<customer> at line \(node.line) has only empty <name> elements; at least one name is required", line: node.line)
+        }
         return Customer(language: language, category: category, name: name)
     }
 
@@ -27,7 +30,9 @@ extension BillChecker {
             guard !node.children[..<index].contains(where: { $0.name == child.name }) else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <address>", line: child.line)
             }
-            let code = try cleanText(try leafText(child), of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit)
+            guard let code = try optionalText(try leafText(child), of: child, code: .invalidAddress, maxScalars: Self.addressCodeLimit) else {
+                continue
+            }
             switch child.name {
             case "flat": address.flat = code
             case "building": address.building = code
@@ -47,7 +52,8 @@ extension BillChecker {
             guard !node.children[..<index].contains(where: { $0.name == child.name }) else {
                 throw BillRejection(.duplicateElement, "<\(child.name)> at line \(child.line) appears twice in <contact>", line: child.line)
             }
-            _ = try leafText(child)
+            // An empty one is absent, as an empty CSV cell is: the bill goes by the next channel.
+            guard !ContractText.trimXMLSpace(try leafText(child)).isEmpty else { continue }
             switch child.name {
             case "email":
                 contact.email = try email(child, code: .invalidEmail)
@@ -59,8 +65,8 @@ extension BillChecker {
             default:
                 contact.relativeEmail = try email(child, code: .invalidEmail)
                 if let relation = child.attribute("relation") {
-                    contact.relation = try cleanText(relation, of: child, code: .invalidRelation,
-                                                     maxScalars: Self.relationLimit, what: "relation of <relative-email>")
+                    contact.relation = try optionalText(relation, of: child, code: .invalidRelation,
+                                                        maxScalars: Self.relationLimit, what: "relation of <relative-email>")
                 }
             }
         }

@@ -335,7 +335,8 @@ public struct BillChecker: Sendable {
             guard text[language] == nil else {
                 throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)
             }
-            text[language] = try cleanText(try leafText(node), of: node, code: code, maxScalars: maxScalars)
+            // An empty one is absent, as an empty CSV cell is: the other language's is shown.
+            text[language] = try optionalText(try leafText(node), of: node, code: code, maxScalars: maxScalars)
         }
         return text
     }
@@ -354,6 +355,14 @@ public struct BillChecker: Sendable {
             throw BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
         }
         return text
+    }
+
+    /// The same for an optional value, nil when it is empty (or only white
+    /// space): an exporter's `<flat/>` or `relation=""` is a value it does
+    /// not have, not a reason to send the subscriber nothing.
+    func optionalText(_ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String? {
+        if case .empty = TextRules.clean(raw, maxScalars: maxScalars) { return nil }
+        return try cleanText(raw, of: node, code: code, maxScalars: maxScalars, what: what)
     }
 
     func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String, of node: FlatElement, attribute: String, code: BillRejection.Code) throws(BillRejection) -> T where T.RawValue == String {

@@ -1,25 +1,34 @@
 /// Rules for free text from the input (names, areas, codes, labels).
 enum TextRules {
-    /// Trims XML white space, removes the bidi embedding, override and
-    /// isolate controls (U+202A–U+202E, U+2066–U+2069) so no value can
-    /// reorder its neighbours, and keeps everything else (ZWJ and ZWNJ included).
-    /// Nil when what is left is empty or holds a control character (a line
-    /// break or tab included) that could break a line or a header.
+    /// Trims XML white space, makes each run of white space holding a line
+    /// break or tab one space (a name an exporter wrapped over two lines is
+    /// the same name, and no line break may reach a header or an SMS),
+    /// removes the bidi embedding, override and isolate controls
+    /// (U+202A–U+202E, U+2066–U+2069) so no value can reorder its
+    /// neighbours, and keeps everything else (ZWJ and ZWNJ included).
+    /// Empty when nothing is left; a control when it holds any other control
+    /// character (or U+2028, U+2029), which could break a line or a header.
     static func clean(_ raw: String, maxScalars: Int) -> CleanResult {
         var raw = raw
         // One pass over the UTF-8 (names, labels and address parts: a dozen a
         // bill): the trimmed range, its scalars, and whether it holds a
-        // control, U+2028/U+2029 or a bidi control, found from their bytes.
-        let scan = raw.withUTF8 { bytes -> (start: Int, end: Int, count: Int, bidi: Bool)? in
+        // line break or tab, a control, U+2028/U+2029 or a bidi control,
+        // found from their bytes.
+        let scan = raw.withUTF8 { bytes -> (start: Int, end: Int, count: Int, bidi: Bool, breaks: Bool)? in
             let trimmed = ContractText.trimXMLSpace(utf8: bytes)
             let start = trimmed.baseAddress.map { $0 - bytes.baseAddress! } ?? 0
             var count = 0
             var bidi = false
+            var breaks = false
             var index = 0
             while index < trimmed.count {
                 let byte = trimmed[index]
                 if byte < 0x80 {
-                    if byte < 0x20 || byte == 0x7F { return nil }
+                    if byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                        breaks = true
+                    } else if byte < 0x20 || byte == 0x7F {
+                        return nil
+                    }
                 } else if byte == 0xC2, trimmed[index + 1] <= 0x9F {
                     return nil  // C1 controls, U+0080–U+009F
                 } else if byte == 0xE2 {
@@ -34,7 +43,7 @@ enum TextRules {
                 if byte & 0xC0 != 0x80 { count += 1 }
                 index += 1
             }
-            return (start, start + trimmed.count, count, bidi)
+            return (start, start + trimmed.count, count, bidi, breaks)
         }
         guard let scan else { return .control }
         var text = scan.start == 0 && scan.end == raw.utf8.count
@@ -44,9 +53,39 @@ enum TextRules {
             // Removing a control may leave white space at either end.
             text = String(ContractText.trimXMLSpace(String(String.UnicodeScalarView(text.unicodeScalars.filter { !isBidiControl($0) }))))
         }
+        var count = scan.count
+        if scan.breaks {
+            text = oneSpaceForBreaks(text)
+            count = text.unicodeScalars.count
+        }
         if text.isEmpty { return .empty }
-        if scan.count > maxScalars { return .tooLong }
+        if count > maxScalars { return .tooLong }
         return .ok(text)
+    }
+
+    /// `text` (trimmed) with each run of XML white space that holds a tab,
+    /// CR or LF made one space; runs of spaces alone are kept as they are.
+    static func oneSpaceForBreaks(_ text: String) -> String {
+        var out: [UInt8] = []
+        var utf8 = Array(text.utf8)
+        utf8.append(0)  // ends the last run
+        var run = 0..<0
+        var runBreaks = false
+        for (index, byte) in utf8.enumerated() {
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                if run.isEmpty { run = index..<index }
+                run = run.lowerBound..<(index + 1)
+                runBreaks = runBreaks || byte != 0x20
+                continue
+            }
+            if !run.isEmpty {
+                if runBreaks { out.append(0x20) } else { out.append(contentsOf: utf8[run]) }
+                run = 0..<0
+                runBreaks = false
+            }
+            if index < utf8.count - 1 { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Unicode's general category Cc (C0, DEL and C1), by its fixed ranges.
@@ -64,7 +103,7 @@ enum TextRules {
             switch self {
             case .ok: ""
             case .empty: "is empty"
-            case .control: "holds a control character (a line break, tab or other control)"
+            case .control: "holds a control character"
             case .tooLong: "is longer than \(limit) characters"
             }
         }

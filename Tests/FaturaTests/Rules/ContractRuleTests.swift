@@ -66,12 +66,18 @@ struct ContractRuleTests {
         RuleCase("two Arabic names", #"<name xml:lang="en">Mohammed Ali Hasan"#, #"<name xml:lang="ar">Mohammed Ali Hasan"#, .duplicateElement),
         RuleCase("name of 200 characters", "Mohammed Ali Hasan", String(repeating: "م", count: 200), nil),
         RuleCase("name of 201 characters", "Mohammed Ali Hasan", String(repeating: "م", count: 201), .invalidName),
-        RuleCase("empty name", "Mohammed Ali Hasan", "  ", .invalidName),
-        RuleCase("name with a line break", "Mohammed Ali Hasan", "Mohammed&#10;Ali", .invalidName),
+        // An empty name is absent (the other language's is shown); only empty names are none.
+        RuleCase("empty name", "Mohammed Ali Hasan", "  ", nil),
+        RuleCase("only empty names", [("محمد علي حسن", ""), ("Mohammed Ali Hasan", " ")], .invalidName),
+        // A name wrapped over lines, or with a tab, is the same name with a space.
+        RuleCase("name with a line break", "Mohammed Ali Hasan", "Mohammed&#10;   Ali", nil),
+        RuleCase("name with a tab", "Mohammed Ali Hasan", "Mohammed&#9;Ali", nil),
         RuleCase("name with a C1 control", "Mohammed Ali Hasan", "Mohammed\u{85}Ali", .invalidName),
         // address
         RuleCase("no address", [("<flat>12</flat><building>345</building><road>1234</road><block>356</block>", ""), (#"<area xml:lang="ar">المنامة</area><area xml:lang="en">Manama</area>"#, ""), ("<address>", ""), ("</address>", "")], nil),
         RuleCase("long address code", "<flat>12</flat>", "<flat>\(String(repeating: "1", count: 21))</flat>", .invalidAddress),
+        RuleCase("empty address code", "<flat>12</flat>", "<flat/>", nil),
+        RuleCase("empty area", "المنامة</area>", "</area>", nil),
         RuleCase("two flats", "<flat>12</flat>", "<flat>12</flat><flat>13</flat>", .duplicateElement),
         RuleCase("unknown address part", "<flat>12</flat>", "<floor>2</floor>", .unknownElement),
         // contact
@@ -84,7 +90,12 @@ struct ContractRuleTests {
         RuleCase("Bahraini E.164 too short", "+97333123456", "+9733312345", .invalidMobile),
         RuleCase("mobile with a space", "+97333123456", "+973 33123456", .invalidMobile),
         RuleCase("bad relative e-mail", "ali.m@example.com", "ali.m at example.com", .invalidEmail),
-        RuleCase("relation with a line break", #"relation="son""#, #"relation="son&#10;Bcc: x""#, .invalidRelation),
+        // Made one space: no line break reaches a header.
+        RuleCase("relation with a line break", #"relation="son""#, #"relation="son&#10;Bcc: x""#, nil),
+        RuleCase("relation with another control", #"relation="son""#, #"relation="son&#133;x""#, .invalidRelation),
+        RuleCase("empty relation", #"relation="son""#, #"relation="""#, nil),
+        RuleCase("empty e-mail", "<email>m.ali@example.com</email>", "<email></email>", nil),
+        RuleCase("empty mobile", "<mobile>+97333123456</mobile>", "<mobile> </mobile>", nil),
         // delivery
         RuleCase("prefer paper", #"prefer="email""#, #"prefer="paper""#, nil),
         RuleCase("prefer fax", #"prefer="email""#, #"prefer="fax""#, .invalidDelivery),
@@ -151,6 +162,24 @@ struct ContractRuleTests {
         RuleCase("values with white space around them", "<total>6.545</total>", "<total>\n  6.545\n</total>", nil),
         RuleCase("names with xml:lang inherited", [(#"<customer language="ar" category="residential">"#, #"<customer language="ar" category="residential" xml:lang="ar">"#), (#"<name xml:lang="ar">"#, "<name>")], nil),
     ]
+
+    /// A name or relation an exporter wrapped over lines (or tabbed) is the
+    /// same text with one space, so no line break reaches a header or an
+    /// SMS; runs of spaces alone stay as written. An empty contact is
+    /// absent, as an empty CSV cell is: the bill goes by the next channel
+    /// instead of being rejected and reaching no one.
+    @Test func wrappedTextIsOneSpaceAndEmptyContactsAreAbsent() throws {
+        let wrapped = Fixture.bill.replacingOccurrences(of: "Mohammed Ali Hasan", with: "Mohammed&#10;      Ali&#9; Hasan  Jr")
+            .replacingOccurrences(of: #"relation="son""#, with: #"relation="son&#13;&#10;Bcc: x""#)
+        let bill = try #require(try Fixture.checkOne(wrapped).bill)
+        #expect(bill.customer.name.en == "Mohammed Ali Hasan  Jr")
+        #expect(bill.contact.relation == "son Bcc: x")
+        let noEmail = Fixture.bill.replacingOccurrences(of: "<email>m.ali@example.com</email>", with: "<email/>")
+            .replacingOccurrences(of: #"<delivery prefer="email"/>"#, with: "")
+        let routed = try #require(try Fixture.checkOne(noEmail).bill)
+        #expect(routed.contact.email == nil)
+        #expect(Router.route(routed.contact, prefer: nil).channel == .sms)
+    }
 
     @Test(arguments: cases)
     func rule(_ rule: RuleCase) throws {

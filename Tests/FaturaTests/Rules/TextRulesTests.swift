@@ -18,7 +18,10 @@ struct TextRulesTests {
         #expect(TextRules.clean("  Sara\u{202E} ", maxScalars: 10) == .ok("Sara"))
         #expect(TextRules.clean("\u{2067} سارة", maxScalars: 10) == .ok("سارة"))
         #expect(TextRules.clean("Sa\u{85}ra", maxScalars: 10) == .control)
-        #expect(TextRules.clean("Sa\tra", maxScalars: 10) == .control)
+        #expect(TextRules.clean("Sa\tra", maxScalars: 10) == .ok("Sa ra"))
+        #expect(TextRules.clean(" Mohammed\n      Ali  Hasan\r\n", maxScalars: 20) == .ok("Mohammed Ali  Hasan"))
+        #expect(TextRules.clean("Sa\u{0B}ra", maxScalars: 10) == .control)
+        #expect(TextRules.clean("a\n\nb", maxScalars: 3) == .ok("a b"), "counted once made one space")
         #expect(TextRules.clean("\u{202A}\u{202C}", maxScalars: 10) == .empty)
         #expect(TextRules.clean("abcdef", maxScalars: 5) == .tooLong)
         #expect(TextRules.clean("ab\u{200D}c", maxScalars: 4) == .ok("ab\u{200D}c"))
@@ -34,17 +37,39 @@ struct TextRulesTests {
             let trimmed = ContractText.trimXMLSpace(raw)
             var count = 0
             var hasBidiControl = false
+            var breaks = false
             for scalar in trimmed.unicodeScalars {
                 if TextRules.isBidiControl(scalar) {
                     hasBidiControl = true
                     continue
                 }
-                if TextRules.isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 { return .control }
+                if scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                    breaks = true
+                } else if TextRules.isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    return .control
+                }
                 count += 1
             }
             var text = String(trimmed)
             if hasBidiControl {
                 text = String(ContractText.trimXMLSpace(String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { !TextRules.isBidiControl($0) }))))
+            }
+            if breaks {
+                // Each run of white space with a tab, CR or LF in it: one space.
+                let space: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r"]
+                var scalars: [Unicode.Scalar] = []
+                var run: [Unicode.Scalar] = []
+                for scalar in Array(text.unicodeScalars) + [Unicode.Scalar(UInt8(0))] {
+                    if space.contains(scalar) {
+                        run.append(scalar)
+                        continue
+                    }
+                    scalars += run.allSatisfy { $0 == " " } ? run : [" "]
+                    run = []
+                    if scalar != Unicode.Scalar(UInt8(0)) { scalars.append(scalar) }
+                }
+                text = String(String.UnicodeScalarView(scalars))
+                count = scalars.count
             }
             if text.isEmpty { return .empty }
             if count > maxScalars { return .tooLong }
