@@ -121,8 +121,11 @@ public final class BillPage: Sendable {
         arrears = f.money(bill.arrears)
         arrearsOther = g.money(bill.arrears)
         if route.channel == .relativeEmail {
+            // "…because NAME has no e-mail address", unless NAME has one and
+            // chose this way (`prefer`): then that is what it says.
+            let key = bill.contact.email == nil ? "relative_note" : "relative_note_by_choice"
             func note(_ pack: LanguagePack) -> String {
-                pack.text("relative_note", [
+                pack.text(key, [
                     "name": bill.customer.name.preferring(pack.language) ?? "",
                     "account": bill.account,
                     "relation": bill.contact.relation ?? pack.text("relative_unnamed"),

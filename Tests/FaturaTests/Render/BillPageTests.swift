@@ -30,6 +30,23 @@ struct BillPageTests {
         #expect(html.components(separatedBy: "<bdi>" + escaped + "</bdi>").count - 1 == occurrences)
     }
 
+    /// The relative's e-mail says why it comes to them, truly: the
+    /// subscriber has no e-mail address, or has one and chose this way.
+    @Test func theRelativesNoteSaysWhyTheyReceiveIt() throws {
+        var (bill, _) = SampleBills.accepted[0]
+        bill.customer.language = .en
+        let route = Route(channel: .relativeEmail, recipient: "r@example.com")
+        func page() -> BillPage { BillPage(bill: bill, route: route, link: "https://b.example.bh/x", resources: SampleBills.templateSet.resources) }
+        bill.contact.email = nil
+        #expect(page().relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} has no e-mail address") == true, "\(page().relativeNote ?? "none")")
+        #expect(page().relativeNoteOther?.contains("ليس لديه بريد إلكتروني") == true)
+        bill.contact.email = try #require(EmailAddress("m.ali@example.com"))
+        let chosen = page()
+        #expect(chosen.relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} asked for their bills to be sent to you") == true, "\(chosen.relativeNote ?? "none")")
+        #expect(chosen.relativeNote?.contains("no e-mail") == false)
+        #expect(chosen.relativeNoteOther?.contains("طلب إرسال فواتيره إليك") == true)
+    }
+
     @Test func numbersAndCodesAreLeftToRightIsolated() throws {
         let html = try page()
         #expect(html.contains(#"<span dir="ltr">1002345678</span>"#))
