@@ -37,13 +37,22 @@ public final class XMLBillReader: BillSource {
         file = path
         state = RecordState()
         source = try SAXFile(path: path, handler: RecordState.recordHandler(), context: state)
+        var pending: InputError?
         while state.root == nil {
             guard !source.finished else {
                 throw InputError(.malformed, file: path, line: state.line, message: "the file has no root element")
             }
-            try source.feed()
+            do {
+                try source.feed()
+            } catch {
+                guard state.root != nil else { throw error }
+                // A fault in the first chunk, past the root: the bills before
+                // it are read first, as before a fault in any later chunk.
+                pending = error
+            }
         }
         header = try Self.header(of: state.root!, file: path)
+        fault = pending
     }
 
     /// How many records were built into the emptied arrays of earlier ones (for tests).

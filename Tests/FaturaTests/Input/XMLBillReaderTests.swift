@@ -145,6 +145,25 @@ struct XMLReaderRefusalTests {
         #expect(error.description.contains(":\(dueLine):"))
     }
 
+    /// A fault in the file's first chunk (a small file) comes after the
+    /// bills before it, as in any later chunk: `check` prints their rejects,
+    /// then the fault. The reader used to stop at opening the file.
+    @Test func theBillsBeforeAFaultInTheFirstChunkAreReadFirst() throws {
+        let second = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "2026100002")
+        let xml = Fixture.document(Fixture.bill.replacingOccurrences(of: "<total>6.545</total>", with: "<total>9.000</total>"),
+                                   second.replacingOccurrences(of: "</due>", with: "</dew>"))
+        let reader = try XMLBillReader(path: Fixture.file(xml))
+        #expect(try reader.next()?.record.attribute("account") == "1002345678")
+        #expect(throws: InputError.self) { try reader.next() }
+        // Through the command: the first bill's reject, then the fault.
+        let result = try FaturaBinary.run(["check", Fixture.file(xml)])
+        #expect(result.status == 65)
+        let all = result.stdout + result.stderr
+        let reject = try #require(all.range(of: "bill 1 (account 1002345678): not-reconciled"), "\(all)")
+        let fault = try #require(all.range(of: "dew"), "\(all)")
+        #expect(reject.lowerBound < fault.lowerBound || result.stdout.contains("not-reconciled"))
+    }
+
     @Test func aTruncatedFileStops() throws {
         let xml = String(Fixture.document(Fixture.bill).dropLast(40))
         #expect(Fixture.inputError(xml)?.kind == .malformed)
