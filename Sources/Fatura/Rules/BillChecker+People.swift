@@ -88,8 +88,8 @@ extension BillChecker {
 
     func period(_ node: FlatElement) throws(BillRejection) -> (CalendarDate, CalendarDate) {
         try onlyChildren(of: node, Children.none)
-        let from = try date(try requiredAttributeBytes("from", of: node), what: "<period> from", code: .invalidPeriod, line: node.line)
-        let to = try date(try requiredAttributeBytes("to", of: node), what: "<period> to", code: .invalidPeriod, line: node.line)
+        let from = try date(try requiredAttributeBytes("from", of: node), what: "<period> at line \(node.line): from", code: .invalidPeriod, line: node.line)
+        let to = try date(try requiredAttributeBytes("to", of: node), what: "<period> at line \(node.line): to", code: .invalidPeriod, line: node.line)
         guard from <= to else {
             throw BillRejection(.invalidPeriod, "<period> at line \(node.line) runs from \(from) to \(to): from must not be after to", line: node.line)
         }

@@ -250,8 +250,9 @@ struct StructureMessageTests {
         let balance = Self.line(of: "<balance")
         #expect(try Self.message(#"payments="5.000""#, #"payments="5.0001""#)
             == #"<balance> at line \#(balance): payments: "5.0001" has more than three fraction digits"#)
+        let period = Self.line(of: "<period ")
         #expect(try Self.message(#"to="2026-10-31""#, #"to="2026-10-32""#)
-            == #"<period> to: "2026-10-32" is not a real date in the form YYYY-MM-DD"#)
+            == #"<period> at line \#(period): to: "2026-10-32" is not a real date in the form YYYY-MM-DD"#)
         // Surrounding XML white space is allowed, as for every value.
         #expect(try Self.message(#"previous="10234""#, "previous=\"\t10234 \"") == nil)
     }
