@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Fatura
 
@@ -30,8 +31,11 @@ enum ExitStatus {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, after what was printed to standard
+/// output (buffered when it is a file or pipe): `check 2>&1` lists the
+/// rejects before the fault that stopped the run, as a terminal shows them.
 func printError(_ text: String) {
+    fflush(nil)  // every C stream: standard output is the one with anything in it
     var standardError = StandardError()
     print(text, to: &standardError)
 }

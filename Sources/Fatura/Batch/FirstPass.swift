@@ -69,8 +69,8 @@ final class FirstPass: Sendable {
                 }
                 guard case .outside(let reason) = quick else { break }
                 quickScanLeft.withLock { $0 = reason }
-                // libxml2 reads the file again, from the top, not through a
-                // reader (which stops at a fault in its first chunk before any bill).
+                // libxml2 reads the file again, from the top, with a scan of
+                // its own: no records are built for the keys alone.
                 duplicates = DuplicateScan()
                 count = 0
                 try XMLIdentityScan(file: input).run { add($0, $1, $2) }

@@ -192,6 +192,18 @@ struct FlatElement {
         attributeBytes(name).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// An optional attribute: nil when absent, and when empty or only XML
+    /// white space (an exporter's `prefer=""` is a value it does not have,
+    /// as an empty CSV cell is).
+    func optionalAttribute(_ name: String) -> String? {
+        optionalAttributeBytes(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func optionalAttributeBytes(_ name: String) -> UnsafeBufferPointer<UInt8>? {
+        guard let bytes = attributeBytes(name), ContractText.trimXMLSpace(utf8: bytes).count > 0 else { return nil }
+        return bytes
+    }
+
     /// The UTF-8 of attribute `name`, read in place (valid as long as the
     /// element): for values parsed into numbers and dates, which need no string.
     func attributeBytes(_ name: String) -> UnsafeBufferPointer<UInt8>? {

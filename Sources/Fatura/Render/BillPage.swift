@@ -121,9 +121,9 @@ public final class BillPage: Sendable {
         arrears = f.money(bill.arrears)
         arrearsOther = g.money(bill.arrears)
         if route.channel == .relativeEmail {
-            // "…because NAME has no e-mail address", unless NAME has one and
-            // chose this way (`prefer`): then that is what it says.
-            let key = bill.contact.email == nil ? "relative_note" : "relative_note_by_choice"
+            // "…because NAME asked for it" when NAME chose this way (`prefer`);
+            // else the bill came here for want of an address and a mobile.
+            let key = bill.preferredChannel == .relativeEmail ? "relative_note_by_choice" : "relative_note"
             func note(_ pack: LanguagePack) -> String {
                 pack.text(key, [
                     "name": bill.customer.name.preferring(pack.language) ?? "",

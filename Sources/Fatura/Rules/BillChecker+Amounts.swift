@@ -7,16 +7,16 @@ extension BillChecker {
         try onlyChildren(of: node, Children.none)
         let service = try enumValue(Service.self, try requiredAttribute("service", of: node), of: node, attribute: "service", code: .invalidMeter)
         let id = try cleanText(try requiredAttribute("id", of: node), of: node, code: .invalidMeter,
-                               maxScalars: Self.meterIDLimit, what: "meter id of <meter>")
+                               maxScalars: Self.meterIDLimit, what: "meter id of <meter>", identifier: true)
         let previous = try units(try requiredAttributeBytes("previous", of: node), of: node, attribute: "previous")
         let current = try units(try requiredAttributeBytes("current", of: node), of: node, attribute: "current")
         guard previous <= current else {
             throw BillRejection(.invalidMeter, "<meter> \(id) at line \(node.line): previous reading \(previous) is above current reading \(current)", line: node.line)
         }
-        let unit = try node.attribute("unit").map { raw throws(BillRejection) in
+        let unit = try node.optionalAttribute("unit").map { raw throws(BillRejection) in
             try enumValue(MeterUnit.self, raw, of: node, attribute: "unit", code: .invalidMeter)
         } ?? (service == .electricity ? .kWh : .m3)
-        let reading = try node.attribute("reading").map { raw throws(BillRejection) in
+        let reading = try node.optionalAttribute("reading").map { raw throws(BillRejection) in
             try enumValue(ReadingKind.self, raw, of: node, attribute: "reading", code: .invalidMeter)
         } ?? .actual
         return Meter(service: service, id: id, previous: previous, current: current, unit: unit, reading: reading)
@@ -38,14 +38,14 @@ extension BillChecker {
         guard !code.isEmpty, code.utf8.allSatisfy({ $0.isASCIIDigit || ($0 >= 0x41 && $0 <= 0x5A) || $0 == UInt8(ascii: "_") }) else {
             throw BillRejection(.invalidCharge, "<charge> at line \(node.line): code \(TextRules.quoted(rawCode)) is not made of A-Z, 0-9 and _", line: node.line)
         }
-        let service = try node.attribute("service").map { raw throws(BillRejection) in
+        let service = try node.optionalAttribute("service").map { raw throws(BillRejection) in
             try enumValue(Service.self, raw, of: node, attribute: "service", code: .invalidCharge)
         }
-        let unit = try node.attribute("unit").map { raw throws(BillRejection) in
+        let unit = try node.optionalAttribute("unit").map { raw throws(BillRejection) in
             try enumValue(MeterUnit.self, raw, of: node, attribute: "unit", code: .invalidCharge)
         }
-        let quantity = try node.attribute("quantity").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "quantity") }
-        let rate = try node.attribute("rate").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "rate") }
+        let quantity = try node.optionalAttribute("quantity").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "quantity") }
+        let rate = try node.optionalAttribute("rate").map { raw throws(BillRejection) in try decimal(raw, of: node, attribute: "rate") }
         let amount = try money(try requiredAttributeBytes("amount", of: node), what: "<charge> \(code) at line \(node.line): amount", line: node.line)
         let label = try localized(node, code: .invalidCharge, maxScalars: Self.labelLimit)
         return Charge(code: String(code), service: service, quantity: quantity, unit: unit, rate: rate, amount: amount, label: label)
@@ -60,10 +60,10 @@ extension BillChecker {
 
     func balance(_ node: FlatElement) throws(BillRejection) -> (Money, Money) {
         try onlyChildren(of: node, Children.none)
-        let previous = try node.attributeBytes("previous").map { raw throws(BillRejection) in
+        let previous = try node.optionalAttributeBytes("previous").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): previous", line: node.line)
         } ?? .zero
-        let payments = try node.attributeBytes("payments").map { raw throws(BillRejection) in
+        let payments = try node.optionalAttributeBytes("payments").map { raw throws(BillRejection) in
             try money(raw, what: "<balance> at line \(node.line): payments", line: node.line)
         } ?? .zero
         return (previous, payments)

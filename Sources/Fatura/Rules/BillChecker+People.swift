@@ -6,10 +6,10 @@ extension BillChecker {
 
     func customer(_ node: FlatElement) throws(BillRejection) -> Customer {
         try onlyChildren(of: node, Children.names)
-        let language = try node.attribute("language").map { raw throws(BillRejection) in
+        let language = try node.optionalAttribute("language").map { raw throws(BillRejection) in
             try enumValue(Language.self, raw, of: node, attribute: "language", code: .invalidLanguage)
         } ?? .ar
-        let category = try node.attribute("category").map { raw throws(BillRejection) in
+        let category = try node.optionalAttribute("category").map { raw throws(BillRejection) in
             try enumValue(CustomerCategory.self, raw, of: node, attribute: "category", code: .invalidCategory)
         }
         guard node.children.contains(where: { $0.name == "name" }) else {
@@ -82,7 +82,7 @@ extension BillChecker {
 
     func delivery(_ node: FlatElement) throws(BillRejection) -> Channel? {
         try onlyChildren(of: node, Children.none)
-        guard let raw = node.attribute("prefer") else { return nil }
+        guard let raw = node.optionalAttribute("prefer") else { return nil }
         return try enumValue(Channel.self, raw, of: node, attribute: "prefer", code: .invalidDelivery)
     }
 

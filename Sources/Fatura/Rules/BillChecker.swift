@@ -327,12 +327,14 @@ public struct BillChecker: Sendable {
     /// `name` (all of them when nil) into a bilingual text.
     func localized(_ parent: FlatElement, named name: String? = nil, code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
         var text = LocalizedText()
+        // By language seen, not by text kept: an empty one (absent) still takes its language.
+        var seen: Set<Language> = []
         for index in parent.children.indices where name == nil || parent.children[index].name == name {
             let node = parent.children[index]
             guard let lang = node.lang, let language = Language(rawValue: lang.lowercased()) else {
                 throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\", found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
             }
-            guard text[language] == nil else {
+            guard seen.insert(language).inserted else {
                 throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)
             }
             // An empty one is absent, as an empty CSV cell is: the other language's is shown.
@@ -349,8 +351,10 @@ public struct BillChecker: Sendable {
         return node.text
     }
 
-    func cleanText(_ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String {
-        let result = TextRules.clean(raw, maxScalars: maxScalars)
+    func cleanText(
+        _ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String? = nil, identifier: Bool = false
+    ) throws(BillRejection) -> String {
+        let result = TextRules.clean(raw, maxScalars: maxScalars, identifier: identifier)
         guard case .ok(let text) = result else {
             throw BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
         }

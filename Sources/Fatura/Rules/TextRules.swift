@@ -8,7 +8,9 @@ enum TextRules {
     /// neighbours, and keeps everything else (ZWJ and ZWNJ included).
     /// Empty when nothing is left; a control when it holds any other control
     /// character (or U+2028, U+2029), which could break a line or a header.
-    static func clean(_ raw: String, maxScalars: Int) -> CleanResult {
+    /// For an identifier (a meter id), a line break or tab is a control like
+    /// any other: an id is not changed without a word.
+    static func clean(_ raw: String, maxScalars: Int, identifier: Bool = false) -> CleanResult {
         var raw = raw
         // One pass over the UTF-8 (names, labels and address parts: a dozen a
         // bill): the trimmed range, its scalars, and whether it holds a
@@ -45,7 +47,7 @@ enum TextRules {
             }
             return (start, start + trimmed.count, count, bidi, breaks)
         }
-        guard let scan else { return .control }
+        guard let scan, !(identifier && scan.breaks) else { return .control }
         var text = scan.start == 0 && scan.end == raw.utf8.count
             ? raw
             : raw.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[scan.start..<scan.end]), as: UTF8.self) }

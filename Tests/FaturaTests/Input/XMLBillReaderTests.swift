@@ -155,13 +155,25 @@ struct XMLReaderRefusalTests {
         let reader = try XMLBillReader(path: Fixture.file(xml))
         #expect(try reader.next()?.record.attribute("account") == "1002345678")
         #expect(throws: InputError.self) { try reader.next() }
-        // Through the command: the first bill's reject, then the fault.
-        let result = try FaturaBinary.run(["check", Fixture.file(xml)])
+        // Through the command: the first bill's reject, then the fault, in
+        // that order also when both streams go to one pipe (standard output
+        // is flushed before an error is written).
+        let path = Fixture.file(xml)
+        let result = try FaturaBinary.run(["check", path])
         #expect(result.status == 65)
-        let all = result.stdout + result.stderr
-        let reject = try #require(all.range(of: "bill 1 (account 1002345678): not-reconciled"), "\(all)")
-        let fault = try #require(all.range(of: "dew"), "\(all)")
-        #expect(reject.lowerBound < fault.lowerBound || result.stdout.contains("not-reconciled"))
+        #expect(result.stdout.contains("bill 1 (account 1002345678): not-reconciled"), "\(result.stdout)")
+        #expect(result.stderr.contains("dew"), "\(result.stderr)")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\"$0\" check \"$1\" 2>&1", FaturaBinary.url.path, path]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        try shell.run()
+        let merged = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        let reject = try #require(merged.range(of: "not-reconciled"), "\(merged)")
+        let fault = try #require(merged.range(of: "dew"), "\(merged)")
+        #expect(reject.lowerBound < fault.lowerBound, "\(merged)")
     }
 
     @Test func aTruncatedFileStops() throws {

@@ -38,8 +38,14 @@ struct BillPageTests {
         let route = Route(channel: .relativeEmail, recipient: "r@example.com")
         func page() -> BillPage { BillPage(bill: bill, route: route, link: "https://b.example.bh/x", resources: SampleBills.templateSet.resources) }
         bill.contact.email = nil
+        bill.contact.mobile = nil
+        bill.preferredChannel = nil
         #expect(page().relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} has no e-mail address") == true, "\(page().relativeNote ?? "none")")
         #expect(page().relativeNoteOther?.contains("ليس لديه بريد إلكتروني") == true)
+        // Chosen: with an address of their own, or a mobile the bill would otherwise have gone to.
+        bill.preferredChannel = .relativeEmail
+        bill.contact.mobile = MobileNumber("+97333123456")
+        #expect(page().relativeNote?.contains("asked for their bills to be sent to you") == true, "\(page().relativeNote ?? "none")")
         bill.contact.email = try #require(EmailAddress("m.ali@example.com"))
         let chosen = page()
         #expect(chosen.relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} asked for their bills to be sent to you") == true, "\(chosen.relativeNote ?? "none")")

@@ -96,6 +96,15 @@ struct ContractRuleTests {
         RuleCase("empty relation", #"relation="son""#, #"relation="""#, nil),
         RuleCase("empty e-mail", "<email>m.ali@example.com</email>", "<email></email>", nil),
         RuleCase("empty mobile", "<mobile>+97333123456</mobile>", "<mobile> </mobile>", nil),
+        // Empty optional attributes are absent too: the default, not a rejection.
+        RuleCase("empty prefer", #"prefer="email""#, #"prefer="""#, nil),
+        RuleCase("empty category", #"category="residential""#, #"category=" ""#, nil),
+        RuleCase("empty language", #"language="ar""#, #"language="""#, nil),
+        RuleCase("empty meter unit", #"unit="kWh" reading="actual""#, #"unit="" reading="""#, nil),
+        RuleCase("empty charge quantity", #"quantity="800""#, #"quantity="""#, nil),
+        RuleCase("empty balance", #"<balance previous="5.000" payments="5.000"/>"#, #"<balance previous="" payments=" "/>"#, nil),
+        RuleCase("an empty name, then another in its language", #"<name xml:lang="en">Mohammed Ali Hasan</name>"#, #"<name xml:lang="en"></name><name xml:lang="en">Dup</name>"#, .duplicateElement),
+        RuleCase("a meter id with a tab", #"id="E-0045123""#, #"id="E-00&#9;45123""#, .invalidMeter),
         // delivery
         RuleCase("prefer paper", #"prefer="email""#, #"prefer="paper""#, nil),
         RuleCase("prefer fax", #"prefer="email""#, #"prefer="fax""#, .invalidDelivery),
