@@ -328,16 +328,17 @@ public struct BillChecker: Sendable {
     func localized(_ parent: FlatElement, named name: String? = nil, code: BillRejection.Code, maxScalars: Int) throws(BillRejection) -> LocalizedText {
         var text = LocalizedText()
         // By language seen, not by text kept: an empty one (absent) still takes its language.
-        var seen: Set<Language> = []
+        var seenArabic = false, seenEnglish = false
         for index in parent.children.indices where name == nil || parent.children[index].name == name {
             let node = parent.children[index]
             guard let lang = node.lang, let language = Language(rawValue: lang.lowercased()) else {
                 throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\", found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
             }
-            guard seen.insert(language).inserted else {
+            guard !(language == .ar ? seenArabic : seenEnglish) else {
                 throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)
             }
             // An empty one is absent, as an empty CSV cell is: the other language's is shown.
+            if language == .ar { seenArabic = true } else { seenEnglish = true }
             text[language] = try optionalText(try leafText(node), of: node, code: code, maxScalars: maxScalars)
         }
         return text
@@ -356,17 +357,27 @@ public struct BillChecker: Sendable {
     ) throws(BillRejection) -> String {
         let result = TextRules.clean(raw, maxScalars: maxScalars, identifier: identifier)
         guard case .ok(let text) = result else {
-            throw BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
+            throw cleanFailure(result, raw, of: node, code: code, maxScalars: maxScalars, what: what)
         }
         return text
+    }
+
+    private func cleanFailure(
+        _ result: TextRules.CleanResult, _ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String?
+    ) -> BillRejection {
+        BillRejection(code, "\(what ?? "<\(node.name)>") at line \(node.line) \(result.problem(limit: maxScalars)): \(TextRules.quoted(raw))", line: node.line)
     }
 
     /// The same for an optional value, nil when it is empty (or only white
     /// space): an exporter's `<flat/>` or `relation=""` is a value it does
     /// not have, not a reason to send the subscriber nothing.
     func optionalText(_ raw: String, of node: FlatElement, code: BillRejection.Code, maxScalars: Int, what: String? = nil) throws(BillRejection) -> String? {
-        if case .empty = TextRules.clean(raw, maxScalars: maxScalars) { return nil }
-        return try cleanText(raw, of: node, code: code, maxScalars: maxScalars, what: what)
+        let result = TextRules.clean(raw, maxScalars: maxScalars)
+        switch result {
+        case .ok(let text): return text
+        case .empty: return nil
+        default: throw cleanFailure(result, raw, of: node, code: code, maxScalars: maxScalars, what: what)
+        }
     }
 
     func enumValue<T: RawRepresentable>(_ type: T.Type, _ raw: String, of node: FlatElement, attribute: String, code: BillRejection.Code) throws(BillRejection) -> T where T.RawValue == String {
