@@ -5,21 +5,30 @@
 ///
 /// The header row must name only known columns, each once, and every
 /// required one; otherwise the run stops there. Every row carries the batch's
-/// `period` and `issued`: the first row with as many fields as the header
-/// gives them, and a row that disagrees is rejected. A ragged row or a stray
-/// quote rejects that row alone; an unterminated quote stops the run. The
-/// file is read once, front to back.
+/// `period` and `issued`: the pair most of the first ``headerRows`` full
+/// rows (as many fields as the header) carry gives them, and a row that
+/// disagrees is rejected, so one stray first row cannot take the batch's
+/// month with it. A ragged row or a stray quote rejects that row alone; an
+/// unterminated quote stops the run. The file is read once, front to back.
 public final class CSVBillReader: BillSource {
     public let header: BatchHeader
     private let parser: CSVRecordParser
     private let layout: CSVLayout
-    /// The line of the row the batch's period and issued date come from.
+    /// The first line with the batch's period and issued date.
     private let headerSourceLine: Int
     private var index = 0
-    /// The rows read before `header` was known: the ragged ones before the
-    /// first full row (only their shape is kept), then that row.
-    private var waiting: [(line: Int, fields: Int, tooLong: Bool)] = []
-    private var waitingRecord: (record: RecordNode, position: SourcePosition)?
+    /// The rows read before `header` was known, in file order.
+    private var waiting: [Row] = []
+    private var nextWaiting = 0
+
+    /// The full rows the batch's period and issued date are chosen from.
+    static let headerRows = 64
+
+    private enum Row {
+        /// Too long, or with more or fewer fields than the header: only its shape is kept.
+        case misshapen(line: Int, fields: Int, tooLong: Bool)
+        case full(line: Int, fields: [String], fault: RecordNode.Fault?)
+    }
 
     public init(path: String) throws(InputError) {
         parser = try CSVRecordParser(path: path)
@@ -28,35 +37,56 @@ public final class CSVBillReader: BillSource {
                              message: "the file is empty: a CSV export starts with a header row naming its columns")
         }
         layout = try CSVLayout(parser: parser)
-        while try parser.next() {
+        // The pairs of the first full rows with a month and a date, in the
+        // order first seen: the one most rows carry is the batch's.
+        var pairs: [(header: BatchHeader, line: Int, rows: Int)] = []
+        var fullRows = 0
+        var firstRowProblem: InputError?
+        while fullRows < Self.headerRows, try parser.next() {
             guard !parser.tooLong, parser.fieldCount == layout.count else {
-                waiting.append((parser.recordLine, parser.fieldCount, parser.tooLong))
+                waiting.append(.misshapen(line: parser.recordLine, fields: parser.fieldCount, tooLong: parser.tooLong))
                 continue
             }
-            header = try Self.batchHeader(parser: parser, layout: layout)
-            headerSourceLine = parser.recordLine
-            let position = SourcePosition(line: parser.recordLine, index: waiting.count + 1)
-            waitingRecord = (Self.record(parser: parser, layout: layout, header: header, headerLine: headerSourceLine), position)
-            return
+            if fullRows == 0 { firstRowProblem = Self.firstRowProblem(parser: parser, layout: layout) }
+            fullRows += 1
+            let (fields, fault) = Self.fields(parser: parser, layout: layout)
+            waiting.append(.full(line: parser.recordLine, fields: fields, fault: fault))
+            guard let period = BillingMonth(fields[layout.period]), let issued = CalendarDate(fields[layout.issued]) else { continue }
+            let pair = BatchHeader(period: period, issued: issued)
+            if let seen = pairs.firstIndex(where: { $0.header == pair }) {
+                pairs[seen].rows += 1
+            } else {
+                pairs.append((pair, parser.recordLine, 1))
+            }
         }
-        throw InputError(.notABillExport, file: path, line: layout.line,
-                         message: waiting.isEmpty
-                             ? "the file has a header row but no bill rows: the batch's period and issued date come from the rows"
-                             : "no row has as many fields as the header (\(layout.count)): the batch's period and issued date cannot be read")
+        guard fullRows > 0 else {
+            throw InputError(.notABillExport, file: path, line: layout.line,
+                             message: waiting.isEmpty
+                                 ? "the file has a header row but no bill rows: the batch's period and issued date come from the rows"
+                                 : "no row has as many fields as the header (\(layout.count)): the batch's period and issued date cannot be read")
+        }
+        // No row has a month and a date (the columns are wrong, say): stopped
+        // at the first, as for a bad `<bills>`.
+        guard !pairs.isEmpty else { throw firstRowProblem! }
+        // The first of the most carried (max(by:) keeps the first of equals).
+        let chosen = pairs.max { $0.rows < $1.rows }!
+        header = chosen.header
+        headerSourceLine = chosen.line
     }
 
     public func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)? {
-        if index < waiting.count {
-            let row = waiting[index]
+        if nextWaiting < waiting.count {
+            let row = waiting[nextWaiting]
+            nextWaiting += 1
+            if nextWaiting == waiting.count { waiting = [] ; nextWaiting = 0 }
             index += 1
-            return (Self.misshapen(line: row.line, fields: row.fields, tooLong: row.tooLong, columns: layout.count),
-                    SourcePosition(line: row.line, index: index))
-        }
-        if let waitingRecord {
-            waiting = []
-            self.waitingRecord = nil
-            index = waitingRecord.position.index
-            return waitingRecord
+            switch row {
+            case .misshapen(let line, let fields, let tooLong):
+                return (Self.misshapen(line: line, fields: fields, tooLong: tooLong, columns: layout.count),
+                        SourcePosition(line: line, index: index))
+            case .full(let line, let fields, let fault):
+                return (record(fields, fault: fault, line: line), SourcePosition(line: line, index: index))
+            }
         }
         guard try parser.next() else { return nil }
         index += 1
@@ -65,7 +95,8 @@ public final class CSVBillReader: BillSource {
         guard !parser.tooLong, parser.fieldCount == layout.count else {
             return (Self.misshapen(line: line, fields: parser.fieldCount, tooLong: parser.tooLong, columns: layout.count), position)
         }
-        return (Self.record(parser: parser, layout: layout, header: header, headerLine: headerSourceLine), position)
+        let (fields, fault) = Self.fields(parser: parser, layout: layout)
+        return (record(fields, fault: fault, line: line), position)
     }
 
     /// A row too long to keep, or with more or fewer fields than the header.
@@ -76,8 +107,9 @@ public final class CSVBillReader: BillSource {
         return RecordNode(name: "bill", line: line, fault: RecordNode.Fault(.malformedRecord, message))
     }
 
-    /// The bill of the parser's current row, which has a field per column.
-    private static func record(parser: CSVRecordParser, layout: CSVLayout, header: BatchHeader, headerLine: Int) -> RecordNode {
+    /// The fields of the parser's current row, which has one per column,
+    /// and the fault of a field that is not valid UTF-8 or has a stray quote.
+    private static func fields(parser: CSVRecordParser, layout: CSVLayout) -> (fields: [String], fault: RecordNode.Fault?) {
         let line = parser.recordLine
         var fields: [String] = []
         fields.reserveCapacity(layout.count)
@@ -96,8 +128,13 @@ public final class CSVBillReader: BillSource {
             fault = RecordNode.Fault(.malformedRecord,
                                      "line \(line): column \(layout.names[stray - 1]) has a quote that does not enclose the whole field (RFC 4180: quote the field, and double a quote inside it)")
         }
+        return (fields, fault)
+    }
+
+    /// The bill of a full row.
+    private func record(_ fields: [String], fault: RecordNode.Fault?, line: Int) -> RecordNode {
         var record = layout.record(fields, line: line)
-        record.fault = fault ?? batchFault(fields, layout: layout, header: header, headerLine: headerLine, line: line)
+        record.fault = fault ?? Self.batchFault(fields, layout: layout, header: header, headerLine: headerSourceLine, line: line)
         return record
     }
 
@@ -107,37 +144,30 @@ public final class CSVBillReader: BillSource {
         let issued = fields[layout.issued]
         if BillingMonth(period) != header.period {
             return RecordNode.Fault(.malformedRecord,
-                                    "line \(line): period \(TextRules.quoted(period)) is not the batch's \(header.period) (from the first row, line \(headerLine)); every row of an export has the same period and issued")
+                                    "line \(line): period \(TextRules.quoted(period)) is not the batch's \(header.period) (that of most of the first rows, from line \(headerLine)); every row of an export has the same period and issued")
         }
         if CalendarDate(issued) != header.issued {
             return RecordNode.Fault(.malformedRecord,
-                                    "line \(line): issued \(TextRules.quoted(issued)) is not the batch's \(header.issued) (from the first row, line \(headerLine)); every row of an export has the same period and issued")
+                                    "line \(line): issued \(TextRules.quoted(issued)) is not the batch's \(header.issued) (that of most of the first rows, from line \(headerLine)); every row of an export has the same period and issued")
         }
         return nil
     }
 
-    /// The period and issue date of the parser's current row, the first with
-    /// as many fields as the header: the batch's.
-    private static func batchHeader(parser: CSVRecordParser, layout: CSVLayout) throws(InputError) -> BatchHeader {
+    /// Why the first full row's period and issue date are not a month and a
+    /// date (nil when they are): the run stops with it when no row of the
+    /// first ones has them.
+    private static func firstRowProblem(parser: CSVRecordParser, layout: CSVLayout) -> InputError? {
         let line = parser.recordLine
         let periodText = parser.lossyField(layout.period)
         let issuedText = parser.lossyField(layout.issued)
         func stop(_ message: String) -> InputError {
             InputError(.notABillExport, file: parser.file, line: line, message: message)
         }
-        guard !periodText.isEmpty else {
-            throw stop("the first bill row has no period (YYYY-MM); the batch's period is taken from it")
-        }
-        guard let period = BillingMonth(periodText) else {
-            throw stop("period \(TextRules.quoted(periodText)) of the first bill row is not a month YYYY-MM")
-        }
-        guard !issuedText.isEmpty else {
-            throw stop("the first bill row has no issued date (YYYY-MM-DD); the batch's issue date is taken from it")
-        }
-        guard let issued = CalendarDate(issuedText) else {
-            throw stop("issued \(TextRules.quoted(issuedText)) of the first bill row is not a date YYYY-MM-DD")
-        }
-        return BatchHeader(period: period, issued: issued)
+        if periodText.isEmpty { return stop("the first bill row has no period (YYYY-MM); the batch's period is taken from the rows") }
+        if BillingMonth(periodText) == nil { return stop("period \(TextRules.quoted(periodText)) of the first bill row is not a month YYYY-MM") }
+        if issuedText.isEmpty { return stop("the first bill row has no issued date (YYYY-MM-DD); the batch's issue date is taken from the rows") }
+        if CalendarDate(issuedText) == nil { return stop("issued \(TextRules.quoted(issuedText)) of the first bill row is not a date YYYY-MM-DD") }
+        return nil
     }
 }
 

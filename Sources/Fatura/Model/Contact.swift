@@ -84,9 +84,20 @@ public struct MobileNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Accepts E.164 (`+` then 8 to 15 digits, not starting with 0; a Bahraini
     /// `+973` number must have exactly 8 digits after the country code) or a
-    /// bare 8-digit Bahraini number, read as +973.
+    /// bare 8-digit Bahraini number, read as +973. Spaces and hyphens between
+    /// the digits, as people write numbers (`+973 3312 3456`, `3312-3456`),
+    /// are left out: they change no digit, and a bill must not reach no one
+    /// for them.
     public init?(_ text: some StringProtocol) {
-        let trimmed = ContractText.trimXMLSpace(text)
+        var trimmed = ContractText.trimXMLSpace(text)
+        let bytes = Array(trimmed.utf8)
+        if bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) {
+            // Each one alone, with a digit on either side.
+            for index in bytes.indices where bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-") {
+                guard index > 0, index + 1 < bytes.count, bytes[index - 1].isASCIIDigit, bytes[index + 1].isASCIIDigit else { return nil }
+            }
+            trimmed = Substring(trimmed.filter { $0 != " " && $0 != "-" })
+        }
         let utf8 = trimmed.utf8
         if utf8.first == UInt8(ascii: "+") {
             let digits = utf8.dropFirst()

@@ -201,6 +201,31 @@ struct CSVBillReaderTests {
         #expect(headerOnly.message.contains("no bill rows"))
     }
 
+    /// One stray first row (another month, a typo) no longer takes the
+    /// batch's month with it: it was the batch's, so every other row was
+    /// rejected and it alone rendered. The pair most of the first rows
+    /// carry is the batch's; the first seen wins a tie.
+    @Test func theBatchHeaderIsThePairMostOfTheFirstRowsCarry() throws {
+        let stray = CSVFixture.document([
+            CSVFixture.bill(1, ["period": "2026-09"]), CSVFixture.bill(2), CSVFixture.bill(3), CSVFixture.bill(4, ["issued": "2026-11-03"]),
+        ])
+        #expect(try CSVFixture.reader(stray).header == BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!))
+        let results = try CSVFixture.check(stray)
+        #expect(results.map(\.code) == [.malformedRecord, nil, nil, .malformedRecord])
+        #expect(results[0].rejection?.message.contains(#"period "2026-09" is not the batch's 2026-10 (that of most of the first rows, from line 3)"#) == true,
+                "\(results[0])")
+        // A first row whose period is not a month is rejected alone now, not the whole file.
+        let typo = CSVFixture.document([CSVFixture.bill(1, ["period": "2026-1O"]), CSVFixture.bill(2)])
+        #expect(try CSVFixture.check(typo).map(\.code) == [.malformedRecord, nil])
+        // A tie: the first pair seen.
+        let tie = CSVFixture.document([CSVFixture.bill(1, ["period": "2026-09"]), CSVFixture.bill(2), CSVFixture.bill(3, ["period": "2026-09"]), CSVFixture.bill(4)])
+        #expect(try CSVFixture.reader(tie).header.period == BillingMonth("2026-09")!)
+        // Rows past the first ones read as usual, positions and all.
+        let long = CSVFixture.document((1...(CSVBillReader.headerRows + 6)).map { CSVFixture.bill($0) })
+        let positions = try InputFixture.records(try CSVFixture.reader(long)).map(\.position)
+        #expect(positions == (1...(CSVBillReader.headerRows + 6)).map { SourcePosition(line: $0 + 1, index: $0) })
+    }
+
     @Test func theBatchHeaderComesFromTheFirstRowAndEveryRowMustAgree() throws {
         let text = CSVFixture.document([
             CSVFixture.bill(1), CSVFixture.bill(2, ["period": "2026-09"]), CSVFixture.bill(3, ["issued": "2026-11-03"]),

@@ -88,7 +88,11 @@ struct ContractRuleTests {
         RuleCase("8-digit mobile", "+97333123456", "33123456", nil),
         RuleCase("7-digit mobile", "+97333123456", "3312345", .invalidMobile),
         RuleCase("Bahraini E.164 too short", "+97333123456", "+9733312345", .invalidMobile),
-        RuleCase("mobile with a space", "+97333123456", "+973 33123456", .invalidMobile),
+        // Spaces and hyphens between the digits, as people write numbers, are left out.
+        RuleCase("mobile with spaces", "+97333123456", "+973 3312 3456", nil),
+        RuleCase("mobile with hyphens", "+97333123456", "3312-3456", nil),
+        RuleCase("mobile with a hyphen at its end", "+97333123456", "33123456-", .invalidMobile),
+        RuleCase("mobile with a slash", "+97333123456", "3312/3456", .invalidMobile),
         RuleCase("bad relative e-mail", "ali.m@example.com", "ali.m at example.com", .invalidEmail),
         // Made one space: no line break reaches a header.
         RuleCase("relation with a line break", #"relation="son""#, #"relation="son&#10;Bcc: x""#, nil),
