@@ -123,6 +123,13 @@ final class ErrorSink {
         while message.last?.isWhitespace == true { message.removeLast() }
         first = (Int(error.line), Int(error.int2), message)
     }
+
+    /// A fault of the reader's own (the file is XML, but not one a bill
+    /// can be read from as it stands): kept as libxml2's are.
+    func record(line: Int, column: Int, message: String) {
+        guard first == nil else { return }
+        first = (line, column, message)
+    }
 }
 
 extension UnsafePointer where Pointee == xmlChar {

@@ -157,6 +157,11 @@ private final class RecordState: SAXContext {
             Unmanaged<RecordState>.fromOpaque(context)._withUnsafeGuaranteedRef {
                 $0.builder.pointee.start(name, uri: uri, SAXAttributes(attributes, count: attributeCount), line: $0.line,
                                          dictionary: $0.parser?.pointee.dict)
+                if let misplaced = $0.builder.pointee.misplacedBill, let parser = $0.parser {
+                    // A fault in the file: the run stops here, after the bills before it.
+                    $0.errors.record(line: misplaced.line, column: Int(xmlSAX2GetColumnNumber(parser)), message: misplaced.message)
+                    xmlStopParser(parser)
+                }
             }
         }
         handler.endElementNs = { context, _, _, _ in
@@ -229,6 +234,11 @@ private struct RecordBuilder {
     /// Whether the bill being read is one of another namespace (or none):
     /// a record of its start tag alone, with a fault, its content skipped.
     private var foreignBill = false
+    /// A contract `<bill>` found inside a skipped element outside any bill:
+    /// a fault in the file (see ``start``).
+    private(set) var misplacedBill: (line: Int, message: String)?
+    /// The name and line of the element of another namespace being skipped outside any bill.
+    private var wrapper: String?
 
     /// The contract's element names below the root: an element of another
     /// namespace (or none) with one of these names inside a bill is not
@@ -245,7 +255,16 @@ private struct RecordBuilder {
         _ name: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?, _ attributes: SAXAttributes, line: Int, dictionary: xmlDictPtr?
     ) {
         depth += 1
-        guard skipping == nil else { return }
+        if let skipping {
+            // A bill of the contract inside an element of another namespace
+            // outside any bill (`<x:batch><bill>…`): skipped with it, it
+            // would be lost without a word, and so would every bill after it.
+            if skipping == 2, open.isEmpty, misplacedBill == nil, xmlStrEqual(name, "bill") == 1,
+               let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 {
+                misplacedBill = (line, "a <bill> of the contract stands inside \(wrapper ?? "an element") of another namespace, not directly in <bills>: no bill inside it could be read")
+            }
+            return
+        }
         if depth == 1 {
             let node = Self.rootNode(name, attributes, line: line)
             root = Root(name: node.name, uri: uri?.string, line: node.line, node: node)
@@ -266,6 +285,7 @@ private struct RecordBuilder {
                 startForeignBill(uri: uri, attributes, line: line)
                 return
             }
+            if depth == 2 { wrapper = "<\(name.string)> (line \(line))" }
             if let bill = open.first, current.nodes[bill].fault < 0, Self.contractNames.contains(name.string) {
                 current.nodes[bill].fault = current.faults.count
                 current.faults.append(RecordNode.Fault(.wrongNamespace, "<\(name.string)> at line \(line) is \(Self.namespaceText(uri)), not in the contract's \(XMLBillReader.namespace): the bill is rejected rather than read without it"))

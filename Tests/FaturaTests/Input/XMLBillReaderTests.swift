@@ -49,6 +49,29 @@ struct XMLBillReaderTests {
         #expect(results[1].bill?.account == "1002345678")
     }
 
+    /// Bills of the contract inside an element of another namespace
+    /// (`<x:batch>`) were skipped with it, with no word: the file is now
+    /// at fault there, after the bills before it, as for malformed XML.
+    @Test func aContractBillInsideAnElementOfAnotherNamespaceStopsTheFile() throws {
+        let wrapped = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "2026100002")
+        let xml = Fixture.document(Fixture.bill, #"<x:batch xmlns:x="urn:other">"# + wrapped + "</x:batch>")
+        let reader = try XMLBillReader(path: Fixture.file(xml))
+        #expect(try reader.next()?.record.attribute("account") == "1002345678")
+        do {
+            _ = try reader.next()
+            Issue.record("the wrapped bill should stop the reader")
+        } catch {
+            #expect(error.kind == .malformed)
+            // The wrapper and the bill's start tag share the line after the first bill.
+            let line = 3 + Fixture.bill.split(separator: "\n", omittingEmptySubsequences: false).count
+            #expect(error.message.contains("a <bill> of the contract stands inside <batch> (line \(line)) of another namespace"), "\(error.message)")
+            #expect(error.line == line)
+        }
+        // Bills of another namespace inside one are extension data, skipped as before.
+        let other = Fixture.document(#"<meta xmlns="urn:other"><bill account="999999"/></meta>"#, Fixture.bill)
+        #expect(try Fixture.check(other).count == 1)
+    }
+
     /// A contract element of another namespace inside a bill (`<contact
     /// xmlns="">`) would be skipped and the bill sent another way (to paper,
     /// with its e-mail address unread): the bill is rejected instead.
