@@ -5,10 +5,10 @@
 ///
 /// The header row must name only known columns, each once, and every
 /// required one; otherwise the run stops there. Every row carries the batch's
-/// `period` and `issued`: the pair most of the first ``headerRows`` full
-/// rows (as many fields as the header) carry gives them, and a row that
-/// disagrees is rejected, so one stray first row cannot take the batch's
-/// month with it. A ragged row or a stray quote rejects that row alone; an
+/// `period` and `issued`: the pair the most of the first ``headerRows``
+/// full rows (as many fields as the header) carry gives them, and a row
+/// that disagrees is rejected, so one stray first row cannot take the
+/// batch's month with it. A ragged row or a stray quote rejects that row alone; an
 /// unterminated quote stops the run. The file is read once, front to back.
 public final class CSVBillReader: BillSource {
     public let header: BatchHeader
@@ -21,8 +21,14 @@ public final class CSVBillReader: BillSource {
     private var waiting: [Row] = []
     private var nextWaiting = 0
 
-    /// The full rows the batch's period and issued date are chosen from.
+    /// The full rows the batch's period and issued date are chosen from, at
+    /// most: fewer once `heldRows` rows (of any shape) or `heldBytes` of
+    /// fields are held, so that the look-ahead stays small.
     static let headerRows = 64
+    static let heldRows = 4096
+    static let heldBytes = 1 << 20
+    /// A fault in the file met while looking ahead: thrown after the rows before it.
+    private var pendingFault: InputError?
 
     private enum Row {
         /// Too long, or with more or fewer fields than the header: only its shape is kept.
@@ -42,7 +48,20 @@ public final class CSVBillReader: BillSource {
         var pairs: [(header: BatchHeader, line: Int, rows: Int)] = []
         var fullRows = 0
         var firstRowProblem: InputError?
-        while fullRows < Self.headerRows, try parser.next() {
+        var heldBytes = 0
+        while fullRows < Self.headerRows {
+            // Past the first full row, what is held is bounded: a file of
+            // ragged or huge rows is then read as it comes.
+            if fullRows > 0, waiting.count >= Self.heldRows || heldBytes >= Self.heldBytes { break }
+            do throws(InputError) {
+                guard try parser.next() else { break }
+            } catch {
+                // A fault in the file among the first rows (an unterminated
+                // quote): the rows before it are read first, as before a later one.
+                guard fullRows > 0 else { throw error }
+                pendingFault = error
+                break
+            }
             guard !parser.tooLong, parser.fieldCount == layout.count else {
                 waiting.append(.misshapen(line: parser.recordLine, fields: parser.fieldCount, tooLong: parser.tooLong))
                 continue
@@ -50,6 +69,7 @@ public final class CSVBillReader: BillSource {
             if fullRows == 0 { firstRowProblem = Self.firstRowProblem(parser: parser, layout: layout) }
             fullRows += 1
             let (fields, fault) = Self.fields(parser: parser, layout: layout)
+            heldBytes += fields.reduce(0) { $0 + $1.utf8.count }
             waiting.append(.full(line: parser.recordLine, fields: fields, fault: fault))
             guard let period = BillingMonth(fields[layout.period]), let issued = CalendarDate(fields[layout.issued]) else { continue }
             let pair = BatchHeader(period: period, issued: issued)
@@ -67,7 +87,11 @@ public final class CSVBillReader: BillSource {
         }
         // No row has a month and a date (the columns are wrong, say): stopped
         // at the first, as for a bad `<bills>`.
-        guard !pairs.isEmpty else { throw firstRowProblem! }
+        guard !pairs.isEmpty else {
+            let problem = firstRowProblem!
+            throw InputError(problem.kind, file: path, line: problem.line,
+                             message: problem.message + (fullRows > 1 ? ", nor has any of the first \(fullRows) rows a month and a date" : ""))
+        }
         // The first of the most carried (max(by:) keeps the first of equals).
         let chosen = pairs.max { $0.rows < $1.rows }!
         header = chosen.header
@@ -88,6 +112,7 @@ public final class CSVBillReader: BillSource {
                 return (record(fields, fault: fault, line: line), SourcePosition(line: line, index: index))
             }
         }
+        if let pendingFault { throw pendingFault }
         guard try parser.next() else { return nil }
         index += 1
         let line = parser.recordLine
@@ -144,11 +169,11 @@ public final class CSVBillReader: BillSource {
         let issued = fields[layout.issued]
         if BillingMonth(period) != header.period {
             return RecordNode.Fault(.malformedRecord,
-                                    "line \(line): period \(TextRules.quoted(period)) is not the batch's \(header.period) (that of most of the first rows, from line \(headerLine)); every row of an export has the same period and issued")
+                                    "line \(line): period \(TextRules.quoted(period)) is not the batch's \(header.period) (the pair the most of the first rows carry, from line \(headerLine)); every row of an export has the same period and issued")
         }
         if CalendarDate(issued) != header.issued {
             return RecordNode.Fault(.malformedRecord,
-                                    "line \(line): issued \(TextRules.quoted(issued)) is not the batch's \(header.issued) (that of most of the first rows, from line \(headerLine)); every row of an export has the same period and issued")
+                                    "line \(line): issued \(TextRules.quoted(issued)) is not the batch's \(header.issued) (the pair the most of the first rows carry, from line \(headerLine)); every row of an export has the same period and issued")
         }
         return nil
     }

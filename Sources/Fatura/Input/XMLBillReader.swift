@@ -261,7 +261,7 @@ private struct RecordBuilder {
             // would be lost without a word, and so would every bill after it.
             if skipping == 2, open.isEmpty, misplacedBill == nil, xmlStrEqual(name, "bill") == 1,
                let uri, xmlStrEqual(uri, XMLBillReader.namespaceBytes) == 1 {
-                misplacedBill = (line, "a <bill> of the contract stands inside \(wrapper ?? "an element") of another namespace, not directly in <bills>: no bill inside it could be read")
+                misplacedBill = (line, "a <bill> of the contract stands inside \(wrapper ?? "an element") of another namespace or none, not directly in <bills>: no bill inside it could be read")
             }
             return
         }

@@ -212,7 +212,7 @@ struct CSVBillReaderTests {
         #expect(try CSVFixture.reader(stray).header == BatchHeader(period: BillingMonth("2026-10")!, issued: CalendarDate("2026-11-02")!))
         let results = try CSVFixture.check(stray)
         #expect(results.map(\.code) == [.malformedRecord, nil, nil, .malformedRecord])
-        #expect(results[0].rejection?.message.contains(#"period "2026-09" is not the batch's 2026-10 (that of most of the first rows, from line 3)"#) == true,
+        #expect(results[0].rejection?.message.contains(#"period "2026-09" is not the batch's 2026-10 (the pair the most of the first rows carry, from line 3)"#) == true,
                 "\(results[0])")
         // A first row whose period is not a month is rejected alone now, not the whole file.
         let typo = CSVFixture.document([CSVFixture.bill(1, ["period": "2026-1O"]), CSVFixture.bill(2)])
@@ -220,13 +220,25 @@ struct CSVBillReaderTests {
         // A tie: the first pair seen.
         let tie = CSVFixture.document([CSVFixture.bill(1, ["period": "2026-09"]), CSVFixture.bill(2), CSVFixture.bill(3, ["period": "2026-09"]), CSVFixture.bill(4)])
         #expect(try CSVFixture.reader(tie).header.period == BillingMonth("2026-09")!)
+        // What is held while looking ahead is bounded: past the first full row, at most
+        // `heldRows` rows of any shape (ragged ones, here), then the rows are read as they come.
+        let ragged = CSVFixture.document([CSVFixture.bill(1, ["period": "2026-09"])]) + String(repeating: "a,b\r\n", count: CSVBillReader.heldRows)
+            + CSVFixture.row(CSVFixture.bill(2)) + "\r\n" + CSVFixture.row(CSVFixture.bill(3)) + "\r\n"
+        #expect(try CSVFixture.reader(ragged).header.period == BillingMonth("2026-09")!, "the one full row within the bound")
+        // A fault in the file among the first rows comes after the rows before it, as a later one does.
+        let unterminated = CSVFixture.document([CSVFixture.bill(1), CSVFixture.bill(2, ["total": "9"])])
+            + CSVFixture.row(CSVFixture.bill(3)).replacingOccurrences(of: "Mohammed Ali Hasan", with: "\"Mohammed") + "\r\n"
+        let reader = try CSVFixture.reader(unterminated)
+        #expect(try reader.next()?.position.index == 1)
+        #expect(try reader.next()?.position.index == 2)
+        #expect(throws: InputError.self) { try reader.next() }
         // Rows past the first ones read as usual, positions and all.
         let long = CSVFixture.document((1...(CSVBillReader.headerRows + 6)).map { CSVFixture.bill($0) })
         let positions = try InputFixture.records(try CSVFixture.reader(long)).map(\.position)
         #expect(positions == (1...(CSVBillReader.headerRows + 6)).map { SourcePosition(line: $0 + 1, index: $0) })
     }
 
-    @Test func theBatchHeaderComesFromTheFirstRowAndEveryRowMustAgree() throws {
+    @Test func everyRowMustAgreeWithTheBatch() throws {
         let text = CSVFixture.document([
             CSVFixture.bill(1), CSVFixture.bill(2, ["period": "2026-09"]), CSVFixture.bill(3, ["issued": "2026-11-03"]),
             CSVFixture.bill(4, ["period": ""]), CSVFixture.bill(5, ["period": " 2026-10 "]),

@@ -46,7 +46,10 @@ struct BillPageTests {
         bill.preferredChannel = .relativeEmail
         bill.contact.mobile = MobileNumber("+97333123456")
         #expect(page().relativeNote?.contains("asked for their bills to be sent to you") == true, "\(page().relativeNote ?? "none")")
+        // Chosen with an address of their own (and no mobile).
+        bill.contact.mobile = nil
         bill.contact.email = EmailAddress("m.ali@example.com")
+        #expect(bill.contact.email != nil)
         let chosen = page()
         #expect(chosen.relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} asked for their bills to be sent to you") == true, "\(chosen.relativeNote ?? "none")")
         #expect(chosen.relativeNote?.contains("no e-mail") == false)
