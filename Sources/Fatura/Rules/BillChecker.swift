@@ -331,8 +331,12 @@ public struct BillChecker: Sendable {
         var seenArabic = false, seenEnglish = false
         for index in parent.children.indices where name == nil || parent.children[index].name == name {
             let node = parent.children[index]
-            guard let lang = node.lang, let language = Language(rawValue: lang.lowercased()) else {
-                throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\", found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
+            // A language tag's primary subtag, in any case, as XML's xml:lang
+            // (BCP 47) has it: "ar-BH" is Arabic, "EN" English.
+            guard let lang = node.lang,
+                  let language = Language(rawValue: String(lang.prefix { $0 != "-" }).lowercased())
+            else {
+                throw BillRejection(code, "<\(node.name)> at line \(node.line) needs xml:lang \"ar\" or \"en\" (or a tag of either, such as \"ar-BH\"), found \(node.lang.map(TextRules.quoted) ?? "none")", line: node.line)
             }
             guard !(language == .ar ? seenArabic : seenEnglish) else {
                 throw BillRejection(.duplicateElement, "<\(node.name)> at line \(node.line) is a second one in xml:lang \"\(language.rawValue)\"", line: node.line)

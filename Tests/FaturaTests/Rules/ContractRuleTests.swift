@@ -62,6 +62,10 @@ struct ContractRuleTests {
         RuleCase("no name", [(#"<name xml:lang="ar">محمد علي حسن</name>"#, ""), (#"<name xml:lang="en">Mohammed Ali Hasan</name>"#, "")], .missingElement),
         RuleCase("no customer", [(#"<name xml:lang="ar">محمد علي حسن</name>"#, ""), (#"<name xml:lang="en">Mohammed Ali Hasan</name>"#, ""), (#"<customer language="ar" category="residential">"#, ""), ("</customer>", "")], .missingElement),
         RuleCase("name in French", #"<name xml:lang="en">"#, #"<name xml:lang="fr">"#, .invalidName),
+        // A language tag's primary subtag, as xml:lang (BCP 47) has it.
+        RuleCase("names in ar-BH and en-GB", [(#"<name xml:lang="ar">"#, #"<name xml:lang="ar-BH">"#), (#"<name xml:lang="en">"#, #"<name xml:lang="EN-gb">"#)], nil),
+        RuleCase("name in fr-BH", #"<name xml:lang="en">"#, #"<name xml:lang="fr-BH">"#, .invalidName),
+        RuleCase("name in an ar- look-alike", #"<name xml:lang="en">"#, #"<name xml:lang="arb">"#, .invalidName),
         RuleCase("name without xml:lang", #"<name xml:lang="en">"#, "<name>", .invalidName),
         RuleCase("two Arabic names", #"<name xml:lang="en">Mohammed Ali Hasan"#, #"<name xml:lang="ar">Mohammed Ali Hasan"#, .duplicateElement),
         RuleCase("name of 200 characters", "Mohammed Ali Hasan", String(repeating: "م", count: 200), nil),
