@@ -8,8 +8,9 @@
 /// `period` and `issued`: the pair the most of the first ``headerRows``
 /// full rows (as many fields as the header) carry gives them, and a row
 /// that disagrees is rejected, so one stray first row cannot take the
-/// batch's month with it. A ragged row or a stray quote rejects that row alone; an
-/// unterminated quote stops the run. The file is read once, front to back.
+/// batch's month with it. A ragged row or a stray quote rejects that row
+/// alone; an unterminated quote stops the run. The file is read once,
+/// front to back.
 public final class CSVBillReader: BillSource {
     public let header: BatchHeader
     private let parser: CSVRecordParser
@@ -102,7 +103,10 @@ public final class CSVBillReader: BillSource {
         if nextWaiting < waiting.count {
             let row = waiting[nextWaiting]
             nextWaiting += 1
-            if nextWaiting == waiting.count { waiting = [] ; nextWaiting = 0 }
+            if nextWaiting == waiting.count {
+                waiting = []
+                nextWaiting = 0
+            }
             index += 1
             switch row {
             case .misshapen(let line, let fields, let tooLong):

@@ -90,8 +90,8 @@ public struct MobileNumber: Hashable, Sendable, CustomStringConvertible {
     /// for them.
     public init?(_ text: some StringProtocol) {
         var trimmed = ContractText.trimXMLSpace(text)
-        let bytes = Array(trimmed.utf8)
-        if bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) {
+        if trimmed.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) {
+            let bytes = Array(trimmed.utf8)
             // Each one alone, with a digit on either side.
             for index in bytes.indices where bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-") {
                 guard index > 0, index + 1 < bytes.count, bytes[index - 1].isASCIIDigit, bytes[index + 1].isASCIIDigit else { return nil }
