@@ -77,6 +77,10 @@ public struct WebView: Sendable {
         }
         router.get("b/:token", use: bill)
         router.head("b/:token", use: bill)
+        // The links as signed with a base of their own host (`https://b.example.bh/TOKEN`,
+        // the shipped utility details' short form): answered at the root too.
+        router.get(":token", use: bill)
+        router.head(":token", use: bill)
         return router
     }
 

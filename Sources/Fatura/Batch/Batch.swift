@@ -154,6 +154,7 @@ public enum Batch {
             }
             folder.keepWhenStopped()
             summary.developmentKey = signer.ring.isDevelopment
+            summary.shard = configuration.shard
             onStart(folder.resumed ? .resumed(done: done) : folder.droppedInterrupted ? .startedOver : .fresh)
         } catch {
             guard cannotResume else { throw .output(error) }

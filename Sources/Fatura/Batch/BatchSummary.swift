@@ -20,6 +20,10 @@ public struct BatchSummary: Sendable, Equatable {
     public var smsParts: [Language: Int] = [:]
     /// The links were signed with the public development key.
     public var developmentKey = false
+    /// The share of the month a `--shard` run rendered (nil for a whole
+    /// run, or one merged from its shards): `merge` checks that it is given
+    /// every share once, so that no share's bills are left out of the lists.
+    public var shard: Shard?
 
     public init(header: BatchHeader) {
         period = header.period
@@ -74,7 +78,7 @@ public struct BatchSummary: Sendable, Equatable {
             ("rejects_first_lines", .object(firstRejectLines.keys.map(\.rawValue).sorted().map { code in
                 (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
-        ]
+        ] + (shard.map { [("shard", .string($0.description))] } ?? [])
     }
 
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.

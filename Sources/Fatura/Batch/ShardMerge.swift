@@ -19,6 +19,7 @@ public enum ShardMerge {
         var sms: [(account: Substring, row: Substring)] = []
         var paper: [(account: Substring, row: Substring)] = []
         var smsHeader = "", paperHeader = ""
+        var parts: [(folder: String, shard: Shard?)] = []
         for shard in shards {
             func text(_ name: String) throws -> String {
                 do { return try String(contentsOf: shard.appendingPathComponent(name), encoding: .utf8) } catch {
@@ -34,6 +35,7 @@ public enum ShardMerge {
                 rejects.append((try Self.index(line, in: shard), line))
             }
             let part = try BatchSummary(json: Data(try text("summary.json").utf8), file: shard.path)
+            parts.append((shard.path, part.shard))
             if let existing = summary {
                 guard existing.period == part.period, existing.issued == part.issued else {
                     throw Failure("\(shard.path) is of another month (\(part.period)) than the first shard (\(existing.period))")
@@ -49,6 +51,8 @@ public enum ShardMerge {
             if let header = paperRecords.first { paperHeader = String(header) }
             paper += paperRecords.dropFirst().map { (Self.firstField($0), $0) }
         }
+        try Self.checkComplete(parts)
+        summary!.shard = nil
         let folder = try OutputFolder(destination: destination)
         func ordered(_ rows: [(account: Substring, row: Substring)]) -> String {
             rows.sorted { (indexOfAccount[$0.account] ?? 0) < (indexOfAccount[$1.account] ?? 0) }.map { $0.row + "\r\n" }.joined()
@@ -60,6 +64,30 @@ public enum ShardMerge {
         try folder.write("summary.json", summary!.json)
         try folder.publish()
         return summary!
+    }
+
+    /// Every share of one `--shard K/N` split, each once: with one left out,
+    /// its bills would be missing from the lists (SMS, paper) with no word.
+    static func checkComplete(_ parts: [(folder: String, shard: Shard?)]) throws {
+        var seen: [Int: String] = [:]
+        var count: Int?
+        for (folder, shard) in parts {
+            guard let shard else {
+                throw Failure("\(folder) is not the output of a --shard run (its summary.json names no shard): merge combines the outputs of fatura render --shard K/N")
+            }
+            if let count, count != shard.count {
+                throw Failure("\(folder) is share \(shard) of another split than the first's (of \(count))")
+            }
+            count = shard.count
+            if let other = seen[shard.index] {
+                throw Failure("share \(shard) is given twice: \(other) and \(folder)")
+            }
+            seen[shard.index] = folder
+        }
+        if let count, seen.count < count {
+            let missing = (1...count).filter { seen[$0] == nil }.map { "\($0)/\(count)" }
+            throw Failure("share\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing: merge needs every share of the split once, or their bills would be left out")
+        }
     }
 
     static func index(_ line: Substring, in shard: URL) throws -> Int {
@@ -122,6 +150,7 @@ extension BatchSummary {
             if let language = Language(rawValue: name), parts > 0 { smsParts[language] = parts }
         }
         developmentKey = object["development_key"] as? Bool ?? false
+        shard = (object["shard"] as? String).flatMap(Shard.init)
         for (name, count) in object["rejects_by_code"] as? [String: Int] ?? [:] {
             if let code = BillRejection.Code(rawValue: name) { rejectsByCode[code] = count }
         }
@@ -141,6 +170,7 @@ extension BatchSummary {
         sum.creditFils += other.creditFils
         sum.smsParts.merge(other.smsParts, uniquingKeysWith: +)
         sum.developmentKey = developmentKey || other.developmentKey
+        sum.shard = nil
         sum.rejectsByCode.merge(other.rejectsByCode, uniquingKeysWith: +)
         sum.firstRejectLines.merge(other.firstRejectLines) { Array(($0 + $1).sorted().prefix(Self.firstLinesKept)) }
         return sum

@@ -471,6 +471,16 @@ struct CommandLineTests {
             for name in ["manifest.jsonl", "rejects.jsonl", "summary.json", "sms.csv", "paper.csv"] {
                 #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: whole.appendingPathComponent(name)), "\(name)")
             }
+            // Each share says which it is; merge refuses a set that is not every share once,
+            // whose lists would leave bills out with no word.
+            #expect(try String(contentsOf: shardFolders[1].appendingPathComponent("summary.json"), encoding: .utf8).contains(#""shard": "2/3""#))
+            for (given, says) in [([shardFolders[0], shardFolders[1]], "share 3/3 is missing"),
+                                  ([shardFolders[0], shardFolders[1], shardFolders[1], shardFolders[2]], "share 2/3 is given twice"),
+                                  ([shardFolders[0], whole], "is not the output of a --shard run")] {
+                let refused = try FaturaBinary.run(["merge", "--out", folder.appendingPathComponent("refused").path] + given.map(\.path))
+                #expect(refused.status == 65 && refused.stderr.contains(says), "\(refused.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("refused").path))
+            }
         }
         #expect(try FaturaBinary.run(["render", Self.sample, "--out", folder.appendingPathComponent("x").path, "--shard", "4/3"]).status == 64)
     }

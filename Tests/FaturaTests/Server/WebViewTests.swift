@@ -86,6 +86,30 @@ struct WebViewTests {
         }
     }
 
+    /// A link signed with a base of its own host (the shipped
+    /// `https://b.example.bh`) ends in `/TOKEN`, not `/b/TOKEN`: both are
+    /// answered alike, and the fixed paths keep their own answers.
+    @Test func aLinkAtTheRootServesItsBillToo() async throws {
+        let token = fixture.token("1002345678")
+        let expected = try Data(contentsOf: fixture.output.appendingPathComponent(OutputLayout.billPage(account: "1002345678", month: BillingMonth("2026-10")!)))
+        try await test(try fixture.view()) { client in
+            try await client.execute(uri: "/\(token)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(Data(buffer: response.body) == expected)
+                Self.expectSecurityHeaders(response)
+            }
+            try await client.execute(uri: "/\(token)", method: .head) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(String(buffer: response.body) == "ok\n")
+            }
+            try await client.execute(uri: "/abc", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func headAndConditionalGetWork() async throws {
         let token = fixture.token("1002345678")
         try await test(try fixture.view()) { client in
