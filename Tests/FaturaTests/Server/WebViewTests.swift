@@ -71,35 +71,25 @@ struct WebViewTests {
         #expect(response.headers[.cacheControl]?.contains("no-store") == true)
     }
 
+    /// At `/b/TOKEN`, and at `/TOKEN` for a link signed with a base of its
+    /// own host (the shipped `https://b.example.bh`); the fixed paths keep
+    /// their own answers.
     @Test func aValidLinkServesItsBill() async throws {
         let token = fixture.token("1002345678")
         let expected = try Data(contentsOf: fixture.output.appendingPathComponent(OutputLayout.billPage(account: "1002345678", month: BillingMonth("2026-10")!)))
         try await test(try fixture.view()) { client in
-            try await client.execute(uri: "/b/\(token)", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(Data(buffer: response.body) == expected)
-                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                #expect(response.headers[.cacheControl] == "private, no-store")
-                #expect(response.headers[.eTag]?.hasPrefix("\"") == true)
-                Self.expectSecurityHeaders(response)
-            }
-        }
-    }
-
-    /// A link signed with a base of its own host (the shipped
-    /// `https://b.example.bh`) ends in `/TOKEN`, not `/b/TOKEN`: both are
-    /// answered alike, and the fixed paths keep their own answers.
-    @Test func aLinkAtTheRootServesItsBillToo() async throws {
-        let token = fixture.token("1002345678")
-        let expected = try Data(contentsOf: fixture.output.appendingPathComponent(OutputLayout.billPage(account: "1002345678", month: BillingMonth("2026-10")!)))
-        try await test(try fixture.view()) { client in
-            try await client.execute(uri: "/\(token)", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(Data(buffer: response.body) == expected)
-                Self.expectSecurityHeaders(response)
-            }
-            try await client.execute(uri: "/\(token)", method: .head) { response in
-                #expect(response.status == .ok)
+            for path in ["/b/\(token)", "/\(token)"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(Data(buffer: response.body) == expected)
+                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                    #expect(response.headers[.cacheControl] == "private, no-store")
+                    #expect(response.headers[.eTag]?.hasPrefix("\"") == true)
+                    Self.expectSecurityHeaders(response)
+                }
+                try await client.execute(uri: path, method: .head) { response in
+                    #expect(response.status == .ok, "\(path)")
+                }
             }
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(String(buffer: response.body) == "ok\n")
