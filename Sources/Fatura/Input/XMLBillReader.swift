@@ -45,6 +45,10 @@ public final class XMLBillReader: BillSource {
             do {
                 try source.feed()
             } catch {
+                // libxml2 calls an empty file "Extra content at the end of the document".
+                if source.finished, source.bytesRead == 0 {
+                    throw InputError(.malformed, file: path, line: 1, message: "the file is empty: an XML export starts with <bills>")
+                }
                 guard state.root != nil else { throw error }
                 // A fault in the first chunk, past the root: the bills before
                 // it are read first, as before a fault in any later chunk.
