@@ -365,15 +365,10 @@ struct OverlappedFirstPassTests {
         var errors: [InputError] = []
         for (limit, overlap) in [(10, true), (10, true), (1000, true), (1000, true), (10, false), (1000, false)] {
             var intake = try Intake(input: input, format: .xml, shard: nil, overlap: overlap, trackedBeforeFirstPass: limit) { _ in }
-            var read = 0
-            do {
-                while try intake.next() != nil { read += 1 }
-                Issue.record("the fault should stop reading")
-            } catch {
-                guard case .input(let input) = error else { Issue.record("\(error)"); continue }
-                errors.append(input)
-                #expect(read == 100, "limit \(limit)")
-            }
+            let (read, fault) = try Self.readToStop(&intake)
+            guard let fault else { Issue.record("the fault should stop reading"); continue }
+            errors.append(fault)
+            #expect(read == 100, "limit \(limit)")
         }
         #expect(errors.count == 6 && Set(errors.map(\.description)).count == 1, "\(errors)")
         #expect(errors.first?.kind == .malformed)
@@ -395,16 +390,23 @@ struct OverlappedFirstPassTests {
         _ = try intake.next()
         _ = try intake.next()
         try export.finish()
-        var read = 2
+        let (read, stop) = try Self.readToStop(&intake, read: 2)
+        let fault = try #require(stop, "reading should stop at the end of the grown file")
+        #expect(fault.kind == .unreadable)
+        #expect(fault.message.contains("changed while it was read") && fault.message.contains("size went from \(export.cut) to \(export.text.count)"),
+                "\(fault.message)")
+        #expect(read == 260, "every bill was read before the end")
+    }
+
+    /// Reads on until `intake` stops: the records read (from `read` on), and
+    /// the input error it stopped with, or nil at the end of the file.
+    static func readToStop(_ intake: inout Intake, read: Int = 0) throws -> (read: Int, fault: InputError?) {
+        var read = read
         do {
             while try intake.next() != nil { read += 1 }
-            Issue.record("reading should stop at the end of the grown file")
-        } catch {
-            guard case .input(let fault) = error else { Issue.record("\(error)"); return }
-            #expect(fault.kind == .unreadable)
-            #expect(fault.message.contains("changed while it was read") && fault.message.contains("size went from \(export.cut) to \(export.text.count)"),
-                    "\(fault.message)")
-            #expect(read == 260, "every bill was read before the end")
+            return (read, nil)
+        } catch .input(let fault) {
+            return (read, fault)
         }
     }
 
