@@ -79,8 +79,11 @@ public struct Preview: Sendable {
             case .page, .emailHTML:
                 return page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
             case .emailText, .sms:
-                return page(.ok, "<!DOCTYPE html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><title>SMS</title></head><body>"
-                    + "<pre dir=\"auto\" style=\"font-size:1.25rem;white-space:pre-wrap;max-width:24rem\">\(escape(rendered))</pre>"
+                // A phone's width for an SMS, a mail reader's for the e-mail's text.
+                let (title, width) = output == .sms ? ("SMS", "24rem") : ("E-mail text", "48rem")
+                return page(.ok, "<!DOCTYPE html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">"
+                    + "<title>\(title) · \(entry.bill.account) · \(language.rawValue)</title></head><body>"
+                    + "<pre dir=\"auto\" style=\"font-size:1.25rem;white-space:pre-wrap;max-width:\(width)\">\(escape(rendered))</pre>"
                     + Self.reloadScript + "</body></html>")
             }
         } catch {

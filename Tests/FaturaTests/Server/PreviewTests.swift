@@ -21,6 +21,13 @@ struct PreviewTests {
                     }
                 }
             }
+            // The two text views say which they are.
+            for (output, title) in [("email-text", "E-mail text"), ("sms", "SMS")] {
+                try await client.execute(uri: "/view/\(output)/en/bills-2026-10/1002345678", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains("<title>\(title) · 1002345678 · en</title>"))
+                }
+            }
             let stamp = try await client.execute(uri: "/__stamp", method: .get) { String(buffer: $0.body) }
             try await client.execute(uri: "/view/page/en/bills-2026-10/1002345678", method: .get) { response in
                 #expect(response.status == .ok)
