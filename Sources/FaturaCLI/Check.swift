@@ -6,8 +6,12 @@ struct Check: ParsableCommand {
         abstract: "Read and check every bill of an export without rendering; one line per rejected bill."
     )
 
-    @Argument(help: "The bill export: XML, CSV or JSON Lines (contract urn:fatura:bill-data:1).")
-    var input: String
+    @Argument(help: ArgumentHelp("The bill export: XML, CSV or JSON Lines (contract urn:fatura:bill-data:1); '-' for standard input, with --format.",
+                                 valueName: "input"))
+    var given: String
+
+    /// The export's path, '-' being standard input.
+    var input: String { given == "-" ? "/dev/stdin" : given }
 
     @Option(name: .long, help: "The input's format: xml, csv or jsonl (default: detected from the file).")
     var format: InputFormat?

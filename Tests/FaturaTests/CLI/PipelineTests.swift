@@ -196,11 +196,12 @@ struct PipelineTests {
     }
 
     /// A pipe cannot be read twice: it is read once, and the output is the file's.
-    @Test func aPipedMonthGivesTheSameBytes() throws {
+    @Test(arguments: ["/dev/stdin", "-"])
+    func aPipedMonthGivesTheSameBytes(_ name: String) throws {
         let out = Fixture.temporaryFolder().appendingPathComponent("piped")
         let process = Process()
         process.executableURL = FaturaBinary.url
-        process.arguments = ["render", "/dev/stdin", "--format", "xml", "--out", out.path, "--quiet"]
+        process.arguments = ["render", name, "--format", "xml", "--out", out.path, "--quiet"]
         process.currentDirectoryURL = Fixture.packageRoot
         let input = Pipe()
         process.standardInput = input
@@ -215,7 +216,7 @@ struct PipelineTests {
         }
         process.waitUntilExit()
         #expect(process.terminationStatus == 3)
-        try Self.expectSameTree(out, "piped")
+        try Self.expectSameTree(out, "piped as \(name)")
     }
 
     @Test func resumeWithNothingToResumeIsAnOrdinaryRun() throws {
