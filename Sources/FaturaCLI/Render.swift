@@ -54,8 +54,8 @@ struct Render: AsyncParsableCommand {
     @Option(name: .long, help: "SMS parts allowed per English message.")
     var smsMaxPartsEn = 1
 
-    @Option(name: .long, help: "Tasks rendering bills at once (default: one per core); the output is the same for any number.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Chunks of bills rendered at once (default: two per core); the output is the same for any number.")
+    var jobs: Int = Batch.defaultJobs
 
     @Flag(name: .long, help: "Go on with a run that was stopped (killed, or failed on output) instead of starting over; the result is the same as an uninterrupted run.")
     var resume = false

@@ -18,8 +18,10 @@ public struct BatchConfiguration: Sendable {
     public var format: InputFormat?
     /// Render only this share of the bills (`--shard K/N`).
     public var shard: Shard?
-    /// Bills rendered at once (one task each); the output is the same for any number.
-    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Chunks of bills rendered at once (one task each); the output is the
+    /// same for any number. Two per core: while one chunk's files are being
+    /// written, another is rendered.
+    public var jobs: Int = Batch.defaultJobs
     /// Go on with an interrupted run's staging folder instead of starting over.
     public var resume = false
     /// Records between checkpoints of the journal (at least).
@@ -65,7 +67,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 /// checks each bill (the rules across the file need file order) and routes
 /// it, and hands bills on in chunks; up to `jobs` chunks are rendered at
 /// once, each by a child task that signs, renders the page and e-mail and
-/// writes their files, while the calling task reads the next chunk ahead
+/// has their files written (off the cooperative pool, see `RenderContext`),
+/// while the calling task reads the next chunk ahead
 /// (finished chunks waiting for their turn are bounded too). Their lines
 /// (manifest, rejects, SMS and paper lists) are committed in chunk order,
 /// so every file is the same whatever the number of jobs or the timing. After every few chunks a checkpoint
@@ -77,6 +80,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 public enum Batch {
     /// Bills a child task renders at once.
     static let chunkSize = 32
+    /// Chunks rendered at once unless configured: two per core.
+    public static let defaultJobs = 2 * ProcessInfo.processInfo.activeProcessorCount
     /// Records between checkpoints (at least), unless configured.
     public static let checkpointEvery = 1024
 
@@ -214,7 +219,7 @@ public enum Batch {
                         }
                         guard let chunk = ahead else { break }
                         ahead = nil
-                        group.addTask { try context.render(chunk) }
+                        group.addTask { try await context.render(chunk) }
                         running += 1
                     }
                     // Read ahead while the children render.

@@ -243,6 +243,16 @@ struct Lists {
 }
 
 /// What a child task needs to render bills: all of it read-only.
+///
+/// A chunk's files are written off the cooperative pool: the task hands
+/// them to a thread of ``writer`` and waits for them, suspended, before it
+/// returns (so a chunk is committed only once its files are in place, as
+/// checkpoints need). Writing blocks in the kernel, on the disk and on its
+/// folders' locks; a pool thread blocked there would leave a core idle
+/// with bills waiting to be rendered, and each system call on a rendering
+/// thread costs its user work too. Measured on a 20,000-bill month on
+/// the disk (two cores, three rounds): wall time 1.76–1.78 s → 1.59–1.64 s,
+/// user time 1.49–1.56 s → 1.21–1.29 s.
 struct RenderContext: Sendable {
     let templates: TemplateSet
     let mail: MailComposer
@@ -250,28 +260,47 @@ struct RenderContext: Sendable {
     let sms: SMSComposer
     let folder: OutputFolder
 
-    func render(_ chunk: Chunk) throws(BatchError) -> ChunkResult {
-        var page: [UInt8] = []
-        page.reserveCapacity(1 << 15)
+    /// Where chunks' files are written (a thread each, as many as chunks waiting to be written).
+    static let writer = DispatchQueue(label: "fatura.files", attributes: .concurrent)
+
+    func render(_ chunk: Chunk) async throws(BatchError) -> ChunkResult {
         // Each item moved out of the chunk's array (last first, so reversed):
         // a bill is not copied, field by field, to be rendered, and is freed
         // once it is.
         var items = chunk.takeItems()
         var outcomes: [ChunkResult.Outcome] = []
         outcomes.reserveCapacity(items.count)
+        var files: [(path: String, bytes: [UInt8])] = []
+        files.reserveCapacity(items.count * 2)
         items.reverse()
         while let item = items.popLast() {
             switch consume item {
             case .render(let bill, let route, let position):
-                outcomes.append(try render(bill, route, position, page: &page))
+                outcomes.append(try render(bill, route, position, files: &files))
             case .reject(let rejected):
                 outcomes.append(.rejected(rejected))
             }
         }
+        if !files.isEmpty {
+            let (folder, files) = (self.folder, files)
+            let failure: OutputError? = await withCheckedContinuation { done in
+                Self.writer.async {
+                    do throws(OutputError) {
+                        for file in files { try folder.write(file.path, file.bytes) }
+                        done.resume(returning: nil)
+                    } catch {
+                        done.resume(returning: error)
+                    }
+                }
+            }
+            if let failure { throw .output(failure) }
+        }
         return ChunkResult(sequence: chunk.sequence, outcomes: outcomes, records: chunk.records)
     }
 
-    private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition, page: inout [UInt8]) throws(BatchError) -> ChunkResult.Outcome {
+    /// Renders one bill; its files (page, then e-mail) are appended to `files`.
+    private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition,
+                        files written: inout [(path: String, bytes: [UInt8])]) throws(BatchError) -> ChunkResult.Outcome {
         guard let link = signer.link(account: bill.account, month: bill.month) else {
             throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
         }
@@ -286,7 +315,7 @@ struct RenderContext: Sendable {
                 return .rejected(RejectedBill(position: position, account: bill.account, rejection: rejection))
             }
         }
-        page.removeAll(keepingCapacity: true)
+        var page: [UInt8] = []
         let view = BillPage(bill: bill, route: route, link: link, resources: templates.resources)
         do {
             try templates.renderPage(view, into: &page)
@@ -307,12 +336,8 @@ struct RenderContext: Sendable {
             }
             files.append(OutputLayout.email(account: bill.account, month: bill.month))
         }
-        do throws(OutputError) {
-            try folder.write(files[0], page)
-            if let email { try folder.write(files[1], email) }
-        } catch {
-            throw .output(error)
-        }
+        written.append((files[0], page))
+        if let email { written.append((files[1], email)) }
         let smsLine = message.flatMap { message in
             route.recipient.map { mobile in
                 (row: CSV.row(SMSRecord(bill: bill, mobile: mobile, message: message, link: link).fields),
