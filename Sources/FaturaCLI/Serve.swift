@@ -7,16 +7,18 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the web view behind the SMS links from a batch output.",
+        abstract: "Serve the web view behind the SMS links from batch outputs.",
         discussion: """
-        GET /b/TOKEN serves the bill of the verified account and month; /healthz answers OK. \
-        The revocation list (--revoked) is read at start and again on SIGHUP; SIGTERM stops \
-        gracefully, letting requests in flight finish.
+        GET /TOKEN or /b/TOKEN serves the bill of the verified account and month; /healthz answers ok. \
+        Give --out once for each output folder to serve: the months whose links still work \
+        (three months after the billing month), and each shard's folder of a month rendered \
+        with --shard. The revocation list (--revoked) is read at start and again on SIGHUP; \
+        SIGTERM stops gracefully, letting requests in flight finish.
         """
     )
 
-    @Option(name: .long, help: "The batch output folder (fatura render --out).")
-    var out: String
+    @Option(name: .long, help: ArgumentHelp("A batch output folder (fatura render --out); repeat it for several.", valueName: "dir"))
+    var out: [String]
 
     @Option(name: .long, help: "The folder of templates and string catalogs.")
     var templates: String = "Templates"
@@ -35,6 +37,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on (0: any free port).")
     var port: Int = 8080
 
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("Give at least one --out folder to serve.") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0 to 65535).") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = {
@@ -49,9 +56,10 @@ struct Serve: AsyncParsableCommand {
             let templates = try TemplateSet.load(directory: URL(fileURLWithPath: self.templates), utility: utility.map { URL(fileURLWithPath: $0) })
             revocations = try RevocationList(file: revoked.map { URL(fileURLWithPath: $0) })
             let signer = LinkSigner(ring: ring, baseURL: templates.resources.utility.linkBaseURL)
-            view = WebView(configuration: try .load(output: URL(fileURLWithPath: out), templates: templates,
+            view = WebView(configuration: try .load(outputs: out.map { URL(fileURLWithPath: $0) }, templates: templates,
                                                     signer: signer, revocations: revocations),
                            logger: logger)
+            for warning in view.configuration.warnings { printError("fatura: WARNING: \(warning)") }
         } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration
@@ -59,7 +67,7 @@ struct Serve: AsyncParsableCommand {
         let hangup = revocations.reloadOnHangup(logger: logger)
         defer { hangup.cancel() }
         let app = view.application(host: host, port: port) { channel in
-            logger.info("serving \(out) on \(channel.localAddress?.description ?? "\(host):\(port)")")
+            logger.info("serving \(out.joined(separator: ", ")) on \(channel.localAddress?.description ?? "\(host):\(port)")")
         }
         try await app.runService()
     }

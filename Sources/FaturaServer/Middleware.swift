@@ -70,11 +70,14 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    /// `/b/QCAH33GI4UEV-5TJvIxboT3L` → `/b/QCAH33…`; other paths stay, cut at 100 characters.
+    /// `/b/QCAH33GI4UEV-5TJvIxboT3L` → `/b/QCAH33…`, and the root form
+    /// `/QCAH33GI4UEV-5TJvIxboT3L` → `/QCAH33…`: any path but `/healthz`
+    /// may hold a token (with something after it, say), so every other path
+    /// keeps six characters after its `/` or `/b/`.
     static func redacted(_ path: String) -> String {
-        if path.hasPrefix("/b/") {
-            return "/b/" + path.dropFirst(3).prefix(6) + "…"
-        }
-        return path.count > 100 ? String(path.prefix(100)) + "…" : path
+        if path == "/healthz" || path == "/" { return path }
+        let prefix = path.hasPrefix("/b/") ? "/b/" : "/"
+        let rest = path.dropFirst(prefix.count)
+        return rest.count > 6 ? prefix + rest.prefix(6) + "…" : path
     }
 }

@@ -7,14 +7,19 @@ public import Logging
 public import NIOCore
 
 /// The web view behind the SMS links: `GET /b/TOKEN` serves the bill page
-/// of the verified account and month from a batch output, `/healthz`
+/// of the verified account and month from the batch outputs, `/healthz`
 /// answers the load balancer. Unknown, malformed and forged tokens get one
 /// and the same 404 page; expired, retired-key and revoked links a 410 page
 /// that says how to get the bill another way.
+///
+/// A link works for three months after its billing month, and a month
+/// rendered in shards has its pages in the shards' folders: the view serves
+/// any number of output folders (each month's, each shard's), looking for a
+/// bill's page in each in turn.
 public struct WebView: Sendable {
     public struct Configuration: Sendable {
-        /// The batch output folder (`fatura render --out`).
-        public var output: URL
+        /// The batch output folders (`fatura render --out`), looked in in this order.
+        public var outputs: [URL]
         public var signer: LinkSigner
         public var revocations: RevocationList
         /// The 404 and 410 pages, rendered once at start.
@@ -24,9 +29,9 @@ public struct WebView: Sendable {
         public var maxURLLength: Int
         public var now: @Sendable () -> Date
 
-        public init(output: URL, signer: LinkSigner, revocations: RevocationList, notFoundPage: [UInt8],
+        public init(outputs: [URL], signer: LinkSigner, revocations: RevocationList, notFoundPage: [UInt8],
                     gonePage: [UInt8], maxURLLength: Int = 512, now: @escaping @Sendable () -> Date = { Date() }) {
-            self.output = output
+            self.outputs = outputs
             self.signer = signer
             self.revocations = revocations
             self.notFoundPage = notFoundPage
@@ -35,18 +40,44 @@ public struct WebView: Sendable {
             self.now = now
         }
 
-        /// Renders the status pages from `templates` and checks the output folder.
-        public static func load(output: URL, templates: TemplateSet, signer: LinkSigner, revocations: RevocationList) throws -> Configuration {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw TemplateSetupError("the output folder \(output.path) does not exist")
+        /// Renders the status pages from `templates` and checks the output folders.
+        public static func load(outputs: [URL], templates: TemplateSet, signer: LinkSigner, revocations: RevocationList) throws -> Configuration {
+            guard !outputs.isEmpty else { throw TemplateSetupError("no output folder to serve") }
+            for output in outputs {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw TemplateSetupError("the output folder \(output.path) does not exist")
+                }
             }
             for name in TemplateSet.statusTemplates where !templates.library.hasTemplate(name) {
                 throw TemplateSetupError("missing template \(name).mustache")
             }
-            return Configuration(output: output, signer: signer, revocations: revocations,
+            return Configuration(outputs: outputs, signer: signer, revocations: revocations,
                                  notFoundPage: try templates.renderStatusPage("not-found"),
                                  gonePage: try templates.renderStatusPage("gone"))
+        }
+
+        /// What an operator should hear at start: folders whose links this
+        /// server cannot answer (signed with the other kind of key than its
+        /// ring, or with no pages, as `fatura merge` makes).
+        public var warnings: [String] {
+            outputs.compactMap { output in
+                let summary = (try? Data(contentsOf: output.appendingPathComponent("summary.json")))
+                    .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                guard let summary else {
+                    return "\(output.path) has no summary.json: it is not a finished Fatura output"
+                }
+                if !FileManager.default.fileExists(atPath: output.appendingPathComponent("bills").path) {
+                    return "\(output.path) holds no pages (bills/): a merged output lists the bills, their pages stay in the shards' folders, serve those"
+                }
+                let development = summary["development_key"] as? Bool ?? false
+                if development != signer.ring.isDevelopment {
+                    return development
+                        ? "\(output.path) was signed with the development key, not this ring: its links will not open"
+                        : "\(output.path) was signed with a key ring, but this server has none (--ring): its links will not open"
+                }
+                return nil
+            }
         }
     }
 
@@ -105,8 +136,10 @@ public struct WebView: Sendable {
             return page(.gone, configuration.gonePage, request: request)
         }
         // Nothing from the request becomes a path: only the verified account and month.
-        let file = configuration.output.appendingPathComponent(OutputLayout.billPage(account: verified.account, month: verified.month))
-        guard let data = FileManager.default.contents(atPath: file.path) else {
+        let relative = OutputLayout.billPage(account: verified.account, month: verified.month)
+        guard let data = configuration.outputs.lazy.compactMap({
+            FileManager.default.contents(atPath: $0.appendingPathComponent(relative).path)
+        }).first else {
             return page(.notFound, configuration.notFoundPage, request: request)
         }
         let etag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""

@@ -40,7 +40,7 @@ struct WebViewFixture {
     func view(ring: KeyRing? = nil, now: Date = CalendarDate("2026-11-24")!.startInUTC, logger: Logger = Logger(label: "test")) throws -> WebView {
         let templates = SampleBills.templateSet
         var configuration = try WebView.Configuration.load(
-            output: output, templates: templates, signer: LinkSigner(ring: ring ?? self.ring, baseURL: "https://b.example.bh"),
+            outputs: [output], templates: templates, signer: LinkSigner(ring: ring ?? self.ring, baseURL: "https://b.example.bh"),
             revocations: try RevocationList(file: revokedFile))
         configuration.now = { now }
         return WebView(configuration: configuration, logger: logger)
@@ -210,11 +210,83 @@ struct WebViewTests {
         try await test(try fixture.view(logger: logger)) { client in
             try await client.execute(uri: "/b/\(token)", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/b/\(token)x", method: .get) { #expect($0.status == .notFound) }
+            // The root form of the links, and what may follow a token there.
+            try await client.execute(uri: "/\(token)", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/\(token)", method: .head) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/\(token)/x", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/\(token)%20", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
         let lines = collector.lines
-        #expect(lines.count == 2)
+        #expect(lines.count == 7)
         #expect(lines.allSatisfy { !$0.contains(token) && !$0.contains(String(token.prefix(7))) })
         #expect(lines[0].contains("GET /b/\(token.prefix(6))… 200"))
+        #expect(lines[2].contains("GET /\(token.prefix(6))… 200"))
+        #expect(lines[6].contains("GET /healthz 200"))
+    }
+
+    /// A link works for three months, and a sharded month's pages stay in
+    /// its shards' folders: one server answers the links of every folder given.
+    @Test func oneServerAnswersEveryMonthAndShardItIsGiven() async throws {
+        let folder = Fixture.temporaryFolder()
+        // The month before, as the utility would export it: the same subscribers.
+        let september = folder.appendingPathComponent("2026-09.xml")
+        try String(contentsOfFile: SampleBills.file, encoding: .utf8)
+            .replacingOccurrences(of: #"period="2026-10""#, with: #"period="2026-09""#)
+            .write(to: september, atomically: true, encoding: .utf8)
+        var outputs: [URL] = []
+        var links: [(account: String, link: String, page: String)] = []
+        for (input, shard) in [(september.path, nil), (SampleBills.file, "1/2"), (SampleBills.file, "2/2")] as [(String, String?)] {
+            let output = folder.appendingPathComponent("out-\(outputs.count)")
+            var configuration = BatchConfiguration(templates: SampleBills.templates, keyRing: fixture.ring)
+            configuration.shard = shard.flatMap(Shard.init)
+            _ = try? await Batch.render(input: input, output: output, configuration: configuration)
+            outputs.append(output)
+            for line in try String(contentsOf: output.appendingPathComponent("manifest.jsonl"), encoding: .utf8).split(separator: "\n") {
+                let entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                let page = try String(contentsOf: output.appendingPathComponent((entry["files"] as! [String])[0]), encoding: .utf8)
+                links.append((entry["account"] as! String, entry["link"] as! String, page))
+            }
+        }
+        #expect(links.count == 20, "ten bills in September, ten in October's two shards")
+        var configuration = try WebView.Configuration.load(
+            outputs: outputs, templates: SampleBills.templateSet, signer: LinkSigner(ring: fixture.ring, baseURL: "https://b.example.bh"),
+            revocations: RevocationList(file: nil))
+        configuration.now = { CalendarDate("2026-11-24")!.startInUTC }
+        #expect(configuration.warnings.isEmpty, "\(configuration.warnings)")
+        try await test(WebView(configuration: configuration, logger: Logger(label: "test"))) { [links] client in
+            for (account, link, page) in links {
+                let token = String(link.split(separator: "/").last!)
+                try await client.execute(uri: "/\(token)", method: .get) { response in
+                    #expect(response.status == .ok, "\(account) \(link)")
+                    // The page of the link's own month and folder (September's and October's differ).
+                    #expect(String(buffer: response.body) == page, "\(account) \(link)")
+                }
+            }
+        }
+        #expect(links[0].page != links.first { $0.account == links[0].account && $0.link != links[0].link }?.page)
+    }
+
+    /// Folders a server could not answer for are named at start.
+    @Test func foldersItCannotAnswerForAreNamed() async throws {
+        let folder = Fixture.temporaryFolder()
+        let development = folder.appendingPathComponent("development")
+        _ = try? await Batch.render(input: SampleBills.file, output: development,
+                                    configuration: BatchConfiguration(templates: SampleBills.templates, keyRing: nil))
+        let pagesLess = folder.appendingPathComponent("pages-less")
+        try FileManager.default.createDirectory(at: pagesLess, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixture.output.appendingPathComponent("summary.json"), to: pagesLess.appendingPathComponent("summary.json"))
+        let configuration = try WebView.Configuration.load(
+            outputs: [fixture.output, development, pagesLess], templates: SampleBills.templateSet,
+            signer: LinkSigner(ring: fixture.ring, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
+        let warnings = configuration.warnings
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.contains { $0.contains(development.path) && $0.contains("development key") })
+        #expect(warnings.contains { $0.contains(pagesLess.path) && $0.contains("no pages") })
+        let noRing = try WebView.Configuration.load(
+            outputs: [fixture.output], templates: SampleBills.templateSet,
+            signer: LinkSigner(ring: .development, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
+        #expect(noRing.warnings.count == 1 && noRing.warnings[0].contains("--ring"), "\(noRing.warnings)")
     }
 
     @Test func aLiveServerAnswersARealHTTPClient() async throws {
