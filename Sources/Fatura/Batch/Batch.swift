@@ -124,6 +124,8 @@ public enum Batch {
         let signer = LinkSigner(ring: configuration.keyRing ?? .development,
                                 baseURL: configuration.linkBaseURL ?? templates.resources.utility.linkBaseURL)
 
+        // A share names its export by content, for `merge`: read beside the run.
+        let digest = configuration.shard != nil ? InputDigest(path: input) : nil
         // The first pass goes on beside the rendering (see `Intake`).
         var intake = try Intake(input: input, format: configuration.format, shard: configuration.shard, overlap: true, onScan: onProgress)
         defer { intake.stopFirstPass() }
@@ -258,6 +260,11 @@ public enum Batch {
             report = try templates.renderReport(summary)
         } catch {
             throw .render(account: "-", message: "report: \(error)")
+        }
+        if let digest {
+            summary.run = Journal.splitFingerprint(
+                contentDigest: digest.wait() ?? "-", configuration: configuration, templates: configuration.templates,
+                utility: configuration.utility, sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
         }
         do throws(OutputError) {
             try lists.close()

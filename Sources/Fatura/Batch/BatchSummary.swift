@@ -24,6 +24,10 @@ public struct BatchSummary: Sendable, Equatable {
     /// run, or one merged from its shards): `merge` checks that it is given
     /// every share once, so that no share's bills are left out of the lists.
     public var shard: Shard?
+    /// For a `--shard` run: what its output depends on but its share (the
+    /// export's content, the templates, keys and options), so that `merge`
+    /// combines only the shares of one split of one export.
+    public var run: String?
 
     public init(header: BatchHeader) {
         period = header.period
@@ -79,6 +83,7 @@ public struct BatchSummary: Sendable, Equatable {
                 (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
         ] + (shard.map { [("shard", .string($0.description))] } ?? [])
+            + (run.map { [("run", .string($0))] } ?? [])
     }
 
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.

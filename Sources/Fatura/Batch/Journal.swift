@@ -146,20 +146,34 @@ final class Journal {
     /// without showing it).
     static func fingerprint(input: String, configuration: BatchConfiguration, templates: URL, utility: URL?,
                             sample link: String, header: BatchHeader) -> String {
+        var status = stat()
+        let identity = stat(input, &status) == 0
+            ? "input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
+            : "input \(input)"
+        return fingerprint(inputIdentity: identity, shard: configuration.shard?.description ?? "-", configuration: configuration,
+                           templates: templates, utility: utility, sample: link, header: header)
+    }
+
+    /// The name of a `--shard` run's split, the same on every machine for
+    /// every share: the export by its content (`contentDigest`), the split's
+    /// count, the templates, keys and options.
+    static func splitFingerprint(contentDigest: String, configuration: BatchConfiguration, templates: URL, utility: URL?,
+                                 sample link: String, header: BatchHeader) -> String {
+        fingerprint(inputIdentity: "content \(contentDigest)", shard: "of \(configuration.shard?.count ?? 1)",
+                    configuration: configuration, templates: templates, utility: utility, sample: link, header: header)
+    }
+
+    private static func fingerprint(inputIdentity: String, shard: String, configuration: BatchConfiguration, templates: URL,
+                                    utility: URL?, sample link: String, header: BatchHeader) -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
-        var status = stat()
-        if stat(input, &status) == 0 {
-            add("input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)")
-        } else {
-            add("input \(input)")
-        }
+        add(inputIdentity)
         add("month \(header.period) \(header.issued)")
         add("format \(configuration.format?.rawValue ?? "detected")")
         add("digits \(configuration.arabicIndicDigits)")
         add("link-base \(configuration.linkBaseURL ?? "-")")
         add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
-        add("shard \(configuration.shard?.description ?? "-")")
+        add("shard \(shard)")
         add("keys \(configuration.keyRing?.description ?? "development") \(link)")
         var files: [URL] = []
         if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {

@@ -20,6 +20,7 @@ public enum ShardMerge {
         var paper: [(account: Substring, row: Substring)] = []
         var smsHeader = "", paperHeader = ""
         var parts: [(folder: String, shard: Shard?)] = []
+        var firstRun: (folder: String, run: String?)?
         for shard in shards {
             func text(_ name: String) throws -> String {
                 do { return try String(contentsOf: shard.appendingPathComponent(name), encoding: .utf8) } catch {
@@ -36,6 +37,12 @@ public enum ShardMerge {
             }
             let part = try BatchSummary(json: Data(try text("summary.json").utf8), file: shard.path)
             parts.append((shard.path, part.shard))
+            // Shares of two exports (a retried pod on a corrected file) or of
+            // two sets of options would make lists of bills that were never one month.
+            if let firstRun, part.shard != nil, firstRun.run != part.run {
+                throw Failure("\(shard.path) was rendered from another export, or with other templates, keys or options, than \(firstRun.folder): merge combines the shares of one run split with --shard")
+            }
+            if firstRun == nil { firstRun = (shard.path, part.run) }
             if let existing = summary {
                 guard existing.period == part.period, existing.issued == part.issued else {
                     throw Failure("\(shard.path) is of another month (\(part.period)) than the first shard (\(existing.period))")
@@ -53,6 +60,8 @@ public enum ShardMerge {
         }
         try Self.checkComplete(parts)
         summary!.shard = nil
+        summary!.run = nil
+        try Self.checkDestination(destination, shards: shards)
         let folder = try OutputFolder(destination: destination)
         func ordered(_ rows: [(account: Substring, row: Substring)]) -> String {
             rows.sorted { (indexOfAccount[$0.account] ?? 0) < (indexOfAccount[$1.account] ?? 0) }.map { $0.row + "\r\n" }.joined()
@@ -64,6 +73,19 @@ public enum ShardMerge {
         try folder.write("summary.json", summary!.json)
         try folder.publish()
         return summary!
+    }
+
+    /// The merged folder replaces `destination` only when that is an
+    /// earlier merge: not one of the shards, nor any output holding pages
+    /// or e-mails, which would be lost (a mistyped `--out`).
+    static func checkDestination(_ destination: URL, shards: [URL]) throws(OutputError) {
+        let target = destination.standardizedFileURL.resolvingSymlinksInPath().path
+        for shard in shards where shard.standardizedFileURL.resolvingSymlinksInPath().path == target {
+            throw OutputError("--out \(destination.path) is one of the shards: merging into it would replace its pages and e-mails; choose another folder")
+        }
+        for name in ["bills", "email"] where FileManager.default.fileExists(atPath: destination.appendingPathComponent(name).path) {
+            throw OutputError("--out \(destination.path) holds a run's \(name)/ (a render output, not a merged one): merging into it would remove them; choose another folder")
+        }
     }
 
     /// Every share of one `--shard K/N` split, each once: with one left out,
@@ -151,6 +173,7 @@ extension BatchSummary {
         }
         developmentKey = object["development_key"] as? Bool ?? false
         shard = (object["shard"] as? String).flatMap(Shard.init)
+        run = object["run"] as? String
         for (name, count) in object["rejects_by_code"] as? [String: Int] ?? [:] {
             if let code = BillRejection.Code(rawValue: name) { rejectsByCode[code] = count }
         }
@@ -171,6 +194,7 @@ extension BatchSummary {
         sum.smsParts.merge(other.smsParts, uniquingKeysWith: +)
         sum.developmentKey = developmentKey || other.developmentKey
         sum.shard = nil
+        sum.run = nil
         sum.rejectsByCode.merge(other.rejectsByCode, uniquingKeysWith: +)
         sum.firstRejectLines.merge(other.firstRejectLines) { Array(($0 + $1).sorted().prefix(Self.firstLinesKept)) }
         return sum

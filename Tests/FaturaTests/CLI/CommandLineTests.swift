@@ -482,6 +482,29 @@ struct CommandLineTests {
                 #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("refused").path))
             }
         }
+        // Share 2 of a corrected export (one name, the same size and bills), or
+        // rendered with another option: not the same run's, so not merged.
+        let corrected = folder.appendingPathComponent("corrected.xml")
+        let original = try String(contentsOf: month, encoding: .utf8)
+        let fixed = original.replacingOccurrences(of: ">Ahmed Hasan<", with: ">Ahmad Hasan<")
+        #expect(fixed != original && fixed.utf8.count == original.utf8.count)
+        try fixed.write(to: corrected, atomically: true, encoding: .utf8)
+        let shares = (1...3).map { folder.appendingPathComponent("shard\($0)-\(month.path.hashValue)") }
+        for (index, arguments) in [["render", corrected.path, "--shard", "2/3"], ["render", month.path, "--shard", "2/3", "--arabic-digits"]].enumerated() {
+            let other = folder.appendingPathComponent("other-\(index)")
+            #expect([0, 3].contains(try FaturaBinary.run(arguments + ["--out", other.path]).status))
+            let refused = try FaturaBinary.run(["merge", "--out", folder.appendingPathComponent("refused").path, shares[0].path, other.path, shares[2].path])
+            #expect(refused.status == 65 && refused.stderr.contains("another export, or with other templates, keys or options"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("refused").path))
+        }
+        // An --out that would lose pages: one of the shards, or a whole run's folder.
+        let whole = folder.appendingPathComponent("whole-\(month.path.hashValue)")
+        for out in [shares[0], whole] {
+            let before = Self.billFiles(out)
+            let refused = try FaturaBinary.run(["merge", "--out", out.path] + shares.map(\.path))
+            #expect(refused.status == 73, "\(refused.stderr)")
+            #expect(!before.isEmpty && Self.billFiles(out) == before, "its pages and e-mails stay")
+        }
         #expect(try FaturaBinary.run(["render", Self.sample, "--out", folder.appendingPathComponent("x").path, "--shard", "4/3"]).status == 64)
     }
 
