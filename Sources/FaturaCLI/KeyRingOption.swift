@@ -7,7 +7,8 @@ struct KeyRingOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The key ring file (default: $FATURA_KEY_RING).", valueName: "file"))
     var ring: String?
 
-    var path: String? { ring ?? ProcessInfo.processInfo.environment["FATURA_KEY_RING"] }
+    /// An empty FATURA_KEY_RING is no ring named (not the current folder).
+    var path: String? { ring ?? ProcessInfo.processInfo.environment["FATURA_KEY_RING"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// The ring to sign and verify with: the file's, or the development
     /// ring with a loud warning when none is given.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fatura
 import Foundation
+import Synchronization
 
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,6 +66,7 @@ struct Render: AsyncParsableCommand {
 
     func run() async throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard smsMaxPartsAr >= 1, smsMaxPartsEn >= 1 else { throw ValidationError("--sms-max-parts-ar and --sms-max-parts-en must be at least 1") }
         var shardValue: Shard?
         if let shard {
             guard let parsed = Shard(shard) else { throw ValidationError("--shard \(shard) is not K/N with 1 ≤ K ≤ N") }
@@ -79,6 +81,18 @@ struct Render: AsyncParsableCommand {
         configuration.resume = resume
         configuration.checkpointEvery = max(1, checkpointEvery)
         let progress = ProgressLine(input: input, quiet: quiet)
+        let output = URL(fileURLWithPath: out).standardizedFileURL
+        let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
+        let started = Atomic<Bool>(false)
+        let clearsLine = progress != nil
+        let stops = Self.onStopSignal { name in
+            // The progress line, if any, is cleared first (its state is the run's; the line is all there is).
+            if clearsLine { FileHandleOutput.stderr("\r\u{1B}[K") }
+            printError(started.load(ordering: .acquiring)
+                ? "fatura: stopped by \(name); the work done so far is kept in \(staging.path); `fatura render --resume` with the same arguments goes on from there"
+                : "fatura: stopped by \(name) before any bill was rendered")
+        }
+        defer { stops.forEach { $0.cancel() } }
         do {
             let summary = try await Batch.render(
                 input: input, output: URL(fileURLWithPath: out), configuration: configuration,
@@ -88,12 +102,13 @@ struct Render: AsyncParsableCommand {
                 },
                 onProgress: { progress?.update($0) },
                 onStart: { start in
+                    started.store(true, ordering: .releasing)
                     switch start {
                     case .fresh: break
                     case .startedOver:
                         printError("fatura: an interrupted run's work was dropped; `--resume` would have gone on from it")
                     case .resumed(let done):
-                        printError("fatura: resuming the interrupted run: \(done) bills were done")
+                        printError("fatura: resuming the interrupted run after bill \(done) of the file (the rejects before it are in its rejects.jsonl, not printed again)")
                     }
                 })
             progress?.finish()
@@ -102,12 +117,28 @@ struct Render: AsyncParsableCommand {
         } catch let error as BatchError {
             progress?.finish()
             printError("fatura: \(error)")
-            let output = URL(fileURLWithPath: out).standardizedFileURL
-            let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
-            if case .output = error, FileManager.default.fileExists(atPath: staging.path) {
+            if case .output(let failure) = error, !failure.heldByAnotherRun, FileManager.default.fileExists(atPath: staging.path) {
                 printError("fatura: the work done so far is kept in \(staging.path); `fatura render --resume` with the same arguments goes on from there")
             }
             throw ExitStatus.of(error)
+        }
+    }
+
+    /// SIGTERM (a stopped pod, `kill`) and SIGINT (Ctrl-C) end the run at
+    /// once, as a kill would (every moment is safe to stop at), after
+    /// `report` says what is left; the exit status is 128 + the signal's
+    /// number, as for a process the signal killed. (Without handlers, a
+    /// container's first process would not even hear SIGTERM.)
+    static func onStopSignal(_ report: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                report(name)
+                _exit(128 + number)
+            }
+            source.resume()
+            return source
         }
     }
 }

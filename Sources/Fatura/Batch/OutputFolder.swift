@@ -106,7 +106,7 @@ public final class OutputFolder: Sendable {
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
-            throw OutputError("another fatura run is writing \(folder) (it is locked); wait for it or stop it first")
+            throw OutputError("another fatura run is writing \(folder) (it is locked); wait for it or stop it first", heldByAnotherRun: true)
         }
         return descriptor
     }
@@ -299,6 +299,11 @@ public final class OutputFolder: Sendable {
 /// The output cannot be written.
 public struct OutputError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Another run holds the output's staging folder: its work is that run's, not this one's to resume.
+    public let heldByAnotherRun: Bool
+    public init(_ message: String, heldByAnotherRun: Bool = false) {
+        self.message = message
+        self.heldByAnotherRun = heldByAnotherRun
+    }
     public var description: String { message }
 }

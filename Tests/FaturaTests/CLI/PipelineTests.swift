@@ -161,6 +161,52 @@ struct PipelineTests {
         try Self.expectSameTree(out, "killed and resumed")
     }
 
+    /// SIGTERM (a pod being stopped) and SIGINT (Ctrl-C) stop a run at once,
+    /// saying what is kept; the run then resumes to the same bytes.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aStopSignalSaysWhatIsKeptAndTheRunResumes(_ number: Int32) throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        let process = Process()
+        process.executableURL = FaturaBinary.url
+        process.arguments = ["render", Self.month.path, "--out", out.path, "--jobs", "2", "--checkpoint-every", "64", "--quiet"]
+        process.currentDirectoryURL = Fixture.packageRoot
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let start = Date()
+        while process.isRunning, Self.checkpoints(staging) < 2, Date().timeIntervalSince(start) < 60 { usleep(2_000) }
+        #expect(process.isRunning, "the run was still going at its second checkpoint")
+        kill(process.processIdentifier, number)
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + number, "\(said)")
+        let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
+        #expect(said.contains("stopped by \(name); the work done so far is kept in \(staging.path)"), "\(said)")
+        try Self.expectNoHalfWrittenFile(staging)
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
+        #expect(result.status == 3, "\(result.stderr)")
+        try Self.expectSameTree(out, "stopped by \(name) and resumed")
+    }
+
+    /// A second run on an output another run is writing stops (73) without
+    /// calling that run's work its own to resume.
+    @Test func aRunOnAFolderAnotherRunHoldsSaysSo() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        let lock = open(staging.appendingPathComponent(".lock").path, O_RDWR | O_CREAT, 0o644)
+        #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+        defer { close(lock) }
+        for resume in [false, true] {
+            let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path] + (resume ? ["--resume"] : []))
+            #expect(result.status == 73, "\(result.stderr)")
+            #expect(result.stderr.contains("another fatura run is writing"), "\(result.stderr)")
+            #expect(!result.stderr.contains("--resume` with the same arguments goes on"), "\(result.stderr)")
+        }
+    }
+
     /// As the Kubernetes Job runs it: a shard killed and resumed gives the shard's uninterrupted output.
     @Test func aKilledShardResumes() throws {
         let folder = Fixture.temporaryFolder()
