@@ -4,9 +4,18 @@ import Foundation
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Combine the outputs of `render --shard K/N` runs into the manifest, rejects, SMS and paper lists and summary of one run.",
-        discussion: "The bills' pages and e-mails stay in the shards' folders; the merged lists are in input order, byte-identical to a single run's."
+        abstract: "Combine the outputs of `render --shard K/N` runs into the manifest, rejects, SMS and paper lists, summary and report of one run.",
+        discussion: "The bills' pages and e-mails stay in the shards' folders; the merged lists are in input order, byte-identical to a single run's, and so is report.html given the --templates, --utility and --arabic-digits of the renders."
     )
+
+    @Option(name: .long, help: "The folder of templates and string catalogs (for report.html).")
+    var templates: String = "Templates"
+
+    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
+    var utility: String?
+
+    @Flag(name: .long, help: "Arabic-Indic digits in the report's Arabic, as the renders had them.")
+    var arabicDigits = false
 
     @Option(name: .long, help: "The merged output folder.")
     var out: String
@@ -15,8 +24,16 @@ struct Merge: ParsableCommand {
     var shards: [String]
 
     func run() throws {
+        let templates: TemplateSet
         do {
-            let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out))
+            templates = try TemplateSet.load(directory: URL(fileURLWithPath: self.templates), utility: utility.map { URL(fileURLWithPath: $0) },
+                                             arabicIndicDigits: arabicDigits)
+        } catch {
+            printError("fatura: \(error)")
+            throw ExitStatus.configuration
+        }
+        do {
+            let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out), templates: templates)
             printError(summary.line + " → \(out)")
             throw ExitStatus.of(summary)
         } catch let error as ShardMerge.Failure {

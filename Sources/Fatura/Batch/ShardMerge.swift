@@ -10,7 +10,10 @@ public enum ShardMerge {
         init(_ description: String) { self.description = description }
     }
 
-    public static func merge(_ shards: [URL], into destination: URL) throws -> BatchSummary {
+    /// Merges `shards` into `destination`; with `templates`, also writes
+    /// `report.html` (the single run's, given the templates, utility details
+    /// and digits the shards were rendered with).
+    public static func merge(_ shards: [URL], into destination: URL, templates: TemplateSet? = nil) throws -> BatchSummary {
         guard !shards.isEmpty else { throw Failure("no shard folders given") }
         var manifest: [(index: Int, line: Substring)] = []
         var rejects: [(index: Int, line: Substring)] = []
@@ -71,6 +74,11 @@ public enum ShardMerge {
         try folder.write("sms.csv", smsHeader + "\r\n" + ordered(sms))
         try folder.write("paper.csv", paperHeader + "\r\n" + ordered(paper))
         try folder.write("summary.json", summary!.json)
+        if let templates {
+            do { try folder.write("report.html", try templates.renderReport(summary!)) } catch let error as OutputError { throw error } catch {
+                throw Failure("report: \(error)")
+            }
+        }
         try folder.publish()
         return summary!
     }

@@ -468,7 +468,7 @@ struct CommandLineTests {
             let merged = folder.appendingPathComponent("merged-\(input.hashValue)")
             let result = try FaturaBinary.run(["merge", "--out", merged.path] + shardFolders.map(\.path))
             #expect([0, 3].contains(result.status), "\(result.stderr)")
-            for name in ["manifest.jsonl", "rejects.jsonl", "summary.json", "sms.csv", "paper.csv"] {
+            for name in ["manifest.jsonl", "rejects.jsonl", "summary.json", "sms.csv", "paper.csv", "report.html"] {
                 #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: whole.appendingPathComponent(name)), "\(name)")
             }
             // Each share says which it is; merge refuses a set that is not every share once,
