@@ -8,11 +8,7 @@ struct Merge: ParsableCommand {
         discussion: "The bills' pages and e-mails stay in the shards' folders; the merged lists are in input order, byte-identical to a single run's, and so is report.html given the --templates, --utility and --arabic-digits of the renders."
     )
 
-    @Option(name: .long, help: "The folder of templates and string catalogs (for report.html).")
-    var templates: String = "Templates"
-
-    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
-    var utility: String?
+    @OptionGroup var templateOptions: TemplateOptions
 
     @Flag(name: .long, help: "Arabic-Indic digits in the report's Arabic, as the renders had them.")
     var arabicDigits = false
@@ -26,8 +22,7 @@ struct Merge: ParsableCommand {
     func run() throws {
         let templates: TemplateSet
         do {
-            templates = try TemplateSet.load(directory: URL(fileURLWithPath: self.templates), utility: utility.map { URL(fileURLWithPath: $0) },
-                                             arabicIndicDigits: arabicDigits)
+            templates = try templateOptions.load(arabicIndicDigits: arabicDigits)
         } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration

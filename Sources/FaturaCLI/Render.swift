@@ -29,11 +29,7 @@ struct Render: AsyncParsableCommand {
     @Option(name: .long, help: "The output folder.")
     var out: String
 
-    @Option(name: .long, help: "The folder of templates and string catalogs.")
-    var templates: String = "Templates"
-
-    @Option(name: .long, help: "The utility's details for how to pay and contact (default: TEMPLATES/utility.json).")
-    var utility: String?
+    @OptionGroup var templateOptions: TemplateOptions
 
     @Flag(name: .long, help: "Arabic pages with Arabic-Indic digits (٠١٢) instead of Latin ones.")
     var arabicDigits = false
@@ -73,7 +69,7 @@ struct Render: AsyncParsableCommand {
             shardValue = parsed
         }
         var configuration = BatchConfiguration(
-            templates: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) },
+            templates: templateOptions.templatesURL, utility: templateOptions.utilityURL,
             arabicIndicDigits: arabicDigits, keyRing: try ring.load(), linkBaseURL: linkBaseURL,
             smsMaxParts: [.ar: smsMaxPartsAr, .en: smsMaxPartsEn], format: format)
         configuration.shard = shardValue

@@ -20,11 +20,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A batch output folder (fatura render --out); repeat it for several.", valueName: "dir"))
     var out: [String]
 
-    @Option(name: .long, help: "The folder of templates and string catalogs.")
-    var templates: String = "Templates"
-
-    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
-    var utility: String?
+    @OptionGroup var templateOptions: TemplateOptions
 
     @OptionGroup var ring: KeyRingOption
 
@@ -53,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         let view: WebView
         let revocations: RevocationList
         do {
-            let templates = try TemplateSet.load(directory: URL(fileURLWithPath: self.templates), utility: utility.map { URL(fileURLWithPath: $0) })
+            let templates = try templateOptions.load()
             revocations = try RevocationList(file: revoked.map { URL(fileURLWithPath: $0) })
             let signer = LinkSigner(ring: ring, baseURL: templates.resources.utility.linkBaseURL)
             view = WebView(configuration: try .load(outputs: out.map { URL(fileURLWithPath: $0) }, templates: templates,

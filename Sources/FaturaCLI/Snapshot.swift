@@ -8,14 +8,10 @@ struct Snapshot: ParsableCommand {
         discussion: "With --record the snapshot files are rewritten (and those no sample produces removed): review the change in a browser first."
     )
 
-    @Option(name: .long, help: "The folder of templates and string catalogs.")
-    var templates: String = "Templates"
+    @OptionGroup var templateOptions: TemplateOptions
 
     @Option(name: .long, help: "The folder of sample months (*.xml); snapshots live in its snapshots/ folder.")
     var samples: String = "Samples"
-
-    @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
-    var utility: String?
 
     @Flag(name: .long, help: "Rewrite the snapshots instead of comparing.")
     var record = false
@@ -23,7 +19,7 @@ struct Snapshot: ParsableCommand {
     func run() throws {
         let report: Snapshots.Report
         do {
-            let set = try TemplateSet.load(directory: URL(fileURLWithPath: templates), utility: utility.map { URL(fileURLWithPath: $0) })
+            let set = try templateOptions.load()
             report = try Snapshots.run(samples: URL(fileURLWithPath: samples), templates: set, record: record)
         } catch {
             printError("fatura: \(error)")
