@@ -426,9 +426,22 @@ private struct RecordBuilder {
         // Only while no child has started: nodes are appended in document
         // order, so the element is still the last one.
         guard skipping == nil, let index = open.last, index == current.nodes.count - 1 else { return }
+        // libxml2 hands text over in pieces, keeping none: a runaway value
+        // (a broken export's, hundreds of megabytes) would grow the record
+        // without end. Past the cap, the bill is rejected and no more is kept.
+        guard current.bytes.count + bytes.count <= Self.maxRecordBytes else {
+            if let bill = open.first, current.nodes[bill].fault < 0 {
+                current.nodes[bill].fault = current.faults.count
+                current.faults.append(RecordNode.Fault(.malformedRecord, "<\(current.nodes[index].name)> at line \(current.nodes[index].line) makes the bill's values longer than \(Self.maxRecordBytes >> 20) MiB (a bill has about 2 KB): the bill is rejected, the rest of its text not read"))
+            }
+            return
+        }
         current.bytes.append(contentsOf: bytes)
         current.nodes[index].textCount += bytes.count
     }
+
+    /// The most bytes of values one bill keeps (as a CSV or JSON Lines record's cap).
+    static let maxRecordBytes = 8 << 20
 
     /// A node for the root element, with its attributes: those of no
     /// namespace in document order, and `xml:lang`.

@@ -49,6 +49,28 @@ struct XMLBillReaderTests {
         #expect(results[1].bill?.account == "1002345678")
     }
 
+    /// A runaway value (a broken export's) is not kept whole: past 8 MiB of
+    /// values the bill is rejected and reading goes on, memory flat.
+    @Test func aBillWithValuesOverTheCapIsRejectedAndReadingGoesOn() throws {
+        let second = Fixture.bill.replacingOccurrences(of: #"account="1002345678""#, with: #"account="1002345679""#)
+            .replacingOccurrences(of: #"number="2026100001""#, with: #"number="2026100002""#)
+        for (size, rejected) in [(8 << 20 - 4096, false), (9 << 20, true)] {
+            let runaway = Fixture.bill.replacingOccurrences(of: "<name xml:lang=\"en\">", with: "<name xml:lang=\"en\">" + String(repeating: "A", count: size))
+            #expect(runaway != Fixture.bill)
+            let results = try Fixture.check(Fixture.document(runaway, second))
+            #expect(results.count == 2)
+            if rejected {
+                let rejection = try #require(results[0].rejection)
+                #expect(rejection.code == .malformedRecord)
+                #expect(rejection.message.contains("<name> at line") && rejection.message.contains("longer than 8 MiB"), "\(rejection.message)")
+            } else {
+                // Under the cap, the value is read (and judged by the rules: too long a name).
+                #expect(results[0].rejection?.code != .malformedRecord)
+            }
+            #expect(results[1].bill?.account == "1002345679", "the next bill is read")
+        }
+    }
+
     /// Bills of the contract inside an element of another namespace
     /// (`<x:batch>`) were skipped with it, with no word: the file is now
     /// at fault there, after the bills before it, as for malformed XML.
