@@ -27,6 +27,9 @@ struct LinkSign: ParsableCommand {
         guard let month = BillingMonth(period) else {
             throw ValidationError("--period \(period) is not a month YYYY-MM")
         }
+        if let baseURL, let problem = LinkSigner.baseURLProblem(baseURL) {
+            throw ValidationError("--base-url \(baseURL) \(problem)")
+        }
         let base = try baseURL ?? UtilityDetails.load(URL(fileURLWithPath: "Templates/utility.json")).linkBaseURL
         let signer = LinkSigner(ring: try ring.load(), baseURL: base)
         guard let link = signer.link(account: account, month: month) else {

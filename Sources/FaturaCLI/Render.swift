@@ -62,6 +62,9 @@ struct Render: AsyncParsableCommand {
 
     func run() async throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let linkBaseURL, let problem = LinkSigner.baseURLProblem(linkBaseURL) {
+            throw ValidationError("--link-base-url \(linkBaseURL) \(problem)")
+        }
         guard smsMaxPartsAr >= 1, smsMaxPartsEn >= 1 else { throw ValidationError("--sms-max-parts-ar and --sms-max-parts-en must be at least 1") }
         var shardValue: Shard?
         if let shard {

@@ -90,8 +90,30 @@ public struct LinkSigner: Sendable {
         return .success(token)
     }
 
+    /// Why `base` cannot begin the links, or nil: it must be an absolute
+    /// `https` (or `http`) URL with a host, and nothing a token after it
+    /// would not survive (a query, a fragment, spaces, a user).
+    public static func baseURLProblem(_ base: String) -> String? {
+        guard !base.isEmpty else { return "is empty" }
+        guard !base.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+            return "holds a space or a control character"
+        }
+        guard let parts = URLComponents(string: base), let scheme = parts.scheme?.lowercased(), ["https", "http"].contains(scheme) else {
+            return "is not an https:// address"
+        }
+        guard let host = parts.host, !host.isEmpty else { return "has no host" }
+        guard parts.query == nil, parts.fragment == nil else { return "has a query or fragment (? or #): the token would not be the link's path" }
+        guard parts.user == nil, parts.password == nil else { return "has a user or password" }
+        return nil
+    }
+
+    /// The token's bytes from a token or a link ending in one (a trailing
+    /// slash, a query or a fragment, as a pasted link may have, left out).
     static func bytes(_ tokenOrURL: String) -> [UInt8]? {
-        let token = tokenOrURL.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        var text = Substring(tokenOrURL)
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
+        while text.hasSuffix("/") { text = text.dropLast() }
+        let token = text.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         guard token.utf8.count == LinkToken.length, let bytes = Base64URL.decode(token),
               bytes.count == LinkToken.payloadBytes + LinkToken.tagBytes
         else { return nil }

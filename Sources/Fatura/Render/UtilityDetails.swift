@@ -53,8 +53,9 @@ public struct UtilityDetails: Sendable, Codable, Equatable {
         } catch {
             throw TemplateSetupError("missing utility details \(url.path)")
         }
+        let details: UtilityDetails
         do {
-            return try JSONDecoder().decode(UtilityDetails.self, from: data)
+            details = try JSONDecoder().decode(UtilityDetails.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw TemplateSetupError("\(url.path): \"\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))\" is missing")
         } catch let DecodingError.typeMismatch(_, context) {
@@ -62,5 +63,10 @@ public struct UtilityDetails: Sendable, Codable, Equatable {
         } catch {
             throw TemplateSetupError("\(url.path) is not valid JSON for utility details: \(error)")
         }
+        // One typo here would send a whole month of SMS links nowhere.
+        if let problem = LinkSigner.baseURLProblem(details.linkBaseURL) {
+            throw TemplateSetupError("\(url.path): \"link_base_url\" \(TextRules.quoted(details.linkBaseURL)) \(problem)")
+        }
+        return details
     }
 }

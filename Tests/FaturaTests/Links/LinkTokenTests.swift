@@ -72,6 +72,35 @@ struct LinkTokenTests {
         #expect(token.utf8.allSatisfy { Base64URL.values[Int($0)] >= 0 })
     }
 
+    /// A link pasted back (by a subscriber, to the call centre) may carry a
+    /// trailing slash, a query or a fragment: the web view ignores them, and
+    /// so does verification. Anything else after the token is not a token.
+    @Test func aPastedLinkVerifiesWithWhatBrowsersAdd() throws {
+        let link = try #require(Self.signer.link(account: "1002345678", month: Self.month))
+        for pasted in [link, link + "/", link + "?utm=sms", link + "#top", link + "/?x=1#y"] {
+            #expect(throws: Never.self, "\(pasted)") { try Self.signer.verify(pasted, now: Self.inNovember).get() }
+        }
+        for broken in [link + "x", link + "/x", String(link.dropLast())] {
+            #expect(throws: LinkSigner.Failure.malformed, "\(broken)") { try Self.signer.verify(broken, now: Self.inNovember).get() }
+        }
+    }
+
+    /// A base no token can follow would send a month of SMS links nowhere: refused at start.
+    @Test(arguments: [
+        ("https://b.example.bh", nil), ("https://b.example.bh/b/", nil), ("http://localhost:8080/b", nil),
+        ("", "is empty"), ("b.example.bh", "is not an https:// address"), ("javascript:alert(1)//", "is not an https:// address"),
+        ("https://x.bh?q=", "query or fragment"), ("https://x.bh/#", "query or fragment"), ("https://x.bh/a b", "space"),
+        ("https:///b", "has no host"), ("https://user@x.bh", "user or password"),
+    ] as [(String, String?)])
+    func aLinkBaseMustBeAnAddressATokenCanFollow(_ base: String, _ problem: String?) {
+        let found = LinkSigner.baseURLProblem(base)
+        if let problem {
+            #expect(found?.contains(problem) == true, "\(base): \(found ?? "accepted")")
+        } else {
+            #expect(found == nil, "\(base): \(found ?? "")")
+        }
+    }
+
     @Test func signThenVerifyManyAccountsAndMonths() throws {
         var generator = SystemRandomNumberGenerator()
         var seen: Set<String> = []
