@@ -115,11 +115,17 @@ public struct WebView: Sendable {
         return router
     }
 
+    /// How long a connection may send nothing before it is closed: a
+    /// client that opens connections and never finishes its requests would
+    /// otherwise hold them (and the server's capacity) for ever.
+    public static let idleTimeout: TimeAmount = .seconds(15)
+
     /// An application listening on `host:port` (port 0: any free port),
     /// stopping gracefully on SIGTERM and SIGINT through `runService()`.
-    public func application(host: String, port: Int,
+    public func application(host: String, port: Int, idleTimeout: TimeAmount = Self.idleTimeout,
                             onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        Application(router: router(), server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+                    configuration: .init(address: .hostname(host, port: port), serverName: nil),
                     onServerRunning: onServerRunning, logger: logger)
     }
 

@@ -8,6 +8,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// A batch output of the sample month, a ring, and a web view over them.
@@ -287,6 +290,35 @@ struct WebViewTests {
             outputs: [fixture.output], templates: SampleBills.templateSet,
             signer: LinkSigner(ring: .development, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
         #expect(noRing.warnings.count == 1 && noRing.warnings[0].contains("--ring"), "\(noRing.warnings)")
+    }
+
+    /// A connection that never finishes its request is closed once idle,
+    /// so clients that open many cannot hold the server's capacity.
+    @Test func aConnectionThatSendsNothingMoreIsClosed() async throws {
+        let app = try fixture.view().application(host: "127.0.0.1", port: 0, idleTimeout: .milliseconds(300))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            let partial = "GET / HTTP/1.1\r\nHost: x\r\n"
+            #expect(send(socket, partial, partial.utf8.count, 0) == partial.utf8.count)
+            // Closed by the server: a read returns the end of the stream (with a 2 s limit on waiting).
+            var limit = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            let start = ContinuousClock.now
+            var byte: UInt8 = 0
+            let received = recv(socket, &byte, 1, 0)
+            #expect(received == 0, "the server closed the idle connection (recv gave \(received))")
+            #expect(ContinuousClock.now - start < .seconds(2))
+        }
     }
 
     @Test func aLiveServerAnswersARealHTTPClient() async throws {
