@@ -21,7 +21,12 @@ struct KeyRingOption: ParsableArguments {
             return .development
         }
         do {
-            return try KeyRing.load(URL(fileURLWithPath: path))
+            let ring = try KeyRing.load(URL(fileURLWithPath: path))
+            var status = stat()
+            if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+                printError("fatura: WARNING: the key ring \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))): anyone who reads it can sign links; chmod 600 \(path)")
+            }
+            return ring
         } catch {
             printError("fatura: \(error)")
             throw ExitStatus.configuration

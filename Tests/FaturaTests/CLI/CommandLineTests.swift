@@ -303,6 +303,13 @@ struct CommandLineTests {
         _ = try FaturaBinary.run(["keys", "new", "--ring", ring])
         let signed = try FaturaBinary.run(["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring])
         #expect(signed.status == 0)
+        #expect(!signed.stderr.contains("WARNING"), "a ring of mode 0600 is as it should be: \(signed.stderr)")
+        // A ring others can read is used, with a warning.
+        chmod(ring, 0o644)
+        let readable = try FaturaBinary.run(["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring])
+        #expect(readable.status == 0 && readable.stdout == signed.stdout)
+        #expect(readable.stderr.contains("can be read by other users (mode 644)") && readable.stderr.contains("chmod 600"), "\(readable.stderr)")
+        chmod(ring, 0o600)
         let link = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(link.hasPrefix("https://b.example.bh/"))
 
