@@ -23,8 +23,9 @@ struct KeyRingOption: ParsableArguments {
         do {
             let ring = try KeyRing.load(URL(fileURLWithPath: path))
             var status = stat()
-            if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
-                printError("fatura: WARNING: the key ring \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))): anyone who reads it can sign links; chmod 600 \(path)")
+            // Readable by its group is let be (a secret mounted for a pod's fsGroup, say); by anyone, not.
+            if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
+                printError("fatura: WARNING: the key ring \(path) can be read by any user (mode \(String(status.st_mode & 0o777, radix: 8))): anyone who reads it can sign links; chmod 600 \(path)")
             }
             return ring
         } catch {

@@ -20,12 +20,17 @@ struct Merge: ParsableCommand {
     var shards: [String]
 
     func run() throws {
-        let templates: TemplateSet
-        do {
-            templates = try templateOptions.load(arabicIndicDigits: arabicDigits)
-        } catch {
-            printError("fatura: \(error)")
-            throw ExitStatus.configuration
+        // The lists need no templates; the report does: without a templates folder, it is left out, with a word.
+        var templates: TemplateSet?
+        if FileManager.default.fileExists(atPath: templateOptions.templates) {
+            do {
+                templates = try templateOptions.load(arabicIndicDigits: arabicDigits)
+            } catch {
+                printError("fatura: \(error)")
+                throw ExitStatus.configuration
+            }
+        } else {
+            printError("fatura: WARNING: no templates folder \(templateOptions.templates): report.html is not written (give --templates)")
         }
         do {
             let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out), templates: templates)

@@ -51,7 +51,7 @@ struct Render: AsyncParsableCommand {
     @Option(name: .long, help: "SMS parts allowed per English message.")
     var smsMaxPartsEn = 1
 
-    @Option(name: .long, help: "Chunks of bills rendered at once (default: two per core); the output is the same for any number.")
+    @Option(name: .long, help: "Chunks of bills rendered at once (default: one per core, and 2); the output is the same for any number.")
     var jobs: Int = Batch.defaultJobs
 
     @Flag(name: .long, help: "Go on with a run that was stopped (killed, or failed on output) instead of starting over; the result is the same as an uninterrupted run.")
@@ -87,9 +87,12 @@ struct Render: AsyncParsableCommand {
         let stops = Self.onStopSignal { name in
             // The progress line, if any, is cleared first (its state is the run's; the line is all there is).
             if clearsLine { FileHandleOutput.stderr("\r\u{1B}[K") }
-            printError(started.load(ordering: .acquiring)
-                ? "fatura: stopped by \(name); the work done so far is kept in \(staging.path); `fatura render --resume` with the same arguments goes on from there"
-                : "fatura: stopped by \(name) before any bill was rendered")
+            // Once published, the staging folder is gone and there is nothing to resume.
+            if started.load(ordering: .acquiring), FileManager.default.fileExists(atPath: staging.path) {
+                printError("fatura: stopped by \(name); the work done so far is kept in \(staging.path); `fatura render --resume` with the same arguments goes on from there")
+            } else {
+                printError("fatura: stopped by \(name)")
+            }
         }
         defer { stops.forEach { $0.cancel() } }
         do {
@@ -125,16 +128,24 @@ struct Render: AsyncParsableCommand {
 
     /// SIGTERM (a stopped pod, `kill`) and SIGINT (Ctrl-C) end the run at
     /// once, as a kill would (every moment is safe to stop at), after
-    /// `report` says what is left; the exit status is 128 + the signal's
-    /// number, as for a process the signal killed. (Without handlers, a
-    /// container's first process would not even hear SIGTERM.)
+    /// `report` says what is left: the signal is then raised again with its
+    /// default action, so the parent sees a process the signal ended (a
+    /// shell script stops at Ctrl-C rather than going on). (Without
+    /// handlers, a container's first process would not even hear SIGTERM.)
     static func onStopSignal(_ report: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
         [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 report(name)
-                _exit(128 + number)
+                signal(number, SIG_DFL)
+                // Dispatch's threads block signals: unblocked on this one, raised at it.
+                var signals = sigset_t()
+                sigemptyset(&signals)
+                sigaddset(&signals, number)
+                pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+                raise(number)
+                _exit(128 + number)  // not reached
             }
             source.resume()
             return source

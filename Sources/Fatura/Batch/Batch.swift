@@ -19,8 +19,7 @@ public struct BatchConfiguration: Sendable {
     /// Render only this share of the bills (`--shard K/N`).
     public var shard: Shard?
     /// Chunks of bills rendered at once (one task each); the output is the
-    /// same for any number. Two per core: while one chunk's files are being
-    /// written, another is rendered.
+    /// same for any number. See ``Batch/defaultJobs``.
     public var jobs: Int = Batch.defaultJobs
     /// Go on with an interrupted run's staging folder instead of starting over.
     public var resume = false
@@ -67,7 +66,7 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 /// checks each bill (the rules across the file need file order) and routes
 /// it, and hands bills on in chunks; up to `jobs` chunks are rendered at
 /// once, each by a child task that signs, renders the page and e-mail and
-/// has their files written (off the cooperative pool, see `RenderContext`),
+/// has their files written (by threads of their own, see `RenderContext`),
 /// while the calling task reads the next chunk ahead
 /// (finished chunks waiting for their turn are bounded too). Their lines
 /// (manifest, rejects, SMS and paper lists) are committed in chunk order,
@@ -80,8 +79,10 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 public enum Batch {
     /// Bills a child task renders at once.
     static let chunkSize = 32
-    /// Chunks rendered at once unless configured: two per core.
-    public static let defaultJobs = 2 * ProcessInfo.processInfo.activeProcessorCount
+    /// Chunks rendered at once unless configured: one a core, and two more
+    /// whose files are being written meanwhile (each holds its 32 bills'
+    /// files until they are, about 1.5 MB: not more, on a machine of many cores).
+    public static let defaultJobs = ProcessInfo.processInfo.activeProcessorCount + 2
     /// Records between checkpoints (at least), unless configured.
     public static let checkpointEvery = 1024
 
@@ -261,10 +262,15 @@ public enum Batch {
         } catch {
             throw .render(account: "-", message: "report: \(error)")
         }
-        if let digest {
-            summary.run = Journal.splitFingerprint(
-                contentDigest: digest.wait() ?? "-", configuration: configuration, templates: configuration.templates,
-                utility: configuration.utility, sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
+        // Read from a pipe, a share cannot name its export: it has no run name, and `merge` refuses it.
+        if let digest, let content = digest.wait() {
+            let format = switch intake.reader {
+            case is XMLBillReader: "xml"
+            case is CSVBillReader: "csv"
+            default: "jsonl"
+            }
+            summary.run = Journal.splitFingerprint(contentDigest: content, format: format, configuration: configuration,
+                                                   sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
         }
         do throws(OutputError) {
             try lists.close()

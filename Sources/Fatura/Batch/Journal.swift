@@ -155,12 +155,41 @@ final class Journal {
     }
 
     /// The name of a `--shard` run's split, the same on every machine for
-    /// every share: the export by its content (`contentDigest`), the split's
-    /// count, the templates, keys and options.
-    static func splitFingerprint(contentDigest: String, configuration: BatchConfiguration, templates: URL, utility: URL?,
+    /// every share: what the output depends on, as the run used it, not as
+    /// it was asked for (a format named or detected, a utility file given
+    /// or the default one, a base given or the file's, a stray file beside
+    /// the templates: the same output, the same name). The export by its
+    /// content (`contentDigest`), the split's count, the format read, the
+    /// digits, the SMS caps, the link base and the active key (by a link
+    /// signed with it), and the files a template set loads by content.
+    static func splitFingerprint(contentDigest: String, format: String, configuration: BatchConfiguration,
                                  sample link: String, header: BatchHeader) -> String {
-        fingerprint(inputIdentity: "content \(contentDigest)", shard: "of \(configuration.shard?.count ?? 1)",
-                    configuration: configuration, templates: templates, utility: utility, sample: link, header: header)
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
+        add("content \(contentDigest)")
+        add("month \(header.period) \(header.issued)")
+        add("split of \(configuration.shard?.count ?? 1)")
+        add("format \(format)")
+        add("digits \(configuration.arabicIndicDigits)")
+        add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
+        add("link \(link)")
+        let templates = configuration.templates.standardizedFileURL.resolvingSymlinksInPath()
+        var files: [(name: String, url: URL)] = []
+        if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker {
+                let name = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(templates.path.count))
+                if url.pathExtension == "mustache" || (url.pathExtension == "json" && name.hasPrefix("/strings/")) {
+                    files.append((name, url))
+                }
+            }
+        }
+        files.append(("utility", configuration.utility ?? templates.appendingPathComponent("utility.json")))
+        for file in files.sorted(by: { $0.name < $1.name }) {
+            guard let data = FileManager.default.contents(atPath: file.url.path) else { continue }
+            add("file \(file.name) \(data.count)")
+            hasher.update(data: data)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     private static func fingerprint(inputIdentity: String, shard: String, configuration: BatchConfiguration, templates: URL,

@@ -244,24 +244,20 @@ struct Lists {
 
 /// What a child task needs to render bills: all of it read-only.
 ///
-/// A chunk's files are written off the cooperative pool: the task hands
-/// them to a thread of ``writer`` and waits for them, suspended, before it
-/// returns (so a chunk is committed only once its files are in place, as
-/// checkpoints need). Writing blocks in the kernel, on the disk and on its
-/// folders' locks; a pool thread blocked there would leave a core idle
-/// with bills waiting to be rendered, and each system call on a rendering
-/// thread costs its user work too. Measured on a 20,000-bill month on
-/// the disk (two cores, three rounds): wall time 1.76–1.78 s → 1.59–1.64 s,
-/// user time 1.49–1.56 s → 1.21–1.29 s.
+/// A chunk's files are written by threads of their own (``FileWriters``),
+/// not by the task: it hands them over and waits, suspended, until they
+/// are in place before it returns (so a chunk is committed only once its
+/// files are, as checkpoints need). Writing blocks in the kernel, on the
+/// disk and on its folders' locks; a thread of Swift's pool (one a core)
+/// blocked there would leave a core idle with bills waiting to be
+/// rendered, and each system call on a rendering thread costs its user
+/// work too.
 struct RenderContext: Sendable {
     let templates: TemplateSet
     let mail: MailComposer
     let signer: LinkSigner
     let sms: SMSComposer
     let folder: OutputFolder
-
-    /// Where chunks' files are written (a thread each, as many as chunks waiting to be written).
-    static let writer = DispatchQueue(label: "fatura.files", attributes: .concurrent)
 
     func render(_ chunk: Chunk) async throws(BatchError) -> ChunkResult {
         // Each item moved out of the chunk's array (last first, so reversed):
@@ -281,19 +277,8 @@ struct RenderContext: Sendable {
                 outcomes.append(.rejected(rejected))
             }
         }
-        if !files.isEmpty {
-            let (folder, files) = (self.folder, files)
-            let failure: OutputError? = await withCheckedContinuation { done in
-                Self.writer.async {
-                    do throws(OutputError) {
-                        for file in files { try folder.write(file.path, file.bytes) }
-                        done.resume(returning: nil)
-                    } catch {
-                        done.resume(returning: error)
-                    }
-                }
-            }
-            if let failure { throw .output(failure) }
+        if !files.isEmpty, let failure = await FileWriters.shared.write(files, into: folder) {
+            throw .output(failure)
         }
         return ChunkResult(sequence: chunk.sequence, outcomes: outcomes, records: chunk.records)
     }
@@ -349,5 +334,61 @@ struct RenderContext: Sendable {
             manifest: ManifestEntry.json(index: position.index, bill: bill, route: route, link: link, files: files),
             sms: smsLine,
             paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
+    }
+}
+
+/// Threads that write chunks' files, one a core, started once a process:
+/// a write blocked in the kernel holds one of them, never a thread of
+/// Swift's pool, which renders.
+final class FileWriters: @unchecked Sendable {
+    static let shared = FileWriters(count: ProcessInfo.processInfo.activeProcessorCount)
+
+    private struct Job {
+        var files: [(path: String, bytes: [UInt8])]
+        var folder: OutputFolder
+        var done: CheckedContinuation<OutputError?, Never>
+    }
+
+    private let condition = NSCondition()
+    /// Guarded by `condition`; first in, first out.
+    private var jobs: [Job] = []
+
+    init(count: Int) {
+        for index in 0..<max(1, count) {
+            let thread = Thread { [self] in run() }
+            thread.name = "fatura files \(index + 1)"
+            thread.start()
+        }
+    }
+
+    /// Writes `files` into `folder` on a writer thread; nil when every one
+    /// is in place, else the first failure (the files after it are not written).
+    func write(_ files: [(path: String, bytes: [UInt8])], into folder: OutputFolder) async -> OutputError? {
+        await withCheckedContinuation { done in
+            condition.lock()
+            jobs.append(Job(files: files, folder: folder, done: done))
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            var job: Job? = jobs.removeFirst()
+            condition.unlock()
+            var failure: OutputError?
+            do throws(OutputError) {
+                for file in job!.files { try job!.folder.write(file.path, file.bytes) }
+            } catch {
+                failure = error
+            }
+            // The files and the folder are let go before the task goes on: the
+            // run may end at once, and its folder must not outlive it here.
+            let done = job!.done
+            job = nil
+            done.resume(returning: failure)
+        }
     }
 }

@@ -42,6 +42,9 @@ public enum ShardMerge {
             parts.append((shard.path, part.shard))
             // Shares of two exports (a retried pod on a corrected file) or of
             // two sets of options would make lists of bills that were never one month.
+            if part.shard != nil, part.run == nil {
+                throw Failure("\(shard.path) names no run (its summary.json has no \"run\": rendered from a pipe, or by an earlier version of fatura), so it cannot be told to be a share of the same export as the others: render the shares from the export file")
+            }
             if let firstRun, part.shard != nil, firstRun.run != part.run {
                 throw Failure("\(shard.path) was rendered from another export, or with other templates, keys or options, than \(firstRun.folder): merge combines the shares of one run split with --shard")
             }

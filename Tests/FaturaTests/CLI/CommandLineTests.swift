@@ -15,7 +15,8 @@ enum FaturaBinary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot) throws -> Output {
+    /// Runs `fatura arguments`; with `stdin`, that file's bytes come through a pipe.
+    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot, stdin: URL? = nil) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -24,7 +25,16 @@ enum FaturaBinary {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = stdin.map { _ in Pipe() }
+        if let input { process.standardInput = input }
         try process.run()
+        if let stdin, let writer = input?.fileHandleForWriting {
+            let data = try Data(contentsOf: stdin)
+            DispatchQueue.global().async {
+                try? writer.write(contentsOf: data)
+                try? writer.close()
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -308,7 +318,10 @@ struct CommandLineTests {
         chmod(ring, 0o644)
         let readable = try FaturaBinary.run(["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring])
         #expect(readable.status == 0 && readable.stdout == signed.stdout)
-        #expect(readable.stderr.contains("can be read by other users (mode 644)") && readable.stderr.contains("chmod 600"), "\(readable.stderr)")
+        #expect(readable.stderr.contains("can be read by any user (mode 644)") && readable.stderr.contains("chmod 600"), "\(readable.stderr)")
+        chmod(ring, 0o640)
+        let group = try FaturaBinary.run(["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring])
+        #expect(!group.stderr.contains("WARNING"), "a ring its group can read is let be: \(group.stderr)")
         chmod(ring, 0o600)
         let link = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(link.hasPrefix("https://b.example.bh/"))
@@ -504,6 +517,27 @@ struct CommandLineTests {
             #expect(refused.status == 65 && refused.stderr.contains("another export, or with other templates, keys or options"), "\(refused.stderr)")
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("refused").path))
         }
+        // The same run asked for in other words (the format named, the default
+        // utility file given, the file's link base given, by another path): merged.
+        let same = folder.appendingPathComponent("same-2")
+        let sameResult = try FaturaBinary.run(["render", folder.path + "/./" + month.lastPathComponent, "--shard", "2/3", "--format", "xml",
+                                               "--utility", "Templates/utility.json", "--link-base-url", "https://b.example.bh",
+                                               "--jobs", "1", "--out", same.path])
+        #expect([0, 3].contains(sameResult.status), "\(sameResult.stderr)")
+        let merged2 = folder.appendingPathComponent("merged-2")
+        let accepted = try FaturaBinary.run(["merge", "--out", merged2.path, shares[0].path, same.path, shares[2].path])
+        #expect([0, 3].contains(accepted.status), "\(accepted.stderr)")
+        // Merged where there are no templates: the lists, and no report, with a word.
+        let noTemplates = try FaturaBinary.run(["merge", "--out", folder.appendingPathComponent("merged-3").path] + shares.map(\.path), in: folder)
+        #expect([0, 3].contains(noTemplates.status) && noTemplates.stderr.contains("report.html is not written"), "\(noTemplates.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-3/manifest.jsonl").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-3/report.html").path))
+        // A share read from a pipe cannot name its export: refused, saying so.
+        let piped = folder.appendingPathComponent("piped-2")
+        let pipedResult = try FaturaBinary.run(["render", "-", "--format", "xml", "--shard", "2/3", "--out", piped.path], stdin: month)
+        #expect([0, 3].contains(pipedResult.status), "\(pipedResult.stderr)")
+        let noRun = try FaturaBinary.run(["merge", "--out", folder.appendingPathComponent("refused").path, shares[0].path, piped.path, shares[2].path])
+        #expect(noRun.status == 65 && noRun.stderr.contains("names no run"), "\(noRun.stderr)")
         // An --out that would lose pages: one of the shards, or a whole run's folder.
         let whole = folder.appendingPathComponent("whole-\(month.path.hashValue)")
         for out in [shares[0], whole] {

@@ -176,12 +176,14 @@ struct PipelineTests {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let start = Date()
-        while process.isRunning, Self.checkpoints(staging) < 2, Date().timeIntervalSince(start) < 60 { usleep(2_000) }
-        #expect(process.isRunning, "the run was still going at its second checkpoint")
+        // At the first checkpoint: the month is far from done (its lines are written after a sync, so they may lag).
+        while process.isRunning, Self.checkpoints(staging) < 1, Date().timeIntervalSince(start) < 60 { usleep(2_000) }
+        #expect(process.isRunning, "the run was still going at its first checkpoint")
         kill(process.processIdentifier, number)
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 128 + number, "\(said)")
+        // Ended by the signal, as the parent sees it (a shell reports 128 + its number).
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == number, "\(said)")
         let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
         #expect(said.contains("stopped by \(name); the work done so far is kept in \(staging.path)"), "\(said)")
         try Self.expectNoHalfWrittenFile(staging)
