@@ -61,6 +61,36 @@ public struct WebView: Sendable {
         /// server cannot answer (signed with the other kind of key than its
         /// ring, or with no pages, as `fatura merge` makes).
         public var warnings: [String] {
+            folderWarnings + sameShareWarnings
+        }
+
+        /// Two folders of the same month and share (a month rendered again
+        /// beside the first output, or a whole run beside its shards): the
+        /// first given answers, the other is never read.
+        private var sameShareWarnings: [String] {
+            var first: [String: URL] = [:]  // "PERIOD K/N" or "PERIOD whole"
+            var warnings: [String] = []
+            for output in outputs {
+                guard let summary = Self.summary(of: output), let period = summary["period"] as? String else { continue }
+                let share = summary["shard"] as? String ?? "whole"
+                let overlapping = share == "whole"
+                    ? first.filter { $0.key.hasPrefix(period + " ") }.values.first
+                    : first[period + " " + share] ?? first[period + " whole"]
+                if let overlapping {
+                    warnings.append("\(output.path) holds bills of \(period) that \(overlapping.path) holds too: the pages of \(overlapping.path), given first, are served")
+                } else {
+                    first[period + " " + share] = output
+                }
+            }
+            return warnings
+        }
+
+        private static func summary(of output: URL) -> [String: Any]? {
+            (try? Data(contentsOf: output.appendingPathComponent("summary.json")))
+                .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
+
+        private var folderWarnings: [String] {
             outputs.compactMap { output in
                 let summary = (try? Data(contentsOf: output.appendingPathComponent("summary.json")))
                     .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }

@@ -267,7 +267,8 @@ struct WebViewTests {
                 }
             }
         }
-        #expect(links[0].page != links.first { $0.account == links[0].account && $0.link != links[0].link }?.page)
+        let october = try #require(links.first { $0.account == links[0].account && $0.link != links[0].link })
+        #expect(links[0].page != october.page, "September's page and October's differ, so each link was served its own")
     }
 
     /// Folders a server could not answer for are named at start.
@@ -283,9 +284,17 @@ struct WebViewTests {
             outputs: [fixture.output, development, pagesLess], templates: SampleBills.templateSet,
             signer: LinkSigner(ring: fixture.ring, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
         let warnings = configuration.warnings
-        #expect(warnings.count == 2, "\(warnings)")
+        // All three are of 2026-10: the two after the first are also named as overlapping it.
+        #expect(warnings.count == 4 && warnings.filter { $0.contains("holds bills of 2026-10 that \(fixture.output.path) holds too") }.count == 2, "\(warnings)")
         #expect(warnings.contains { $0.contains(development.path) && $0.contains("development key") })
         #expect(warnings.contains { $0.contains(pagesLess.path) && $0.contains("no pages") })
+        // The same month twice (rendered again beside the first output): the first answers, and the server says so.
+        let twice = folder.appendingPathComponent("twice")
+        try FileManager.default.copyItem(at: fixture.output, to: twice)
+        let doubled = try WebView.Configuration.load(
+            outputs: [fixture.output, twice], templates: SampleBills.templateSet,
+            signer: LinkSigner(ring: fixture.ring, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
+        #expect(doubled.warnings.count == 1 && doubled.warnings[0].contains("\(twice.path) holds bills of 2026-10 that \(fixture.output.path) holds too"), "\(doubled.warnings)")
         let noRing = try WebView.Configuration.load(
             outputs: [fixture.output], templates: SampleBills.templateSet,
             signer: LinkSigner(ring: .development, baseURL: "https://b.example.bh"), revocations: RevocationList(file: nil))
