@@ -9,7 +9,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the web view behind the SMS links from batch outputs.",
         discussion: """
-        GET /TOKEN or /b/TOKEN serves the bill of the verified account and month; /healthz answers ok. \
+        GET /TOKEN (or the token behind any base path, /b/TOKEN say) serves the bill of the verified account and month; /healthz answers ok. \
         Give --out once for each output folder to serve: the months whose links still work \
         (three months after the billing month), and each shard's folder of a month rendered \
         with --shard. The revocation list (--revoked) is read at start and again on SIGHUP; \

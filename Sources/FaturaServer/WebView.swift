@@ -6,7 +6,8 @@ public import Hummingbird
 public import Logging
 public import NIOCore
 
-/// The web view behind the SMS links: `GET /b/TOKEN` serves the bill page
+/// The web view behind the SMS links: `GET /TOKEN` (the token as the last
+/// segment of any path: `/b/TOKEN`, a base path of its own) serves the bill page
 /// of the verified account and month from the batch outputs, `/healthz`
 /// answers the load balancer. Unknown, malformed and forged tokens get one
 /// and the same 404 page; expired, retired-key and revoked links a 410 page
@@ -133,15 +134,15 @@ public struct WebView: Sendable {
         router.head("healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store", .contentLength: "3"])
         }
+        // A token is the link's last segment, whatever base comes before it:
+        // `/TOKEN` (a base of its own host, the shipped utility details'
+        // short form), `/b/TOKEN`, or a path of the utility's own
+        // (`https://www.utility.bh/bills/TOKEN`).
         let bill: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-            Self.bill(token: context.parameters.get("token") ?? "", request: request, configuration: configuration)
+            Self.bill(token: context.parameters.getCatchAll().last.map(String.init) ?? "", request: request, configuration: configuration)
         }
-        router.get("b/:token", use: bill)
-        router.head("b/:token", use: bill)
-        // The links as signed with a base of their own host (`https://b.example.bh/TOKEN`,
-        // the shipped utility details' short form): answered at the root too.
-        router.get(":token", use: bill)
-        router.head(":token", use: bill)
+        router.get("**", use: bill)
+        router.head("**", use: bill)
         return router
     }
 

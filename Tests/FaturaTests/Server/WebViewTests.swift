@@ -219,9 +219,12 @@ struct WebViewTests {
             try await client.execute(uri: "/\(token)/x", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/\(token)%20", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            // Behind a base path of the utility's own.
+            try await client.execute(uri: "/bills/2026/\(token)", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/bills/2026/\(token)x", method: .get) { #expect($0.status == .notFound) }
         }
         let lines = collector.lines
-        #expect(lines.count == 7)
+        #expect(lines.count == 9)
         #expect(lines.allSatisfy { !$0.contains(token) && !$0.contains(String(token.prefix(7))) })
         #expect(lines[0].contains("GET /b/\(token.prefix(6))… 200"))
         #expect(lines[2].contains("GET /\(token.prefix(6))… 200"))
