@@ -33,7 +33,11 @@ struct Merge: ParsableCommand {
             printError("fatura: WARNING: no templates folder \(templateOptions.templates): report.html is not written (give --templates)")
         }
         do {
-            let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out), templates: templates)
+            let look = ShardMerge.lookDigest(templates: templateOptions.templatesURL, utility: templateOptions.utilityURL, arabicIndicDigits: arabicDigits)
+            let summary = try ShardMerge.merge(shards.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
+                                               templates: templates, look: look) { why in
+                printError("fatura: WARNING: report.html is not written: \(why)")
+            }
             printError(summary.line + " → \(out)")
             throw ExitStatus.of(summary)
         } catch let error as ShardMerge.Failure {

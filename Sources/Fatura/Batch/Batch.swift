@@ -271,6 +271,8 @@ public enum Batch {
             }
             summary.run = Journal.splitFingerprint(contentDigest: content, format: format, configuration: configuration,
                                                    sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
+            summary.look = ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility,
+                                              arabicIndicDigits: configuration.arabicIndicDigits)
         }
         do throws(OutputError) {
             try lists.close()

@@ -28,6 +28,10 @@ public struct BatchSummary: Sendable, Equatable {
     /// export's content, the templates, keys and options), so that `merge`
     /// combines only the shares of one split of one export.
     public var run: String?
+    /// For a `--shard` run: its templates, utility details and digits
+    /// (``ShardMerge/lookDigest(templates:utility:arabicIndicDigits:)``), for
+    /// `merge`'s report.
+    public var look: String?
 
     public init(header: BatchHeader) {
         period = header.period
@@ -63,7 +67,7 @@ public struct BatchSummary: Sendable, Equatable {
     var compactJSON: String { JSONText.object(fields) }
 
     private var fields: [(String, JSONText.Value)] {
-        [
+        var fields: [(String, JSONText.Value)] = [
             ("period", .string(period.description)),
             ("issued", .string(issued.description)),
             ("bills", .int(Int64(bills))),
@@ -82,8 +86,12 @@ public struct BatchSummary: Sendable, Equatable {
             ("rejects_first_lines", .object(firstRejectLines.keys.map(\.rawValue).sorted().map { code in
                 (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
-        ] + (shard.map { [("shard", .string($0.description))] } ?? [])
-            + (run.map { [("run", .string($0))] } ?? [])
+        ]
+        // A share's own: a whole or merged run's summary has none of them.
+        if let shard { fields.append(("shard", .string(shard.description))) }
+        if let run { fields.append(("run", .string(run))) }
+        if let look { fields.append(("look", .string(look))) }
+        return fields
     }
 
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.

@@ -173,22 +173,7 @@ final class Journal {
         add("digits \(configuration.arabicIndicDigits)")
         add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
         add("link \(link)")
-        let templates = configuration.templates.standardizedFileURL.resolvingSymlinksInPath()
-        var files: [(name: String, url: URL)] = []
-        if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {
-            for case let url as URL in walker {
-                let name = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(templates.path.count))
-                if url.pathExtension == "mustache" || (url.pathExtension == "json" && name.hasPrefix("/strings/")) {
-                    files.append((name, url))
-                }
-            }
-        }
-        files.append(("utility", configuration.utility ?? templates.appendingPathComponent("utility.json")))
-        for file in files.sorted(by: { $0.name < $1.name }) {
-            guard let data = FileManager.default.contents(atPath: file.url.path) else { continue }
-            add("file \(file.name) \(data.count)")
-            hasher.update(data: data)
-        }
+        add("look \(ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility, arabicIndicDigits: configuration.arabicIndicDigits))")
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 
 /// `fatura merge`: the manifests, rejects, SMS and paper lists and
@@ -11,9 +12,11 @@ public enum ShardMerge {
     }
 
     /// Merges `shards` into `destination`; with `templates`, also writes
-    /// `report.html` (the single run's, given the templates, utility details
-    /// and digits the shards were rendered with).
-    public static func merge(_ shards: [URL], into destination: URL, templates: TemplateSet? = nil) throws -> BatchSummary {
+    /// `report.html`, the single run's, when `look` (theirs:
+    /// ``lookDigest(templates:utility:arabicIndicDigits:)``) is the
+    /// shards' (`onReportSkipped` hears why when it is not).
+    public static func merge(_ shards: [URL], into destination: URL, templates: TemplateSet? = nil, look: String? = nil,
+                             onReportSkipped: (String) -> Void = { _ in }) throws -> BatchSummary {
         guard !shards.isEmpty else { throw Failure("no shard folders given") }
         var manifest: [(index: Int, line: Substring)] = []
         var rejects: [(index: Int, line: Substring)] = []
@@ -24,6 +27,7 @@ public enum ShardMerge {
         var smsHeader = "", paperHeader = ""
         var parts: [(folder: String, shard: Shard?)] = []
         var firstRun: (folder: String, run: String?)?
+        var firstLook: String?
         for shard in shards {
             func text(_ name: String) throws -> String {
                 do { return try String(contentsOf: shard.appendingPathComponent(name), encoding: .utf8) } catch {
@@ -48,7 +52,10 @@ public enum ShardMerge {
             if let firstRun, part.shard != nil, firstRun.run != part.run {
                 throw Failure("\(shard.path) was rendered from another export, or with other templates, keys or options, than \(firstRun.folder): merge combines the shares of one run split with --shard")
             }
-            if firstRun == nil { firstRun = (shard.path, part.run) }
+            if firstRun == nil {
+                firstRun = (shard.path, part.run)
+                firstLook = part.look
+            }
             if let existing = summary {
                 guard existing.period == part.period, existing.issued == part.issued else {
                     throw Failure("\(shard.path) is of another month (\(part.period)) than the first shard (\(existing.period))")
@@ -65,8 +72,14 @@ public enum ShardMerge {
             paper += paperRecords.dropFirst().map { (Self.firstField($0), $0) }
         }
         try Self.checkComplete(parts)
+        var report = templates
+        if report != nil, let look, let theirs = firstLook, theirs != look {
+            onReportSkipped("the shards were rendered with other templates, utility details or digits than given here (--templates, --utility, --arabic-digits)")
+            report = nil
+        }
         summary!.shard = nil
         summary!.run = nil
+        summary!.look = nil
         try Self.checkDestination(destination, shards: shards)
         let folder = try OutputFolder(destination: destination)
         func ordered(_ rows: [(account: Substring, row: Substring)]) -> String {
@@ -77,13 +90,41 @@ public enum ShardMerge {
         try folder.write("sms.csv", smsHeader + "\r\n" + ordered(sms))
         try folder.write("paper.csv", paperHeader + "\r\n" + ordered(paper))
         try folder.write("summary.json", summary!.json)
-        if let templates {
+        if let templates = report {
             do { try folder.write("report.html", try templates.renderReport(summary!)) } catch let error as OutputError { throw error } catch {
                 throw Failure("report: \(error)")
             }
         }
         try folder.publish()
         return summary!
+    }
+
+    /// What the pages and the report look like: the files a template set
+    /// loads (templates and catalogs, by their path within the folder) and
+    /// the utility details, by content, and the digits. A share's summary
+    /// carries it, so that `merge` can tell whether its own templates would
+    /// write the single run's report.
+    public static func lookDigest(templates: URL, utility: URL?, arabicIndicDigits: Bool) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
+        add("digits \(arabicIndicDigits)")
+        let templates = templates.standardizedFileURL.resolvingSymlinksInPath()
+        var files: [(name: String, url: URL)] = []
+        if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker {
+                let name = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(templates.path.count))
+                if url.pathExtension == "mustache" || (url.pathExtension == "json" && name.hasPrefix("/strings/")) {
+                    files.append((name, url))
+                }
+            }
+        }
+        files.append(("utility", utility ?? templates.appendingPathComponent("utility.json")))
+        for file in files.sorted(by: { $0.name < $1.name }) {
+            guard let data = FileManager.default.contents(atPath: file.url.path) else { continue }
+            add("file \(file.name) \(data.count)")
+            hasher.update(data: data)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The merged folder replaces `destination` only when that is an
@@ -185,6 +226,7 @@ extension BatchSummary {
         developmentKey = object["development_key"] as? Bool ?? false
         shard = (object["shard"] as? String).flatMap(Shard.init)
         run = object["run"] as? String
+        look = object["look"] as? String
         for (name, count) in object["rejects_by_code"] as? [String: Int] ?? [:] {
             if let code = BillRejection.Code(rawValue: name) { rejectsByCode[code] = count }
         }
@@ -206,6 +248,7 @@ extension BatchSummary {
         sum.developmentKey = developmentKey || other.developmentKey
         sum.shard = nil
         sum.run = nil
+        sum.look = nil
         sum.rejectsByCode.merge(other.rejectsByCode, uniquingKeysWith: +)
         sum.firstRejectLines.merge(other.firstRejectLines) { Array(($0 + $1).sorted().prefix(Self.firstLinesKept)) }
         return sum

@@ -532,6 +532,11 @@ struct CommandLineTests {
         #expect([0, 3].contains(noTemplates.status) && noTemplates.stderr.contains("report.html is not written"), "\(noTemplates.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-3/manifest.jsonl").path))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-3/report.html").path))
+        // Merged with other digits than the shards had: the lists, and no report that would not be the run's.
+        let otherLook = try FaturaBinary.run(["merge", "--out", folder.appendingPathComponent("merged-4").path, "--arabic-digits"] + shares.map(\.path))
+        #expect([0, 3].contains(otherLook.status) && otherLook.stderr.contains("report.html is not written: the shards were rendered with other templates"), "\(otherLook.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-4/sms.csv").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged-4/report.html").path))
         // A share read from a pipe cannot name its export: refused, saying so.
         let piped = folder.appendingPathComponent("piped-2")
         let pipedResult = try FaturaBinary.run(["render", "-", "--format", "xml", "--shard", "2/3", "--out", piped.path], stdin: month)
