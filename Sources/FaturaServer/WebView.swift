@@ -60,7 +60,8 @@ public struct WebView: Sendable {
 
         /// What an operator should hear at start: folders whose links this
         /// server cannot answer (signed with the other kind of key than its
-        /// ring, or with no pages, as `fatura merge` makes).
+        /// ring, or with no pages, as `fatura merge` makes), and folders
+        /// whose pages a folder given before them hides.
         public var warnings: [String] {
             folderWarnings + sameShareWarnings
         }
@@ -93,9 +94,7 @@ public struct WebView: Sendable {
 
         private var folderWarnings: [String] {
             outputs.compactMap { output in
-                let summary = (try? Data(contentsOf: output.appendingPathComponent("summary.json")))
-                    .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-                guard let summary else {
+                guard let summary = Self.summary(of: output) else {
                     return "\(output.path) has no summary.json: it is not a finished Fatura output"
                 }
                 if !FileManager.default.fileExists(atPath: output.appendingPathComponent("bills").path) {

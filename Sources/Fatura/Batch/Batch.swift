@@ -131,9 +131,8 @@ public enum Batch {
         var intake = try Intake(input: input, format: configuration.format, shard: configuration.shard, overlap: true, onScan: onProgress)
         defer { intake.stopFirstPass() }
         let header = intake.header
-        let fingerprint = Journal.fingerprint(
-            input: input, configuration: configuration, templates: configuration.templates, utility: configuration.utility,
-            sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
+        let fingerprint = Journal.fingerprint(input: input, configuration: configuration,
+                                              sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
 
         let folder: OutputFolder
         let journal: Journal
@@ -269,10 +268,11 @@ public enum Batch {
             case is CSVBillReader: "csv"
             default: "jsonl"
             }
-            summary.run = Journal.splitFingerprint(contentDigest: content, format: format, configuration: configuration,
+            let look = ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility,
+                                             arabicIndicDigits: configuration.arabicIndicDigits)
+            summary.run = Journal.splitFingerprint(contentDigest: content, format: format, look: look, configuration: configuration,
                                                    sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
-            summary.look = ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility,
-                                              arabicIndicDigits: configuration.arabicIndicDigits)
+            summary.look = look
         }
         do throws(OutputError) {
             try lists.close()

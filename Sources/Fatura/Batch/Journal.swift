@@ -140,18 +140,25 @@ final class Journal {
 
     /// A name for a run: what its output depends on besides the time. The
     /// input by path, size, modification time and inode (reading it all
-    /// again to hash it would cost a pass over the file), every template,
-    /// catalog and the utility details by content, the options, and the
-    /// keys by a link signed with the active one (which names the secret
-    /// without showing it).
-    static func fingerprint(input: String, configuration: BatchConfiguration, templates: URL, utility: URL?,
-                            sample link: String, header: BatchHeader) -> String {
+    /// again to hash it would cost a pass over the file), the templates,
+    /// catalogs and utility details by content (``ShardMerge/lookDigest(templates:utility:arabicIndicDigits:)``),
+    /// the options, and the keys by a link signed with the active one
+    /// (which names the secret without showing it).
+    static func fingerprint(input: String, configuration: BatchConfiguration, sample link: String, header: BatchHeader) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
         var status = stat()
-        let identity = stat(input, &status) == 0
+        add(stat(input, &status) == 0
             ? "input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
-            : "input \(input)"
-        return fingerprint(inputIdentity: identity, shard: configuration.shard?.description ?? "-", configuration: configuration,
-                           templates: templates, utility: utility, sample: link, header: header)
+            : "input \(input)")
+        add("month \(header.period) \(header.issued)")
+        add("format \(configuration.format?.rawValue ?? "detected")")
+        add("link-base \(configuration.linkBaseURL ?? "-")")
+        add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
+        add("shard \(configuration.shard?.description ?? "-")")
+        add("keys \(configuration.keyRing?.description ?? "development") \(link)")
+        add("look \(ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility, arabicIndicDigits: configuration.arabicIndicDigits))")
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The name of a `--shard` run's split, the same on every machine for
@@ -160,9 +167,9 @@ final class Journal {
     /// or the default one, a base given or the file's, a stray file beside
     /// the templates: the same output, the same name). The export by its
     /// content (`contentDigest`), the split's count, the format read, the
-    /// digits, the SMS caps, the link base and the active key (by a link
-    /// signed with it), and the files a template set loads by content.
-    static func splitFingerprint(contentDigest: String, format: String, configuration: BatchConfiguration,
+    /// SMS caps, the link base and the active key (by a link signed with
+    /// it), and `look` (the templates, utility details and digits).
+    static func splitFingerprint(contentDigest: String, format: String, look: String, configuration: BatchConfiguration,
                                  sample link: String, header: BatchHeader) -> String {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
@@ -170,35 +177,9 @@ final class Journal {
         add("month \(header.period) \(header.issued)")
         add("split of \(configuration.shard?.count ?? 1)")
         add("format \(format)")
-        add("digits \(configuration.arabicIndicDigits)")
         add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
         add("link \(link)")
-        add("look \(ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility, arabicIndicDigits: configuration.arabicIndicDigits))")
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func fingerprint(inputIdentity: String, shard: String, configuration: BatchConfiguration, templates: URL,
-                                    utility: URL?, sample link: String, header: BatchHeader) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
-        add(inputIdentity)
-        add("month \(header.period) \(header.issued)")
-        add("format \(configuration.format?.rawValue ?? "detected")")
-        add("digits \(configuration.arabicIndicDigits)")
-        add("link-base \(configuration.linkBaseURL ?? "-")")
-        add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
-        add("shard \(shard)")
-        add("keys \(configuration.keyRing?.description ?? "development") \(link)")
-        var files: [URL] = []
-        if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {
-            for case let url as URL in walker { files.append(url) }
-        }
-        if let utility { files.append(utility) }
-        for url in files.sorted(by: { $0.path < $1.path }) {
-            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-            add("file \(url.path.hasPrefix(templates.path) ? String(url.path.dropFirst(templates.path.count)) : "utility") \(data.count)")
-            hasher.update(data: data)
-        }
+        add("look \(look)")
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
