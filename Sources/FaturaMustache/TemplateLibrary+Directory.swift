@@ -19,10 +19,11 @@ extension TemplateLibrary {
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MustacheError(.io, "template directory '\(directory)' does not exist", file: directory)
         }
-        guard let enumerator = manager.enumerator(atPath: directory) else {
+        // Through a symbolic link, the folder it leads to (the walk does not follow one).
+        let root = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
+        guard let enumerator = manager.enumerator(atPath: root.path) else {
             throw MustacheError(.io, "cannot list template directory '\(directory)'", file: directory)
         }
-        let root = URL(fileURLWithPath: directory, isDirectory: true)
         let suffix = "." + fileExtension
         var sources: [SourceText] = []
         while let relative = enumerator.nextObject() as? String {

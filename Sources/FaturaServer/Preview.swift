@@ -96,7 +96,8 @@ public struct Preview: Sendable {
     func stamp() -> String {
         var parts: [String] = []
         for folder in [templates, samples] {
-            let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey])
+            // A linked folder is watched where it leads (the walk does not follow the link).
+            let walker = FileManager.default.enumerator(at: folder.resolvingSymlinksInPath(), includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey])
             while let url = walker?.nextObject() as? URL {
                 let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
                 parts.append("\(url.path) \(values?.contentModificationDate?.timeIntervalSince1970 ?? 0) \(values?.fileSize ?? 0)")

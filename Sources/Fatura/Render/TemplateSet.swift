@@ -37,9 +37,13 @@ public struct TemplateSet: Sendable {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw TemplateSetupError("template folder \(directory.path) does not exist")
         }
+        // A folder reached through a symbolic link (a designer's checkout
+        // linked into place, say) is read as the folder it leads to: its
+        // files are walked, not the link. Messages name the folder as given.
+        let folder = directory.resolvingSymlinksInPath()
         let library: TemplateLibrary
         do {
-            library = try TemplateLibrary(directory: directory.path, options: .strict)
+            library = try TemplateLibrary(directory: folder.path, options: .strict)
         } catch {
             throw TemplateSetupError("\(error)")
         }
@@ -49,8 +53,8 @@ public struct TemplateSet: Sendable {
         if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys).union(ReportView.keys)).first {
             throw TemplateSetupError("\(unknown)")
         }
-        let catalogs = try StringCatalog.load(templates: directory)
-        let keys = try catalogKeys(in: directory).union(BillPage.catalogKeys)
+        let catalogs = try StringCatalog.load(templates: folder)
+        let keys = try catalogKeys(in: folder).union(BillPage.catalogKeys)
         for language in Language.allCases {
             if let missing = keys.subtracting(catalogs[language]!.strings.keys).sorted().first {
                 throw TemplateSetupError("string catalog \(directory.path)/strings/\(language.rawValue).json has no \"\(missing)\", which the bill needs")

@@ -20,8 +20,29 @@ struct TemplateSetTests {
         }
     }
 
+    /// Takes `key` out of the `language` catalog of the templates in `folder`.
+    func removeKey(_ key: String, language: String, in folder: URL) throws {
+        let catalog = folder.appendingPathComponent("strings/\(language).json")
+        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
+        strings[key] = nil
+        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+    }
+
     @Test func theShippedTemplatesLoad() throws {
         #expect(loadError(SampleBills.templates) == nil)
+    }
+
+    @Test func aFolderReachedThroughALinkIsReadWhereItLeads() throws {
+        let copy = try templateCopy()
+        let link = copy.deletingLastPathComponent().appendingPathComponent("linked")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: copy)
+        // The walk does not follow a link: every template was "missing".
+        #expect(loadError(link) == nil)
+        // And the files behind the link are the ones checked.
+        try removeKey("how_to_pay", language: "en", in: copy)
+        let error = try #require(loadError(link))
+        #expect(error.contains("how_to_pay"))
+        #expect(error.contains("en.json"))
     }
 
     @Test func aMissingTemplateIsNamed() throws {
@@ -48,10 +69,7 @@ struct TemplateSetTests {
 
     @Test func aCatalogKeyMissingInOneLanguageIsNamed() throws {
         let copy = try templateCopy()
-        let catalog = copy.appendingPathComponent("strings/ar.json")
-        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
-        strings["how_to_pay"] = nil
-        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+        try removeKey("how_to_pay", language: "ar", in: copy)
         let error = try #require(loadError(copy))
         #expect(error.contains("how_to_pay"))
         #expect(error.contains("ar.json"))
