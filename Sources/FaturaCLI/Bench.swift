@@ -37,6 +37,11 @@ struct Bench: AsyncParsableCommand {
         if count != nil, input != nil { throw ValidationError("Give either a count of bills to generate or --input, not both.") }
         if let count, count < 1 { throw ValidationError("The count of bills must be at least 1.") }
         if let input, !FileManager.default.isReadableFile(atPath: input) { throw ValidationError("Cannot read the export \(input).") }
+        // Found before the month is generated, not after.
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: templates, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("The templates folder \(templates) does not exist: run from the project's folder or give --templates.")
+        }
     }
 
     func run() async throws {

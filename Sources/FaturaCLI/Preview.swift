@@ -27,6 +27,10 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on.")
     var port: Int = 8090
 
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0 to 65535).") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "fatura.preview")
@@ -37,6 +41,6 @@ struct PreviewCommand: AsyncParsableCommand {
                               onServerRunning: { channel in
                                   logger.info("preview on http://\(host):\(channel.localAddress?.port ?? 0)/")
                               }, logger: logger)
-        try await app.runService()
+        try await runListening(app, host: host, port: port)
     }
 }

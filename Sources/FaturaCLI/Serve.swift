@@ -65,6 +65,18 @@ struct Serve: AsyncParsableCommand {
         let app = view.application(host: host, port: port) { channel in
             logger.info("serving \(out.joined(separator: ", ")) on \(channel.localAddress?.description ?? "\(host):\(port)")")
         }
+        try await runListening(app, host: host, port: port)
+    }
+}
+
+/// Runs a server; one that cannot listen (the port in use, say) is told in
+/// a line and ends the command with the set-up's exit code.
+func runListening(_ app: some ApplicationProtocol, host: String, port: Int) async throws {
+    do {
         try await app.runService()
+    } catch {
+        guard let reason = WebView.listenFailure(error) else { throw error }
+        printError("fatura: cannot listen on \(host) port \(port): \(reason); choose another --port (or --host)")
+        throw ExitStatus.configuration
     }
 }

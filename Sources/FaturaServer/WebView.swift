@@ -159,6 +159,14 @@ public struct WebView: Sendable {
                     onServerRunning: onServerRunning, logger: logger)
     }
 
+    /// Why a server could not start listening (its port taken, an address
+    /// not this machine's, a port below 1024 without the right), or nil when
+    /// `error` is something else.
+    public static func listenFailure(_ error: any Error) -> String? {
+        guard let error = error as? IOError, [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) else { return nil }
+        return String(cString: strerror(error.errnoCode))
+    }
+
     static func bill(token: String, request: Request, configuration: Configuration) -> Response {
         let verified: LinkToken
         switch configuration.signer.verify(token, now: configuration.now()) {

@@ -16,7 +16,8 @@ enum FaturaBinary {
     }
 
     /// Runs `fatura arguments`; with `stdin`, that file's bytes come through a pipe.
-    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot, stdin: URL? = nil) throws -> Output {
+    /// With `timeout`, a command still running then is stopped (SIGTERM): a server that should not have started.
+    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot, stdin: URL? = nil, timeout: Double? = nil) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -28,6 +29,9 @@ enum FaturaBinary {
         let input = stdin.map { _ in Pipe() }
         if let input { process.standardInput = input }
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
+        }
         if let stdin, let writer = input?.fileHandleForWriting {
             let data = try Data(contentsOf: stdin)
             DispatchQueue.global().async {
@@ -450,6 +454,39 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("month.xml").path))
         let both = try FaturaBinary.run(["bench", "40", "--input", Self.sample, "--workdir", folder.path])
         #expect(both.status == 64 && both.stderr.contains("either a count"), "\(both.stderr)")
+        // A templates folder that is not there is said before a month is generated.
+        let elsewhere = folder.appendingPathComponent("elsewhere")
+        let noTemplates = try FaturaBinary.run(["bench", "40", "--workdir", elsewhere.path, "--templates", folder.appendingPathComponent("none").path])
+        #expect(noTemplates.status == 64 && noTemplates.stderr.contains("templates folder"), "\(noTemplates.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
+    }
+
+    /// `serve` and `preview` on a port another program holds end at once,
+    /// saying so, with the set-up's code (not 1 and NIO's words).
+    @Test func aServerWhosePortIsTakenSaysSo() throws {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(holder, pointer, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, pointer, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = String(UInt16(bigEndian: address.sin_port))
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        _ = try FaturaBinary.run(["render", Self.sample, "--out", out.path, "--quiet"])
+        for arguments in [["serve", "--out", out.path], ["preview"]] {
+            let result = try FaturaBinary.run(arguments + ["--port", port], timeout: 30)
+            #expect(result.status == 78, "\(arguments[0]): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("cannot listen on 127.0.0.1 port \(port): Address already in use"), "\(result.stderr)")
+        }
+        let wrong = try FaturaBinary.run(["preview", "--port", "70000"], timeout: 30)
+        #expect(wrong.status == 64 && wrong.stderr.contains("not a port"), "\(wrong.stderr)")
     }
 
     static func runUnderTerminal(_ command: String) throws -> String {
