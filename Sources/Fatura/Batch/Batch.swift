@@ -144,9 +144,12 @@ public enum Batch {
             folder = try OutputFolder(destination: output, resume: configuration.resume)
             // A staging folder without a journal was stopped before its
             // first line: nothing was committed, so it is begun again in place.
-            if folder.resumed, let (old, oldFingerprint, last) = try Journal.resume(folder: folder) {
-                guard oldFingerprint == fingerprint else {
+            if folder.resumed, let (old, oldFingerprint, parts, last) = try Journal.resume(folder: folder) {
+                guard oldFingerprint == fingerprint.value else {
                     cannotResume = true
+                    if let differences = fingerprint.differences(from: parts) {
+                        throw OutputError("the interrupted run in \(folder.staging.path) differs from this one in \(differences.joined(separator: "; "))")
+                    }
                     throw OutputError("the interrupted run in \(folder.staging.path) had another input, templates, keys or options")
                 }
                 journal = old

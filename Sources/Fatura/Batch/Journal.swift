@@ -81,11 +81,20 @@ final class Journal {
 
     /// Starts a new journal for the run named by `fingerprint`; `sync`
     /// comes before each checkpoint's line (tests watch it).
-    init(folder: OutputFolder, fingerprint: String, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError) {
+    init(folder: OutputFolder, fingerprint: String, parts: [(name: String, digest: String)] = [],
+         sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError) {
         descriptor = open(folder.url(Self.name).path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create the journal: \(String(cString: strerror(errno)))") }
         checkpoints = CheckpointWriter(descriptor: descriptor, sync: sync)
-        try OutputFolder.writeAll(descriptor, Array((JSONText.object([("fingerprint", .string(fingerprint))]) + "\n").utf8), name: Self.name)
+        var fields: [(String, JSONText.Value)] = [("fingerprint", .string(fingerprint))]
+        if !parts.isEmpty { fields.append(("parts", .object(parts.map { ($0.name, .string($0.digest)) }))) }
+        let header = JSONText.object(fields)
+        try OutputFolder.writeAll(descriptor, Array((header + "\n").utf8), name: Self.name)
+    }
+
+    /// Starts a new journal for the run `fingerprint` names.
+    convenience init(folder: OutputFolder, fingerprint: RunFingerprint) throws(OutputError) {
+        try self.init(folder: folder, fingerprint: fingerprint.value, parts: fingerprint.partDigests)
     }
 
     /// Goes on with the journal of an interrupted run.
@@ -102,7 +111,10 @@ final class Journal {
 
     /// The interrupted run's journal, with its fingerprint and last whole
     /// checkpoint (nil when it made none), or nil when there is no journal.
-    static func resume(folder: OutputFolder, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError) -> (journal: Journal, fingerprint: String, last: Checkpoint?)? {
+    /// `parts` are the digests of what the fingerprint was made of, by name
+    /// (empty in a journal of an earlier version).
+    static func resume(folder: OutputFolder, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError)
+        -> (journal: Journal, fingerprint: String, parts: [String: String], last: Checkpoint?)? {
         let path = folder.url(name).path
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let text = String(decoding: data, as: UTF8.self)
@@ -122,7 +134,7 @@ final class Journal {
         // Drop a torn tail, so the next checkpoint starts on a line of its own.
         let whole = lines.reduce(0) { $0 + $1.utf8.count + 1 }
         if whole != data.count { _ = ftruncate(descriptor, off_t(whole)) }
-        return (Journal(descriptor: descriptor, sync: sync), fingerprint, last)
+        return (Journal(descriptor: descriptor, sync: sync), fingerprint, header["parts"] as? [String: String] ?? [:], last)
     }
 
     /// Hands over a checkpoint, whose line is written once the file system
@@ -144,21 +156,21 @@ final class Journal {
     /// catalogs and utility details by content (``ShardMerge/lookDigest(templates:utility:arabicIndicDigits:)``),
     /// the options, and the keys by a link signed with the active one
     /// (which names the secret without showing it).
-    static func fingerprint(input: String, configuration: BatchConfiguration, sample link: String, header: BatchHeader) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
+    static func fingerprint(input: String, configuration: BatchConfiguration, sample link: String, header: BatchHeader) -> RunFingerprint {
         var status = stat()
-        add(stat(input, &status) == 0
-            ? "input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
-            : "input \(input)")
-        add("month \(header.period) \(header.issued)")
-        add("format \(configuration.format?.rawValue ?? "detected")")
-        add("link-base \(configuration.linkBaseURL ?? "-")")
-        add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
-        add("shard \(configuration.shard?.description ?? "-")")
-        add("keys \(configuration.keyRing?.description ?? "development") \(link)")
-        add("look \(ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility, arabicIndicDigits: configuration.arabicIndicDigits))")
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sms = configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" }
+        return RunFingerprint([
+            ("input", stat(input, &status) == 0
+                ? "input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
+                : "input \(input)"),
+            ("month", "month \(header.period) \(header.issued)"),
+            ("format", "format \(configuration.format?.rawValue ?? "detected")"),
+            ("link-base", "link-base \(configuration.linkBaseURL ?? "-")"),
+            ("sms", "sms \(sms)"),
+            ("shard", "shard \(configuration.shard?.description ?? "-")"),
+            ("keys", "keys \(configuration.keyRing?.description ?? "development") \(link)"),
+            ("look", "look \(ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility, arabicIndicDigits: configuration.arabicIndicDigits))"),
+        ])
     }
 
     /// The name of a `--shard` run's split, the same on every machine for
@@ -180,7 +192,7 @@ final class Journal {
         add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
         add("link \(link)")
         add("look \(look)")
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 }
 
@@ -267,4 +279,54 @@ private final class CheckpointWriter: @unchecked Sendable {
             return error
         }
     }
+}
+
+/// What a run's output depends on besides the time, part by part (each a
+/// line of text naming it), and one digest of them all: a resume goes on
+/// only with the same, and says which parts differ when they do.
+struct RunFingerprint {
+    let parts: [(name: String, text: String)]
+
+    init(_ parts: [(name: String, text: String)]) {
+        self.parts = parts
+    }
+
+    /// The SHA-256 of every part's text, in order.
+    var value: String {
+        var hasher = SHA256()
+        for part in parts { hasher.update(data: Array((part.text + "\n").utf8)) }
+        return hasher.finalize().hexString
+    }
+
+    /// Each part's own digest (its text may name a secret's signature: a
+    /// journal keeps digests, not texts).
+    var partDigests: [(name: String, digest: String)] {
+        parts.map { ($0.name, SHA256.hash(data: Array($0.text.utf8)).hexString) }
+    }
+
+    /// What a person should be told differs from an interrupted run whose
+    /// journal holds `digests`: nil when none can be told (an earlier
+    /// version's journal, or the same parts).
+    func differences(from digests: [String: String]) -> [String]? {
+        guard !digests.isEmpty else { return nil }
+        let changed = partDigests.filter { digests[$0.name] != $0.digest }.map(\.name)
+        guard !changed.isEmpty else { return nil }
+        return changed.map { Self.descriptions[$0] ?? $0 }
+    }
+
+    static let descriptions = [
+        "input": "the input file (another file, or this one changed since: its size, modification time or inode)",
+        "month": "the input's billing month",
+        "format": "--format",
+        "link-base": "--link-base-url",
+        "sms": "--sms-max-parts-ar or --sms-max-parts-en",
+        "shard": "--shard",
+        "keys": "the key ring's active key (--ring, $FATURA_KEY_RING)",
+        "look": "the templates, string catalogs, utility details (--templates, --utility) or --arabic-digits",
+    ]
+}
+
+extension Digest {
+    /// Lowercase hexadecimal.
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -124,7 +124,7 @@ public enum ShardMerge {
             add("file \(file.name) \(data.count)")
             hasher.update(data: data)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// The merged folder replaces `destination` only when that is an

@@ -232,8 +232,17 @@ struct PipelineTests {
         let other = try FaturaBinary.run(["render", CommandLineTests.sample, "--out", out.path, "--resume"])
         #expect(other.status == 64)
         #expect(other.stderr.contains("--resume"), "\(other.stderr)")
+        // Each refusal names what differs, and only that.
+        #expect(other.stderr.contains("differs from this one in the input file (another file"), "\(other.stderr)")
+        #expect(!other.stderr.contains("utility details"), "\(other.stderr)")
         let digits = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--arabic-digits"])
         #expect(digits.status == 64)
+        #expect(digits.stderr.contains("differs from this one in the templates, string catalogs, utility details (--templates, --utility) or --arabic-digits;"),
+                "\(digits.stderr)")
+        #expect(!digits.stderr.contains("input file"), "\(digits.stderr)")
+        let caps = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--sms-max-parts-en", "3", "--shard", "1/2"])
+        #expect(caps.status == 64)
+        #expect(caps.stderr.contains("differs from this one in --sms-max-parts-ar or --sms-max-parts-en; --shard;"), "\(caps.stderr)")
         #expect(Self.checkpoints(out.deletingLastPathComponent().appendingPathComponent(".out.partial")) >= 1,
                 "a refused resume keeps the interrupted run's work")
         // Without --resume, the interrupted run's work is dropped and the run starts over.
