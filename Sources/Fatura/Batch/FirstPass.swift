@@ -32,14 +32,12 @@ final class FirstPass: Sendable {
 
     /// Starts reading `input` at once.
     init(input: String, format: InputFormat?) {
-        let thread = Thread { [self] in
+        Thread.start(named: "fatura 1st pass") { [self] in
             let result = scan(input, format: format)
             outcome.withLock { $0 = result }
             done.store(true, ordering: .releasing)
             finished.signal()
         }
-        thread.name = "fatura first pass"
-        thread.start()
     }
 
     private func scan(_ input: String, format: InputFormat?) -> Set<String> {

@@ -12,13 +12,11 @@ final class InputDigest: Sendable {
     private let outcome = Mutex<String?>(nil)
 
     init(path: String) {
-        let thread = Thread { [self] in
+        Thread.start(named: "fatura digest") { [self] in
             let digest = Self.digest(path)
             outcome.withLock { $0 = digest }
             finished.signal()
         }
-        thread.name = "fatura input digest"
-        thread.start()
     }
 
     /// Waits for the digest.

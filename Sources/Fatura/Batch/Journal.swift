@@ -218,9 +218,7 @@ private final class CheckpointWriter: @unchecked Sendable {
     init(descriptor: Int32, sync: @escaping Journal.Sync) {
         self.descriptor = descriptor
         self.sync = sync
-        let thread = Thread { [self] in run() }
-        thread.name = "fatura checkpoints"
-        thread.start()
+        Thread.start(named: "fatura journal") { [self] in run() }
     }
 
     func submit(_ line: [UInt8]) throws(OutputError) {
