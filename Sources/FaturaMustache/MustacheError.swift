@@ -21,6 +21,7 @@ public struct MustacheError: Error, CustomStringConvertible, Sendable {
             case unknownTemplate = "unknown template"
             case missingVariable = "missing variable"
             case unknownName = "unknown name"
+            case rawOutput = "raw output"
             case recursionLimit = "recursion limit"
             case invalidJSON = "invalid JSON"
             case io = "I/O error"
@@ -54,6 +55,8 @@ public struct MustacheError: Error, CustomStringConvertible, Sendable {
         public static let missingVariable = Code(.missingVariable)
         /// ``TemplateLibrary/unknownNames(allowed:)``: a name outside the allowed set.
         public static let unknownName = Code(.unknownName)
+        /// ``TemplateLibrary/rawOutputs``: a value written without HTML escaping.
+        public static let rawOutput = Code(.rawOutput)
         /// Partials or blocks nested too deeply (usually unbounded recursion).
         public static let recursionLimit = Code(.recursionLimit)
         /// The JSON text could not be decoded.

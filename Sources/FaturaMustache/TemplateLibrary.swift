@@ -102,7 +102,7 @@ public struct TemplateLibrary: Sendable {
 
     /// First segments of all names used by variables and sections
     /// (`customer` for `{{customer.name}}`; `{{.}}` excluded).
-    public var referencedNames: Set<String> { Set(program.nameUses.map(\.root)) }
+    public var referencedNames: Set<String> { Set(program.nameUses.lazy.filter { $0.root != "." }.map(\.root)) }
 
     /// Every use of a variable or section name whose first segment is not in
     /// `allowed`, as errors with template, line, column and name, in template
@@ -110,7 +110,7 @@ public struct TemplateLibrary: Sendable {
     /// provide every name the templates use.
     public func unknownNames(allowed: Set<String>) -> [MustacheError] {
         program.nameUses
-            .filter { !allowed.contains($0.root) }
+            .filter { $0.root != "." && !allowed.contains($0.root) }
             .map { use in
                 let kind = use.isSection ? "section" : "variable"
                 return MustacheError(
@@ -118,5 +118,18 @@ public struct TemplateLibrary: Sendable {
                     template: program.templateNames[use.template], file: program.templateFiles[use.template],
                     line: use.line, column: use.column, name: use.root)
             }
+    }
+
+    /// Every value written without HTML escaping (`{{{name}}}`, `{{&name}}`,
+    /// `{{{.}}}`), as errors with template, line, column and name, in
+    /// template and position order. Use at start-up where no value may be
+    /// written raw (values from untrusted input).
+    public var rawOutputs: [MustacheError] {
+        program.nameUses.filter(\.isRaw).map { use in
+            MustacheError(
+                .rawOutput, "'\(use.text)' is written without HTML escaping ({{{\(use.text)}}} or {{&\(use.text)}})",
+                template: program.templateNames[use.template], file: program.templateFiles[use.template],
+                line: use.line, column: use.column, name: use.text)
+        }
     }
 }

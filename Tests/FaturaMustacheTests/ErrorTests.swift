@@ -159,6 +159,25 @@ import Testing
         #expect(library.unknownNames(allowed: library.referencedNames).isEmpty)
     }
 
+    @Test func rawOutputsListsEveryUnescapedValue() throws {
+        let library = try TemplateLibrary(templates: [
+            "bill": "{{total}} {{{customer.name}}}\n{{#charges}}{{& label}} {{{.}}} {{.}}{{/charges}}",
+            "partials/footer": "{{notes}}",
+        ])
+        let raw = library.rawOutputs
+        #expect(raw.map(\.code) == [.rawOutput, .rawOutput, .rawOutput])
+        #expect(raw.map(\.name) == ["customer.name", "label", "."])
+        #expect(raw.map(\.description) == [
+            "bill.mustache:1:11: 'customer.name' is written without HTML escaping ({{{customer.name}}} or {{&customer.name}})",
+            "bill.mustache:2:13: 'label' is written without HTML escaping ({{{label}}} or {{&label}})",
+            "bill.mustache:2:25: '.' is written without HTML escaping ({{{.}}} or {{&.}})",
+        ])
+        // A raw `.` is no name to look up.
+        #expect(library.unknownNames(allowed: ["total", "customer", "charges", "label", "notes"]).isEmpty)
+        #expect(library.referencedNames == ["total", "customer", "charges", "label", "notes"])
+        #expect(try TemplateLibrary(templates: ["bill": "{{a}} {{#b}}{{.}}{{/b}}"]).rawOutputs.isEmpty)
+    }
+
     @Test func templateNamesAndUnknownTemplate() throws {
         let library = try TemplateLibrary(templates: ["bill": "b", "partials/header": "h"])
         #expect(library.templateNames == ["bill", "partials/header"])

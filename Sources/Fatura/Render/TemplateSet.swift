@@ -53,6 +53,11 @@ public struct TemplateSet: Sendable {
         if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys).union(ReportView.keys)).first {
             throw TemplateSetupError("\(unknown)")
         }
+        // Every value of a bill comes from the export: none is written raw,
+        // where a name or an address could carry markup into the page.
+        if let raw = library.rawOutputs.first {
+            throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; write {{\(raw.name ?? "")}}")
+        }
         let catalogs = try StringCatalog.load(templates: folder)
         let keys = try catalogKeys(in: folder).union(BillPage.catalogKeys)
         for language in Language.allCases {

@@ -78,7 +78,7 @@ struct Compiler {
 
             case .variable(let name, let escaped, let offset):
                 markLineStartIfNeeded()
-                let key = keyIndex(name, offset: offset, isSection: false)
+                let key = keyIndex(name, offset: offset, isSection: false, isRaw: !escaped)
                 if let index = openText, index == instructions.count - 1, instructions[index].op == .text {
                     // Fuse with the text run just before it.
                     instructions[index].op = .textVariable
@@ -249,13 +249,14 @@ struct Compiler {
 
     // MARK: - Names
 
-    private mutating func keyIndex(_ name: TagName, offset: Int, isSection: Bool) -> Int {
-        if name.mode != .implicit, let root = name.segments.first {
+    private mutating func keyIndex(_ name: TagName, offset: Int, isSection: Bool, isRaw: Bool = false) -> Int {
+        // Every named use; an implicit one (`.`) only when it is raw, as `.`.
+        if let root = name.mode != .implicit ? name.segments.first : isRaw ? "." : nil {
             let (line, column) = source.location(of: offset)
             nameUses.append(
                 NameUse(
                     root: root, text: name.text, template: templateNumber, line: line, column: column,
-                    isSection: isSection))
+                    isSection: isSection, isRaw: isRaw))
         }
         if let index = keyIndexByName[name.text] { return index }
         let first = keySegments.count

@@ -91,4 +91,6 @@ struct NameUse: Sendable {
     var line: Int
     var column: Int
     var isSection: Bool
+    /// Written without HTML escaping (`{{{name}}}`, `{{&name}}`).
+    var isRaw = false
 }

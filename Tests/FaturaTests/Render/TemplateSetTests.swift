@@ -45,6 +45,20 @@ struct TemplateSetTests {
         #expect(error.contains("en.json"))
     }
 
+    /// A designer's `{{{customerName}}}` would write a name from the export,
+    /// markup and all, into every page: refused where it is written.
+    @Test(arguments: ["{{{customerName}}}", "{{& customerName}}", "{{#charges}}{{{.}}}{{/charges}}"])
+    func aValueWrittenWithoutEscapingIsRefused(_ tag: String) throws {
+        let copy = try templateCopy()
+        let footer = copy.appendingPathComponent("partials/footer.mustache")
+        let lines = try String(contentsOf: footer, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count
+        try (String(contentsOf: footer, encoding: .utf8) + "<p>\(tag)</p>\n").write(to: footer, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("partials/footer.mustache:\(lines):"), "\(error)")
+        #expect(error.contains("without HTML escaping"), "\(error)")
+        #expect(error.contains("HTML-escaped; write {{"), "\(error)")
+    }
+
     @Test func aMissingTemplateIsNamed() throws {
         let copy = try templateCopy()
         try FileManager.default.removeItem(at: copy.appendingPathComponent("layout.mustache"))
