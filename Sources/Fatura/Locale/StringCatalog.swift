@@ -1,3 +1,4 @@
+import FaturaMustache
 public import Foundation
 
 /// The visible words of the bills in one language, from
@@ -70,12 +71,22 @@ public struct StringCatalog: Sendable {
             } catch {
                 throw TemplateSetupError("missing string catalog \(url.path)")
             }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw TemplateSetupError("\(url.path) is not a JSON object of strings")
+            // A strict reader that names the line and column of a fault (a
+            // trailing comma, a quote left unescaped): a designer edits these.
+            let object: [String: MustacheValue]
+            do {
+                guard case .dictionary(let dictionary) = try MustacheValue(json: data) else {
+                    throw TemplateSetupError("\(url.path) is not a JSON object of strings")
+                }
+                object = dictionary
+            } catch let error as MustacheError {
+                throw TemplateSetupError("\(url.path):\(error.line ?? 1):\(error.column ?? 1): \(error.message)")
+            } catch {
+                throw TemplateSetupError("\(error)")
             }
             var strings: [String: String] = [:]
             for (key, value) in object {
-                guard let text = value as? String else {
+                guard case .string(let text) = value else {
                     throw TemplateSetupError("\(url.path): the value of \"\(key)\" is not a string")
                 }
                 strings[key] = text
@@ -83,6 +94,7 @@ public struct StringCatalog: Sendable {
             catalogs[language] = StringCatalog(language: language, strings: strings)
         }
         try checkSameKeys(catalogs)
+        try checkPlaceholders(catalogs)
         return catalogs
     }
 }
@@ -115,6 +127,55 @@ extension StringCatalog {
                 }
             }
         }
+    }
+
+    /// The `{name}`s a text's key is filled with: a plural form's `{count}`,
+    /// and those of the sentences the page builds; no other key is filled.
+    static func placeholders(of key: String) -> Set<String> {
+        if pluralBase(key) != nil { return ["count"] }
+        return fillings[key] ?? []
+    }
+
+    private static let fillings: [String: Set<String>] = [
+        "relative_note": ["name", "account", "relation"],
+        "relative_note_by_choice": ["name", "account", "relation"],
+        "chart_current": ["value"],
+        "chart_last_year": ["value"],
+        "chart_more": ["percent"],
+        "chart_less": ["percent"],
+        "chart_span": ["months"],
+    ]
+
+    /// A `{name}` the key is not filled with would reach the bill as
+    /// written (`{percnt}`): refused, naming the catalog, key and name.
+    static func checkPlaceholders(_ catalogs: [Language: StringCatalog]) throws(TemplateSetupError) {
+        for language in Language.allCases {
+            guard let catalog = catalogs[language] else { continue }
+            for key in catalog.strings.keys.sorted() {
+                let allowed = placeholders(of: key)
+                for name in placeholderNames(in: catalog.strings[key]!) where !allowed.contains(name) {
+                    let offer = allowed.isEmpty ? "it is filled with no value" : "it is filled with " + allowed.sorted().map { "{\($0)}" }.joined(separator: ", ")
+                    throw TemplateSetupError("string catalog strings/\(language.rawValue).json: \"\(key)\" has {\(name)}, which would show as written: \(offer)")
+                }
+            }
+        }
+    }
+
+    /// The names of `{name}` in `text` (letters, digits and `_`, a letter first).
+    static func placeholderNames(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            rest = rest[rest.index(after: open)...]
+            guard let close = rest.firstIndex(of: "}") else { break }
+            let name = rest[..<close]
+            if let first = name.first, first.isASCII, first.isLetter,
+               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                names.append(String(name))
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return names
     }
 
     /// `days` for `days_few`; nil for a key that is not a plural form.

@@ -59,6 +59,36 @@ struct TemplateSetTests {
         #expect(error.contains("HTML-escaped; write {{"), "\(error)")
     }
 
+    /// A misspelt `{name}` would reach every bill as written.
+    @Test(arguments: [("en", "chart_more", "{percent}", "{percnt}", "it is filled with {percent}"),
+                      ("ar", "relative_note", "{relation}", "{relationship}", "it is filled with {account}, {name}, {relation}"),
+                      ("en", "how_to_pay", "", " {count}", "it is filled with no value")])
+    func aPlaceholderTheKeyIsNotFilledWithIsRefused(_ language: String, _ key: String, _ old: String, _ new: String, _ offer: String) throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/\(language).json")
+        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
+        let text = try #require(strings[key])
+        strings[key] = old.isEmpty ? text + new : text.replacingOccurrences(of: old, with: new)
+        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("strings/\(language).json: \"\(key)\" has \(new.trimmingCharacters(in: .whitespaces)), which would show as written: \(offer)"), "\(error)")
+    }
+
+    @Test func aCatalogThatIsNotJSONIsNamedWithLineAndColumn() throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/en.json")
+        var text = try String(contentsOf: catalog, encoding: .utf8)
+        // A quote left unescaped in a value on the third line.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let third = lines[2]
+        let colon = try #require(third.range(of: "\": \""))
+        text = (lines[..<2] + [third[..<colon.upperBound] + "\"" + third[colon.upperBound...]] + lines[3...]).joined(separator: "\n")
+        try text.write(to: catalog, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("strings/en.json:3:"), "\(error)")
+        #expect(error.contains("invalid JSON"), "\(error)")
+    }
+
     @Test func aMissingTemplateIsNamed() throws {
         let copy = try templateCopy()
         try FileManager.default.removeItem(at: copy.appendingPathComponent("layout.mustache"))
