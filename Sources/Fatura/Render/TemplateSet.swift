@@ -59,9 +59,15 @@ public struct TemplateSet: Sendable {
             throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; write {{\(raw.name ?? "")}}")
         }
         let catalogs = try StringCatalog.load(templates: folder)
-        let keys = try catalogKeys(in: folder).union(BillPage.catalogKeys)
+        let uses = try catalogKeyUses(in: folder)
+        let keys = Set(uses.keys).union(BillPage.catalogKeys)
         for language in Language.allCases {
             if let missing = keys.subtracting(catalogs[language]!.strings.keys).sorted().first {
+                // In no catalog at all, a key a template names is more likely
+                // misspelt there than missing from both: named where it is used.
+                if let use = uses[missing], catalogs[language.other]?[missing] == nil {
+                    throw TemplateSetupError("\(use): no string catalog has \"\(missing)\" (strings/ar.json, strings/en.json): is it misspelt here, or a new text to add to both?")
+                }
                 throw TemplateSetupError("string catalog \(directory.path)/strings/\(language.rawValue).json has no \"\(missing)\", which the bill needs")
             }
         }
@@ -104,36 +110,60 @@ public struct TemplateSet: Sendable {
         EncodedWord.trimmed(try render("email-subject", page))
     }
 
-    /// The catalog keys the templates name as `l.KEY` or `o.KEY`.
-    static func catalogKeys(in directory: URL) throws(TemplateSetupError) -> Set<String> {
-        var keys: Set<String> = []
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return keys }
-        for case let url as URL in walker where url.pathExtension == "mustache" {
+    /// The catalog keys the templates name as `l.KEY` or `o.KEY`, each with
+    /// its first use (`partials/header.mustache:3:5`), files in name order.
+    static func catalogKeyUses(in directory: URL) throws(TemplateSetupError) -> [String: String] {
+        var uses: [String: String] = [:]
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return uses }
+        var files: [URL] = []
+        for case let url as URL in walker where url.pathExtension == "mustache" { files.append(url) }
+        let root = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
+        for url in files.sorted(by: { $0.path < $1.path }) {
             guard let source = try? String(contentsOf: url, encoding: .utf8) else {
                 throw TemplateSetupError("template \(url.path) cannot be read as UTF-8")
             }
-            keys.formUnion(catalogKeys(inSource: source))
+            let file = url.path.hasPrefix(root) ? String(url.path.dropFirst(root.count)) : url.lastPathComponent
+            for (key, line, column) in catalogKeyUses(inSource: source) where uses[key] == nil {
+                uses[key] = "\(file):\(line):\(column)"
+            }
         }
-        return keys
+        return uses
     }
 
     /// `KEY` of every `{{l.KEY}}`, `{{#o.KEY}}`… in a template's source.
     static func catalogKeys(inSource source: String) -> Set<String> {
-        var keys: Set<String> = []
+        Set(catalogKeyUses(inSource: source).map(\.key))
+    }
+
+    /// The same with the line and column of each tag, in source order.
+    static func catalogKeyUses(inSource source: String) -> [(key: String, line: Int, column: Int)] {
+        var uses: [(key: String, line: Int, column: Int)] = []
         var rest = source[...]
+        var line = 1
+        var lineStart = source.startIndex
         // The standard library's search: Foundation's `range(of:)` bridges to NSString and
         // measures it in UTF-16 on every call (tens of milliseconds at start-up).
         while let open = rest.firstRange(of: "{{") {
+            for index in rest.utf8[..<open.lowerBound].indices where rest.utf8[index] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = rest.utf8.index(after: index)
+            }
             rest = rest[open.upperBound...]
             guard let close = rest.firstRange(of: "}}") else { break }
             var tag = rest[..<close.lowerBound].drop { "#^/&{! ".contains($0) }
             tag = tag.prefix { !$0.isWhitespace && $0 != "}" }
             if tag.hasPrefix("l.") || tag.hasPrefix("o.") {
-                keys.insert(String(tag.dropFirst(2)))
+                let column = source.unicodeScalars[lineStart..<open.lowerBound].count + 1
+                uses.append((String(tag.dropFirst(2)), line, column))
+            }
+            // A tag spanning lines (a comment) moves the line count on at the next tag.
+            for index in rest.utf8[..<close.lowerBound].indices where rest.utf8[index] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = rest.utf8.index(after: index)
             }
             rest = rest[close.upperBound...]
         }
-        return keys
+        return uses
     }
 }
 

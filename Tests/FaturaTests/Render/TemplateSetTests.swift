@@ -89,6 +89,20 @@ struct TemplateSetTests {
         #expect(error.contains("invalid JSON"), "\(error)")
     }
 
+    /// A key no catalog has is most likely misspelt where a template names it.
+    @Test func aCatalogKeyNoCatalogHasIsNamedWhereATemplateUsesIt() throws {
+        let copy = try templateCopy()
+        let header = copy.appendingPathComponent("partials/header.mustache")
+        let source = try String(contentsOf: header, encoding: .utf8)
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = try #require(lines.firstIndex { $0.contains("{{") })
+        try (lines[..<index] + ["\r", "  {{! a comment\nover two lines }} <b>{{l.bil_title}}</b>"] + lines[index...]).joined(separator: "\n")
+            .write(to: header, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.hasPrefix("partials/header.mustache:\(index + 3):22: no string catalog has \"bil_title\""), "\(error)")
+        #expect(TemplateSet.catalogKeyUses(inSource: "a\r\n  {{l.x}}\nب {{o.y}}").map { "\($0.key) \($0.line):\($0.column)" } == ["x 2:3", "y 3:3"])
+    }
+
     @Test func aMissingTemplateIsNamed() throws {
         let copy = try templateCopy()
         try FileManager.default.removeItem(at: copy.appendingPathComponent("layout.mustache"))
