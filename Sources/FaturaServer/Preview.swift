@@ -92,17 +92,23 @@ public struct Preview: Sendable {
         }
     }
 
-    /// Changes whenever a file under the templates or samples changes.
+    /// Changes whenever a file under the templates or samples changes, or
+    /// the utility details given apart from them. A file reached through a
+    /// link counts as the file it leads to (a shared partial linked in).
     func stamp() -> String {
         var parts: [String] = []
+        func add(_ path: String) {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return }
+            parts.append("\(path) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_size) \(status.st_ino)")
+        }
         for folder in [templates, samples] {
             // A linked folder is watched where it leads (the walk does not follow the link).
-            let walker = FileManager.default.enumerator(at: folder.resolvingSymlinksInPath(), includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey])
-            while let url = walker?.nextObject() as? URL {
-                let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
-                parts.append("\(url.path) \(values?.contentModificationDate?.timeIntervalSince1970 ?? 0) \(values?.fileSize ?? 0)")
-            }
+            let walker = FileManager.default.enumerator(atPath: folder.resolvingSymlinksInPath().path)
+            let root = folder.resolvingSymlinksInPath().path + "/"
+            while let relative = walker?.nextObject() as? String { add(root + relative) }
         }
+        if let utility { add(utility.path) }
         var digest: UInt64 = 1469598103934665603
         for byte in parts.sorted().joined(separator: "\n").utf8 { digest = (digest ^ UInt64(byte)) &* 1099511628211 }
         return String(digest, radix: 16)

@@ -8,6 +8,32 @@ import Testing
 
 @Suite("The designers' preview", .serialized)
 struct PreviewTests {
+    /// A partial linked in from elsewhere, and utility details kept apart
+    /// from the templates: an edit to either reloads the pages too.
+    @Test func anEditBehindALinkOrToTheUtilityDetailsReloads() async throws {
+        let templates = try templateCopy()
+        let shared = templates.deletingLastPathComponent().appendingPathComponent("shared")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        let footer = templates.appendingPathComponent("partials/footer.mustache")
+        let target = shared.appendingPathComponent("footer.mustache")
+        try FileManager.default.moveItem(at: footer, to: target)
+        try FileManager.default.createSymbolicLink(at: footer, withDestinationURL: target)
+        let utility = shared.appendingPathComponent("utility.json")
+        try FileManager.default.copyItem(at: templates.appendingPathComponent("utility.json"), to: utility)
+        let preview = Preview(templates: templates, samples: SampleBills.file.deletingLastPathComponentURL, utility: utility,
+                              logger: Logger(label: "test"))
+        try await Application(router: preview.router()).test(.router) { client in
+            var stamps: [String] = []
+            for edit in [target, utility] {
+                stamps.append(try await client.execute(uri: "/__stamp", method: .get) { String(buffer: $0.body) })
+                let text = try String(contentsOf: edit, encoding: .utf8)
+                try (edit == utility ? text.replacingOccurrences(of: "\"portal\"", with: " \"portal\"") : text + "\n").write(to: edit, atomically: false, encoding: .utf8)
+            }
+            stamps.append(try await client.execute(uri: "/__stamp", method: .get) { String(buffer: $0.body) })
+            #expect(Set(stamps).count == 3, "\(stamps)")
+        }
+    }
+
     @Test func listsEverySampleOutputAndReflectsAnEditOnReload() async throws {
         let templates = try templateCopy()
         let preview = Preview(templates: templates, samples: SampleBills.file.deletingLastPathComponentURL, logger: Logger(label: "test"))
