@@ -26,9 +26,11 @@ struct Snapshot: ParsableCommand {
             throw ExitStatus.configuration
         }
         for difference in report.differences { print(difference) }
+        for name in report.missing { print("\(name): no snapshot yet (record it with fatura snapshot --record)") }
         for name in report.stale { print("\(name): no sample produces this snapshot any more (fatura snapshot --record removes it)") }
         for name in report.recorded { printError("recorded \(name)") }
-        printError("snapshots: \(report.matched) matched, \(report.differences.count) differ, \(report.stale.count) stale, \(report.recorded.count) recorded")
+        for name in report.removed { printError("removed \(name)") }
+        printError(report.line)
         if !report.passed { throw ExitCode.failure }
     }
 }

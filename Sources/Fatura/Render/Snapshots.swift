@@ -9,12 +9,23 @@ public struct Snapshots {
         public var matched = 0
         /// Readable differences, one entry a file.
         public var differences: [String] = []
+        /// Outputs with no snapshot yet (a new sample).
+        public var missing: [String] = []
         /// Files written (with `record`).
         public var recorded: [String] = []
         /// Snapshot files no sample produces any more.
         public var stale: [String] = []
+        /// Such files removed (with `record`).
+        public var removed: [String] = []
 
-        public var passed: Bool { differences.isEmpty && stale.isEmpty }
+        public var passed: Bool { differences.isEmpty && missing.isEmpty && stale.isEmpty }
+
+        /// `N matched, N differ, N missing, N stale`, and what `record` wrote and removed.
+        public var line: String {
+            var line = "snapshots: \(matched) matched, \(differences.count) differ, \(missing.count) missing, \(stale.count) stale"
+            if !recorded.isEmpty || !removed.isEmpty { line += "; \(recorded.count) recorded, \(removed.count) removed" }
+            return line
+        }
     }
 
     /// Renders and compares (or, with `record`, rewrites and prunes).
@@ -28,7 +39,14 @@ public struct Snapshots {
                 for language in Language.allCases {
                     let name = SampleSet.snapshotName(output, entry, language: language)
                     expected.insert(name)
-                    let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
+                    let rendered: String
+                    do {
+                        rendered = try SampleSet.render(output, entry, language: language, templates: templates)
+                    } catch {
+                        // Every sample is tried: the designer sees each one the change broke.
+                        report.differences.append("\(name): cannot be rendered (sample \(entry.sample), account \(entry.bill.account), \(language.rawValue)): \(error)")
+                        continue
+                    }
                     let url = folder.appendingPathComponent(name)
                     let stored = try? String(contentsOf: url, encoding: .utf8)
                     if stored == rendered {
@@ -40,7 +58,7 @@ public struct Snapshots {
                     } else if let stored {
                         report.differences.append("--- \(name) (snapshot)\n+++ \(name) (rendered)\n" + LineDiff.unified(stored, rendered))
                     } else {
-                        report.differences.append("\(name): no snapshot yet (record it with fatura snapshot --record)")
+                        report.missing.append(name)
                     }
                 }
             }
@@ -49,8 +67,15 @@ public struct Snapshots {
             .filter { $0.hasSuffix(".html") || $0.hasSuffix(".txt") }
         for name in existing.sorted() where !expected.contains(name) {
             if record {
-                try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-                report.recorded.append("\(name) (removed)")
+                let url = folder.appendingPathComponent(name)
+                try FileManager.default.removeItem(at: url)
+                // The folder of a sample taken away goes with its last file.
+                let parent = url.deletingLastPathComponent()
+                if parent.standardizedFileURL != folder.standardizedFileURL,
+                   (try? FileManager.default.contentsOfDirectory(atPath: parent.path))?.isEmpty == true {
+                    try? FileManager.default.removeItem(at: parent)
+                }
+                report.removed.append(name)
             } else {
                 report.stale.append(name)
             }
@@ -60,7 +85,9 @@ public struct Snapshots {
 }
 
 /// A small line diff for people: the changed lines with three lines of
-/// context around them, in unified form.
+/// context around them, in unified form (`@@ -old +new @@` hunks, removed
+/// lines before added ones); a carriage return shows as `␍`, so a file
+/// saved with other line ends says so.
 enum LineDiff {
     static func unified(_ old: String, _ new: String, context: Int = 3) -> String {
         let a = old.split(separator: "\n", omittingEmptySubsequences: false)
@@ -72,26 +99,30 @@ enum LineDiff {
                 table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
             }
         }
-        var lines: [(Character, Substring)] = []
+        // Each line with its number in the old and the new text.
+        var lines: [(mark: Character, text: Substring, old: Int, new: Int)] = []
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
-                lines.append((" ", a[i])); i += 1; j += 1
-            } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
-                lines.append(("+", b[j])); j += 1
+                lines.append((" ", a[i], i, j)); i += 1; j += 1
+            } else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] {
+                lines.append(("-", a[i], i, j)); i += 1
             } else {
-                lines.append(("-", a[i])); i += 1
+                lines.append(("+", b[j], i, j)); j += 1
             }
         }
-        let changed = lines.indices.filter { lines[$0].0 != " " }
+        let changed = lines.indices.filter { lines[$0].mark != " " }
         var shown = IndexSet()
         for index in changed { shown.insert(integersIn: max(0, index - context)...min(lines.count - 1, index + context)) }
         var out = ""
-        var previous: Int?
-        for index in shown {
-            if let previous, index != previous + 1 { out += "…\n" }
-            out += "\(lines[index].0)\(lines[index].1)\n"
-            previous = index
+        for range in shown.rangeView {
+            let hunk = lines[range]
+            let oldCount = hunk.filter { $0.mark != "+" }.count
+            let newCount = hunk.filter { $0.mark != "-" }.count
+            out += "@@ -\(hunk.first!.old + (oldCount > 0 ? 1 : 0)),\(oldCount) +\(hunk.first!.new + (newCount > 0 ? 1 : 0)),\(newCount) @@\n"
+            for line in hunk {
+                out += "\(line.mark)\(line.text.replacingOccurrences(of: "\r", with: "␍"))\n"
+            }
         }
         return out
     }

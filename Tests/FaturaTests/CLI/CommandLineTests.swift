@@ -362,7 +362,7 @@ struct CommandLineTests {
     @Test func theSampleSnapshotsMatch() throws {
         let result = try FaturaBinary.run(["snapshot"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderr.contains("\(SampleSet.Output.allCases.count * 20) matched, 0 differ, 0 stale"))
+        #expect(result.stderr.contains("\(SampleSet.Output.allCases.count * 20) matched, 0 differ, 0 missing, 0 stale\n"), "\(result.stderr)")
     }
 
     @Test func aTemplateChangeFailsTheSnapshotsWithADiffUntilRecorded() throws {
@@ -377,11 +377,36 @@ struct CommandLineTests {
         let failed = try FaturaBinary.run(arguments)
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("--- bills-2026-10/1002345679.en.html (snapshot)"))
+        // The old line, then the new one, under a hunk's line numbers.
         #expect(failed.stdout.contains("-<h2>Total to pay"))
         #expect(failed.stdout.contains("+<h2>Amount to pay"))
+        let hunk = try #require(failed.stdout.components(separatedBy: "--- bills-2026-10/1002345679.en.html (snapshot)").dropFirst().first)
+        #expect(hunk.range(of: #"\n@@ -\d+,\d+ \+\d+,\d+ @@\n"#, options: .regularExpression) != nil, "\(hunk.prefix(400))")
+        #expect(try #require(hunk.range(of: "-<h2>Total to pay")).lowerBound < hunk.range(of: "+<h2>Amount to pay")!.lowerBound)
         #expect(!failed.stdout.contains(".sms.txt (snapshot)"), "SMS text did not change")
         #expect(try FaturaBinary.run(arguments + ["--record"]).status == 0)
         #expect(try FaturaBinary.run(arguments).status == 0)
+
+        // A new sample has no snapshots yet; a sample taken away leaves stale ones.
+        let month = samples.appendingPathComponent("bills-2026-10.xml")
+        try FileManager.default.moveItem(at: month, to: samples.appendingPathComponent("bills-2026-11.xml"))
+        let moved = try FaturaBinary.run(arguments)
+        #expect(moved.status == 1)
+        #expect(moved.stderr.contains("0 matched, 0 differ, 80 missing, 80 stale\n"), "\(moved.stderr)")
+        let recorded = try FaturaBinary.run(arguments + ["--record"])
+        #expect(recorded.stderr.contains("0 matched, 0 differ, 0 missing, 0 stale; 80 recorded, 80 removed\n"), "\(recorded.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: samples.appendingPathComponent("snapshots/bills-2026-10").path),
+                "the folder of the sample taken away is removed with its files")
+
+        // An SMS template that no longer fits: every sample it breaks is named, and the others still compared.
+        for name in ["sms.en", "sms-short.en"] {
+            let sms = templates.appendingPathComponent("\(name).mustache")
+            try (String(contentsOf: sms, encoding: .utf8) + String(repeating: " padding", count: 30)).write(to: sms, atomically: true, encoding: .utf8)
+        }
+        let broken = try FaturaBinary.run(arguments)
+        #expect(broken.status == 1, "\(broken.stderr)")
+        #expect(broken.stdout.contains("bills-2026-11/1002345679.en.sms.txt: cannot be rendered (sample bills-2026-11, account 1002345679, en):"), "\(broken.stdout)")
+        #expect(broken.stderr.contains(" matched, "), "the rest is compared")
     }
 
     @Test func aProgressLineOnlyOnATerminal() throws {
