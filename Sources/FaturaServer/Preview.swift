@@ -58,8 +58,12 @@ public struct Preview: Sendable {
                 html += "</tr>"
             }
             html += "</tbody></table>"
+            if !set.rejected.isEmpty {
+                html += "<h2>Sample bills not shown</h2><p>A run would reject them:</p><ul>"
+                    + set.rejected.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>"
+            }
         } catch {
-            html += errorBlock("\(error)")
+            html += errorBlock("\(error)", title: "Sample error")
         }
         return page(.ok, html + Self.reloadScript + "</body></html>")
     }
@@ -87,8 +91,10 @@ public struct Preview: Sendable {
                     + Self.reloadScript + "</body></html>")
             }
         } catch {
-            return page(.internalServerError, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Template error</title></head><body>"
-                + errorBlock("\(error)") + Self.reloadScript + "</body></html>")
+            // A sample file that cannot be read is not the templates' fault.
+            let title = error is InputError ? "Sample error" : "Template error"
+            return page(.internalServerError, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title)</title></head><body>"
+                + errorBlock("\(error)", title: title) + Self.reloadScript + "</body></html>")
         }
     }
 
@@ -119,8 +125,8 @@ public struct Preview: Sendable {
     <script>(()=>{let s=null;setInterval(async()=>{try{const t=await (await fetch('/__stamp',{cache:'no-store'})).text();if(s!==null&&t!==s)location.reload();s=t}catch(e){}},1000)})()</script>
     """
 
-    func errorBlock(_ message: String) -> String {
-        "<h2 style=\"color:#a4262c\">Template error</h2><pre style=\"white-space:pre-wrap;border:2px solid #a4262c;padding:1rem\">\(escape(message))</pre>"
+    func errorBlock(_ message: String, title: String = "Template error") -> String {
+        "<h2 style=\"color:#a4262c\">\(title)</h2><pre style=\"white-space:pre-wrap;border:2px solid #a4262c;padding:1rem\">\(escape(message))</pre>"
     }
 
     func page(_ status: HTTPResponse.Status, _ html: String) -> Response {

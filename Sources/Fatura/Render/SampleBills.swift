@@ -31,6 +31,10 @@ public struct SampleSet: Sendable {
     }
 
     public let entries: [Entry]
+    /// The sample bills a run would reject, each as `FILE:LINE: bill N
+    /// (account A): code: message`: the preview lists them, so a sample
+    /// that fails a check does not silently drop out.
+    public var rejected: [String] = []
     static let signer = LinkSigner(ring: .development, baseURL: "https://b.example.bh")
 
     /// Reads every `*.xml` of `folder` in name order, keeping the accepted bills.
@@ -38,13 +42,19 @@ public struct SampleSet: Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasSuffix(".xml") }.sorted()
         var entries: [Entry] = []
+        var rejected: [String] = []
         for name in names {
             do {
                 // The batch's own intake: the same checks and routing as a run.
                 var intake = try Intake(input: folder.appendingPathComponent(name).path, format: .xml, shard: nil, onScan: { _ in })
                 while let (item, _) = try intake.next() {
-                    if case .render(let bill, let route, _) = item {
+                    switch item {
+                    case .render(let bill, let route, _):
                         entries.append(Entry(sample: String(name.dropLast(4)), bill: bill, route: route))
+                    case .reject(let bill):
+                        rejected.append(bill.diagnostic(file: name))
+                    case nil:
+                        break
                     }
                 }
             } catch {
@@ -52,7 +62,7 @@ public struct SampleSet: Sendable {
                 throw input
             }
         }
-        return SampleSet(entries: entries)
+        return SampleSet(entries: entries, rejected: rejected)
     }
 
     public func entry(sample: String, account: String) -> Entry? {

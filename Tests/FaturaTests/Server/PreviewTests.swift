@@ -34,6 +34,33 @@ struct PreviewTests {
         }
     }
 
+    /// The sample's rejected bills are listed with their reasons, and a
+    /// sample file that cannot be read is called a sample error, not a template's.
+    @Test func rejectedSamplesAreListedAndABrokenSampleIsCalledSo() async throws {
+        let samples = Fixture.temporaryFolder().appendingPathComponent("Samples")
+        try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: SampleBills.file), to: samples.appendingPathComponent("bills-2026-10.xml"))
+        let preview = Preview(templates: SampleBills.templates, samples: samples, logger: Logger(label: "test"))
+        try await Application(router: preview.router()).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("<h2>Sample bills not shown</h2>"))
+                #expect(body.components(separatedBy: "<li><code>bills-2026-10.xml:").count - 1 == 5, "the sample's five rejected bills")
+                #expect(body.contains(": due-before-issued: &lt;due&gt; at line 239 is 2026-10-30"), "\(body.suffix(600))")
+            }
+            let text = try String(contentsOf: URL(fileURLWithPath: SampleBills.file), encoding: .utf8)
+            try String(text.prefix(text.count / 2)).write(to: samples.appendingPathComponent("bills-2026-10.xml"), atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains(">Sample error</h2>"))
+            }
+            try await client.execute(uri: "/view/page/en/bills-2026-10/1002345678", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                let body = String(buffer: response.body)
+                #expect(body.contains("<title>Sample error</title>") && !body.contains("Template error"), "\(body)")
+            }
+        }
+    }
+
     @Test func listsEverySampleOutputAndReflectsAnEditOnReload() async throws {
         let templates = try templateCopy()
         let preview = Preview(templates: templates, samples: SampleBills.file.deletingLastPathComponentURL, logger: Logger(label: "test"))
