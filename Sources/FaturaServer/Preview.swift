@@ -1,3 +1,4 @@
+import Crypto
 import Fatura
 public import Foundation
 public import Hummingbird
@@ -81,7 +82,11 @@ public struct Preview: Sendable {
             let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
             switch output {
             case .page, .emailHTML:
-                return page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
+                // Under the web view's own policy (and its reload script):
+                // a font or stylesheet from elsewhere is blocked here as it is there.
+                var response = page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
+                response.headers[.contentSecurityPolicy] = Self.policy
+                return response
             case .emailText, .sms:
                 // A phone's width for an SMS, a mail reader's for the e-mail's text.
                 let (title, width) = output == .sms ? ("SMS", "24rem") : ("E-mail text", "48rem")
@@ -119,6 +124,14 @@ public struct Preview: Sendable {
         for byte in parts.sorted().joined(separator: "\n").utf8 { digest = (digest ^ UInt64(byte)) &* 1099511628211 }
         return String(digest, radix: 16)
     }
+
+    /// The web view's policy, allowing the reload script alone (by its
+    /// hash) and its requests for the stamp.
+    static let policy: String = {
+        let script = reloadScript.dropFirst("<script>".count).dropLast("</script>".count)
+        let hash = Data(SHA256.hash(data: Array(script.utf8))).base64EncodedString()
+        return StatusPageMiddleware<BasicRequestContext>.policy + "; script-src 'sha256-\(hash)'; connect-src 'self'"
+    }()
 
     /// Polls the stamp each second and reloads the page when it changes.
     static let reloadScript = """

@@ -1,6 +1,7 @@
 import Fatura
 import FaturaServer
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -86,6 +87,10 @@ struct PreviewTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("Total to pay"))
                 #expect(String(buffer: response.body).contains("/__stamp"), "the page reloads itself")
+                // Under the web view's policy, its reload script allowed by its hash.
+                let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.hasPrefix("default-src 'none'; style-src 'unsafe-inline'"), "\(policy)")
+                #expect(policy.contains("; script-src 'sha256-") && policy.hasSuffix("; connect-src 'self'"), "\(policy)")
             }
 
             // A designer edits a catalog and a template while the preview runs.
