@@ -17,6 +17,7 @@ struct Check: ParsableCommand {
     var format: InputFormat?
 
     func run() throws {
+        try InputFormat.checkNamed(format, for: input)
         do {
             let summary = try Batch.check(input: input, format: format) { print($0.diagnostic(file: input)) }
             printError(summary.line)

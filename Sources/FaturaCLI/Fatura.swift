@@ -10,7 +10,9 @@ struct Fatura: AsyncParsableCommand {
         4 (link verify) the token does not verify; \
         64 bad command line; 65 the input is not well-formed XML or not a bill export (nothing written); \
         66 the input cannot be read; 70 a bill could not be rendered; 73 the output cannot be written; \
-        78 templates or string catalogs are missing or broken; 1 (snapshot) a snapshot differs.
+        78 the set-up is missing or broken (templates, string catalogs, the key ring, the utility details; \
+        a server that cannot listen); 1 (snapshot) a snapshot differs or is missing; \
+        130 and 143 (render) stopped by SIGINT or SIGTERM, its work kept for --resume. The README has the whole table.
         """,
         subcommands: [Render.self, Check.self, Template.self, Keys.self, Link.self, Serve.self, PreviewCommand.self, Snapshot.self, Generate.self, Bench.self, Merge.self]
     )

@@ -71,8 +71,10 @@ struct KeysList: ParsableCommand {
     @OptionGroup var ring: KeyRingOption
 
     func run() throws {
+        // A ring not named is a usage error (64), said once, outside the catch below.
+        let path = try ring.requiredPath()
         do {
-            let keys = try KeyRing.load(URL(fileURLWithPath: try ring.requiredPath()))
+            let keys = try KeyRing.load(URL(fileURLWithPath: path))
             for key in keys.keys { print("\(key.id)\t\(key.status.rawValue)\t\(key.created)") }
         } catch {
             printError("fatura: \(error)")

@@ -18,8 +18,11 @@ struct LinkSign: ParsableCommand {
     @Option(name: .long, help: "The billing month, YYYY-MM.")
     var period: String
 
-    @Option(name: .long, help: "The link base (default: link_base_url of Templates/utility.json).")
+    @Option(name: .long, help: "The link base (default: link_base_url of the utility details).")
     var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("The utility's details, read for their link base when --base-url is not given.", valueName: "file"))
+    var utility: String = "Templates/utility.json"
 
     @OptionGroup var ring: KeyRingOption
 
@@ -30,7 +33,15 @@ struct LinkSign: ParsableCommand {
         if let baseURL, let problem = LinkSigner.baseURLProblem(baseURL) {
             throw ValidationError("--base-url \(baseURL) \(problem)")
         }
-        let base = try baseURL ?? UtilityDetails.load(URL(fileURLWithPath: "Templates/utility.json")).linkBaseURL
+        let base: String
+        if let baseURL {
+            base = baseURL
+        } else {
+            do { base = try UtilityDetails.load(URL(fileURLWithPath: utility)).linkBaseURL } catch {
+                printError("fatura: \(error); give --base-url, or --utility FILE")
+                throw ExitStatus.configuration
+            }
+        }
         let signer = LinkSigner(ring: try ring.load(), baseURL: base)
         guard let link = signer.link(account: account, month: month) else {
             throw ValidationError("no link for account \(account) and month \(period): an account has 6 to 12 digits, a month is from 2000-01 to 2341-04")

@@ -18,6 +18,9 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of sample months (*.xml).")
     var samples: String = "Samples"
 
+    @Flag(name: .long, help: "Arabic-Indic digits on Arabic pages, as render --arabic-digits writes them.")
+    var arabicDigits = false
+
     @Option(name: .long, help: "The utility's details (default: TEMPLATES/utility.json).")
     var utility: String?
 
@@ -35,7 +38,7 @@ struct PreviewCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "fatura.preview")
         let preview = Preview(templates: URL(fileURLWithPath: templates), samples: URL(fileURLWithPath: samples),
-                              utility: utility.map { URL(fileURLWithPath: $0) }, logger: logger)
+                              utility: utility.map { URL(fileURLWithPath: $0) }, arabicIndicDigits: arabicDigits, logger: logger)
         let host = self.host
         let app = Application(router: preview.router(), configuration: .init(address: .hostname(host, port: port)),
                               onServerRunning: { channel in

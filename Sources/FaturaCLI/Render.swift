@@ -62,6 +62,7 @@ struct Render: AsyncParsableCommand {
 
     func run() async throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try InputFormat.checkNamed(format, for: input)
         if let linkBaseURL, let problem = LinkSigner.baseURLProblem(linkBaseURL) {
             throw ValidationError("--link-base-url \(linkBaseURL) \(problem)")
         }
@@ -109,6 +110,8 @@ struct Render: AsyncParsableCommand {
                     case .fresh: break
                     case .startedOver:
                         printError("fatura: an interrupted run's work was dropped; `--resume` would have gone on from it")
+                    case .resumed(0):
+                        printError("fatura: resuming the interrupted run from the start of the file (it was stopped before its first checkpoint)")
                     case .resumed(let done):
                         printError("fatura: resuming the interrupted run after bill \(done) of the file (the rejects before it are in its rejects.jsonl, not printed again)")
                     }

@@ -13,12 +13,15 @@ public struct Preview: Sendable {
     public let templates: URL
     public let samples: URL
     public let utility: URL?
+    /// Numbers in Arabic-Indic digits on Arabic pages, as `render --arabic-digits` writes them.
+    public let arabicIndicDigits: Bool
     public let logger: Logger
 
-    public init(templates: URL, samples: URL, utility: URL? = nil, logger: Logger) {
+    public init(templates: URL, samples: URL, utility: URL? = nil, arabicIndicDigits: Bool = false, logger: Logger) {
         self.templates = templates
         self.samples = samples
         self.utility = utility
+        self.arabicIndicDigits = arabicIndicDigits
         self.logger = logger
     }
 
@@ -78,7 +81,7 @@ public struct Preview: Sendable {
             guard let entry = try SampleSet.load(samples).entry(sample: sample, account: account) else {
                 return page(.notFound, "<p>No sample bill \(escape(sample)) / \(escape(account)).</p>")
             }
-            let templates = try TemplateSet.load(directory: self.templates, utility: utility)
+            let templates = try TemplateSet.load(directory: self.templates, utility: utility, arabicIndicDigits: arabicIndicDigits)
             let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
             switch output {
             case .page, .emailHTML:

@@ -97,7 +97,7 @@ public struct BatchSummary: Sendable, Equatable {
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.
     public var line: String {
         let perChannel = Channel.allCases.map { "\($0.rawValue) \(channels[$0] ?? 0)" }.joined(separator: ", ")
-        return "\(period): \(bills) bills: \(accepted) accepted (\(perChannel)), \(rejected) rejected"
+        return "\(period): \(bills) bill\(bills == 1 ? "" : "s"): \(accepted) accepted (\(perChannel)), \(rejected) rejected"
     }
 }
 

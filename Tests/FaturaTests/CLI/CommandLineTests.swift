@@ -33,6 +33,9 @@ enum FaturaBinary {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
         }
         if let stdin, let writer = input?.fileHandleForWriting {
+            // A command may end without reading its input (a usage error):
+            // writing to the closed pipe must fail, not end the test run.
+            signal(SIGPIPE, SIG_IGN)
             let data = try Data(contentsOf: stdin)
             DispatchQueue.global().async {
                 try? writer.write(contentsOf: data)
@@ -357,6 +360,46 @@ struct CommandLineTests {
         for output in [signed, expired, bad, rotated, retired, list] {
             for secret in secrets { #expect(!(output.stdout + output.stderr).contains(secret)) }
         }
+    }
+
+    /// A pipe's format cannot be detected: the command line must name it (64).
+    @Test func aPipeWithoutAFormatIsAUsageError() throws {
+        let sample = URL(fileURLWithPath: Self.sample)
+        for command in [["check", "-"], ["render", "-", "--out", Fixture.temporaryFolder().appendingPathComponent("o").path]] {
+            let result = try FaturaBinary.run(command, stdin: sample)
+            #expect(result.status == 64, "\(command[0]): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("name it with --format xml, csv or jsonl"), "\(result.stderr)")
+        }
+        #expect(try FaturaBinary.run(["check", "-", "--format", "xml"], stdin: sample).status == 3)
+    }
+
+    /// Set-up faults of the key and link commands end with their own codes and one line.
+    @Test func keyAndLinkCommandsSayWhatIsMissing() throws {
+        let folder = Fixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let list = try FaturaBinary.run(["keys", "list"], in: folder)
+        #expect(list.status == 64, "\(list.status) \(list.stderr)")
+        #expect(list.stderr.contains("name the key ring") && !list.stderr.contains("ExitCode"), "\(list.stderr)")
+        let ring = folder.appendingPathComponent("ring.json").path
+        #expect(try FaturaBinary.run(["keys", "new", "--ring", ring], in: folder).status == 0)
+        // No Templates/ here: the link base is not known.
+        let sign = ["link", "sign", "--account", "1002345678", "--period", "2026-10", "--ring", ring]
+        let missing = try FaturaBinary.run(sign, in: folder)
+        #expect(missing.status == 78, "\(missing.status) \(missing.stderr)")
+        #expect(missing.stderr.contains("give --base-url, or --utility FILE"), "\(missing.stderr)")
+        let utility = Fixture.packageRoot.appendingPathComponent("Templates/utility.json").path
+        let signed = try FaturaBinary.run(sign + ["--utility", utility], in: folder)
+        #expect(signed.status == 0 && signed.stdout.hasPrefix("https://"), "\(signed.stderr)")
+    }
+
+    @Test func theSummaryLineCountsOneBillAsOne() throws {
+        var summary = BatchSummary(header: BatchHeader(period: try #require(BillingMonth("2026-10")), issued: try #require(CalendarDate("2026-11-02"))))
+        summary.bills = 1
+        summary.accepted = 1
+        summary.channels[.email] = 1
+        #expect(summary.line.hasPrefix("2026-10: 1 bill: 1 accepted (email 1, "), "\(summary.line)")
+        summary.bills = 2
+        #expect(summary.line.hasPrefix("2026-10: 2 bills: "), "\(summary.line)")
     }
 
     @Test func theSampleSnapshotsMatch() throws {

@@ -226,6 +226,20 @@ struct PipelineTests {
         #expect(expected.keys.filter { $0.hasPrefix("bills/") }.count > 300, "the shard renders about a third of the month")
     }
 
+    /// Killed before its first checkpoint (with bills written), a run resumed
+    /// says it starts from the beginning, not "after bill 0".
+    @Test func aRunKilledBeforeItsFirstCheckpointResumesFromTheStart() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let bills = out.deletingLastPathComponent().appendingPathComponent(".out.partial/bills")
+        #expect(try Self.renderAndKill(out, resume: false, extra: ["--checkpoint-every", "1000000"], when: { _ in
+            ((try? FileManager.default.contentsOfDirectory(atPath: bills.path))?.count ?? 0) > 20
+        }))
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("resuming the interrupted run from the start of the file"), "\(result.stderr)")
+        try Self.expectSameTree(out, "resumed from the start")
+    }
+
     @Test func resumeRefusesAnotherInputOrOptions() throws {
         let out = Fixture.temporaryFolder().appendingPathComponent("out")
         #expect(try Self.renderAndKill(out, resume: false, when: { Self.checkpoints($0) >= 1 }))

@@ -35,6 +35,20 @@ struct PreviewTests {
         }
     }
 
+    @Test func arabicDigitsShowAsARunWritesThem() async throws {
+        for digits in [false, true] {
+            let preview = Preview(templates: SampleBills.templates, samples: SampleBills.file.deletingLastPathComponentURL,
+                                  arabicIndicDigits: digits, logger: Logger(label: "test"))
+            try await Application(router: preview.router()).test(.router) { client in
+                try await client.execute(uri: "/view/page/ar/bills-2026-10/1002345678", method: .get) { response in
+                    let body = String(buffer: response.body)
+                    #expect(body.contains("1002345678"), "an account number stays in Latin digits")
+                    #expect(body.contains("٦٫٥٤٥") == digits, "the total in Arabic-Indic digits only when asked")
+                }
+            }
+        }
+    }
+
     /// The sample's rejected bills are listed with their reasons, and a
     /// sample file that cannot be read is called a sample error, not a template's.
     @Test func rejectedSamplesAreListedAndABrokenSampleIsCalledSo() async throws {
