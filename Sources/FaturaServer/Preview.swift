@@ -34,6 +34,7 @@ public struct Preview: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: preview.stamp())))
         }
+        router.get("status/:name") { _, context in preview.statusPage(context.parameters.get("name") ?? "") }
         router.get("view/:output/:language/:sample/:account") { _, context in
             preview.view(output: context.parameters.get("output") ?? "", language: context.parameters.get("language") ?? "",
                          sample: context.parameters.get("sample") ?? "", account: context.parameters.get("account") ?? "")
@@ -62,6 +63,8 @@ public struct Preview: Sendable {
                 html += "</tr>"
             }
             html += "</tbody></table>"
+            html += "<p>The web view's pages for a link that leads nowhere and one that no longer works: "
+                + TemplateSet.statusTemplates.map { "<a href=\"/status/\($0)\">\($0)</a>" }.joined(separator: " · ") + "</p>"
             if !set.rejected.isEmpty {
                 html += "<h2>Sample bills not shown</h2><p>A run would reject them:</p><ul>"
                     + set.rejected.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>"
@@ -99,10 +102,7 @@ public struct Preview: Sendable {
                     + Self.reloadScript + "</body></html>")
             }
         } catch {
-            // A sample file that cannot be read is not the templates' fault.
-            let title = error is InputError ? "Sample error" : "Template error"
-            return page(.internalServerError, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title)</title></head><body>"
-                + errorBlock("\(error)", title: title) + Self.reloadScript + "</body></html>")
+            return errorPage(error)
         }
     }
 
@@ -126,6 +126,28 @@ public struct Preview: Sendable {
         var digest: UInt64 = 1469598103934665603
         for byte in parts.sorted().joined(separator: "\n").utf8 { digest = (digest ^ UInt64(byte)) &* 1099511628211 }
         return String(digest, radix: 16)
+    }
+
+    /// One of the web view's status pages (404, 410), as `serve` answers it.
+    func statusPage(_ name: String) -> Response {
+        guard TemplateSet.statusTemplates.contains(name) else { return page(.notFound, "<p>No such page.</p>") }
+        do {
+            let templates = try TemplateSet.load(directory: self.templates, utility: utility, arabicIndicDigits: arabicIndicDigits)
+            let html = String(decoding: try templates.renderStatusPage(name), as: UTF8.self)
+            var response = page(.ok, html.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
+            response.headers[.contentSecurityPolicy] = Self.policy
+            return response
+        } catch {
+            return errorPage(error)
+        }
+    }
+
+    /// What stopped a view, in its place (and reloaded once mended).
+    func errorPage(_ error: any Error) -> Response {
+        // A sample file that cannot be read is not the templates' fault.
+        let title = error is InputError ? "Sample error" : "Template error"
+        return page(.internalServerError, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title)</title></head><body>"
+            + errorBlock("\(error)", title: title) + Self.reloadScript + "</body></html>")
     }
 
     /// The web view's policy, allowing the reload script alone (by its

@@ -35,6 +35,27 @@ struct PreviewTests {
         }
     }
 
+    /// The web view's 404 and 410 pages, as serve answers them.
+    @Test func theStatusPagesArePreviewed() async throws {
+        let preview = Preview(templates: SampleBills.templates, samples: SampleBills.file.deletingLastPathComponentURL, logger: Logger(label: "test"))
+        try await Application(router: preview.router()).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<a href=\"/status/gone\">gone</a>"))
+            }
+            try await client.execute(uri: "/status/gone", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("This link no longer works") && body.contains("/__stamp"))
+            }
+            try await client.execute(uri: "/status/not-found", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<html lang=\"ar\" dir=\"rtl\""))
+            }
+            try await client.execute(uri: "/status/bill", method: .get) { response in
+                #expect(response.status == .notFound, "only the status pages")
+            }
+        }
+    }
+
     @Test func arabicDigitsShowAsARunWritesThem() async throws {
         for digits in [false, true] {
             let preview = Preview(templates: SampleBills.templates, samples: SampleBills.file.deletingLastPathComponentURL,
