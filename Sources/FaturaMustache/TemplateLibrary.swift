@@ -57,7 +57,7 @@ public struct TemplateLibrary: Sendable {
         var index: [String: Int] = [:]
         for (number, source) in sorted.enumerated() { index[source.name] = number }
         let trees = try sorted.map { try Parser.parse($0) }
-        var compiler = Compiler(templateIndex: index, strict: options.contains(.strict))
+        var compiler = Compiler(templateIndex: index, strict: options.contains(.strict), escapeByDefault: !options.contains(.plainText))
         for (number, source) in sorted.enumerated() {
             try compiler.compile(trees[number], template: number, source: source)
         }
@@ -121,13 +121,15 @@ public struct TemplateLibrary: Sendable {
     }
 
     /// Every value written without HTML escaping (`{{{name}}}`, `{{&name}}`,
-    /// `{{{.}}}`), as errors with template, line, column and name, in
-    /// template and position order. Use at start-up where no value may be
-    /// written raw (values from untrusted input).
+    /// `{{{.}}}`, or any after `{{% CONTENT_TYPE: TEXT }}`), as errors with
+    /// template, line, column and name, in template and position order. Use
+    /// at start-up where no value may be written raw (values from untrusted
+    /// input), but in the templates that are plain text.
     public var rawOutputs: [MustacheError] {
         program.nameUses.filter(\.isRaw).map { use in
-            MustacheError(
-                .rawOutput, "'\(use.text)' is written without HTML escaping ({{{\(use.text)}}} or {{&\(use.text)}})",
+            let how = use.isRawByPragma ? "after {{% CONTENT_TYPE: TEXT }}" : "{{{\(use.text)}}} or {{&\(use.text)}}"
+            return MustacheError(
+                .rawOutput, "'\(use.text)' is written without HTML escaping (\(how))",
                 template: program.templateNames[use.template], file: program.templateFiles[use.template],
                 line: use.line, column: use.column, name: use.text)
         }

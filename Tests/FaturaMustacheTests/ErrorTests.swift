@@ -178,6 +178,15 @@ import Testing
         #expect(try TemplateLibrary(templates: ["bill": "{{a}} {{#b}}{{.}}{{/b}}"]).rawOutputs.isEmpty)
     }
 
+    /// Escaping turned off by the pragma counts too, for the rest of the body it is in.
+    @Test func rawOutputsCountsWhatThePragmaLeavesUnescaped() throws {
+        let library = try TemplateLibrary(templates: [
+            "bill": "{{#s}}{{% CONTENT_TYPE: TEXT }}{{a}}{{/s}}{{b}}\n{{% CONTENT_TYPE: TEXT }}{{c}}{{% CONTENT_TYPE: HTML }}{{d}}",
+        ])
+        #expect(library.rawOutputs.map(\.name) == ["a", "c"])
+        #expect(library.rawOutputs.first?.description == "bill.mustache:1:32: 'a' is written without HTML escaping (after {{% CONTENT_TYPE: TEXT }})")
+    }
+
     @Test func templateNamesAndUnknownTemplate() throws {
         let library = try TemplateLibrary(templates: ["bill": "b", "partials/header": "h"])
         #expect(library.templateNames == ["bill", "partials/header"])

@@ -53,10 +53,13 @@ public struct TemplateSet: Sendable {
         if let unknown = library.unknownNames(allowed: BillPage.templateNames.union(SMSView.keys).union(ReportView.keys)).first {
             throw TemplateSetupError("\(unknown)")
         }
-        // Every value of a bill comes from the export: none is written raw,
-        // where a name or an address could carry markup into the page.
-        if let raw = library.rawOutputs.first {
-            throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; write {{\(raw.name ?? "")}}")
+        // Every value of a bill comes from the export: none is written raw
+        // into HTML, where a name or an address could carry markup into the
+        // page (the plain-text templates write text, unescaped).
+        if let raw = library.rawOutputs.first(where: { !textTemplates.contains($0.template ?? "") }) {
+            throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; "
+                + (raw.message.contains("CONTENT_TYPE") ? "only the plain-text templates (\(textTemplates.sorted().joined(separator: ", "))) may turn escaping off"
+                                                         : "write {{\(raw.name ?? "")}}"))
         }
         let catalogs = try StringCatalog.load(templates: folder)
         let uses = try catalogKeyUses(in: folder)
@@ -87,6 +90,10 @@ public struct TemplateSet: Sendable {
     public func render(_ template: String, _ page: BillPage, into buffer: inout [UInt8]) throws {
         try pageLibraries[page.main.language, default: library].render(template, .object(page), into: &buffer)
     }
+
+    /// The templates whose output is plain text, not HTML (SMS, the
+    /// e-mail's text and subject): they turn HTML escaping off.
+    static let textTemplates: Set<String> = Set(["email.text", "email-subject"] + Language.allCases.flatMap(SMSComposer.templateNames))
 
     /// The templates of an e-mail's two parts.
     static let mailParts: Set<String> = ["email.html", "email.text"]

@@ -20,6 +20,7 @@ struct Compiler {
     private(set) var nameUses: [NameUse] = []
     let templateIndex: [String: Int]
     private let strict: Bool
+    private let escapeByDefault: Bool
 
     /// Number of distinct key segment names (interned ids).
     var segmentCount: Int { segmentIds.count }
@@ -27,8 +28,9 @@ struct Compiler {
     private var keyIndexByName: [String: Int] = [:]
     private var segmentIds: [String: Int] = [:]
     private var blockIds: [String: Int] = [:]
-    /// Block definitions waiting to be compiled: (override entry, definition).
-    private var pending: [(entry: Int, definition: BlockDefinition)] = []
+    /// Block definitions waiting to be compiled: (override entry, definition,
+    /// whether HTML escaping was on where it was written).
+    private var pending: [(entry: Int, definition: BlockDefinition, escapeOn: Bool)] = []
 
     // State while compiling one instruction range.
     private var source: SourceText
@@ -37,10 +39,15 @@ struct Compiler {
     private var lineStart = true
     /// Index of the text instruction that following text may extend.
     private var openText: Int?
+    /// Whether `{{name}}` is HTML-escaped here (a `CONTENT_TYPE` pragma
+    /// turns it off for the rest of its body), so that a value written
+    /// unescaped is known however it was turned off.
+    private var escapeOn = true
 
-    init(templateIndex: [String: Int], strict: Bool) {
+    init(templateIndex: [String: Int], strict: Bool, escapeByDefault: Bool = true) {
         self.templateIndex = templateIndex
         self.strict = strict
+        self.escapeByDefault = escapeByDefault
         self.templates = Array(repeating: TemplateEntry(start: 0, end: 0), count: templateIndex.count)
         self.source = SourceText(name: "", file: "", text: "")
     }
@@ -49,11 +56,13 @@ struct Compiler {
     mutating func compile(_ nodes: [Node], template index: Int, source: SourceText) throws {
         self.source = source
         self.templateNumber = index
+        escapeOn = escapeByDefault
         let start = beginRange()
         try compileNodes(nodes)
         openText = nil
         templates[index] = TemplateEntry(start: Int32(start), end: Int32(instructions.count))
-        while let (entry, definition) = pending.popLast() {
+        while let (entry, definition, escapeOn) = pending.popLast() {
+            self.escapeOn = escapeOn
             let start = beginRange()
             try compileNodes(definition.children)
             openText = nil
@@ -78,7 +87,7 @@ struct Compiler {
 
             case .variable(let name, let escaped, let offset):
                 markLineStartIfNeeded()
-                let key = keyIndex(name, offset: offset, isSection: false, isRaw: !escaped)
+                let key = keyIndex(name, offset: offset, isSection: false, isRaw: !escaped || !escapeOn, byPragma: escaped && !escapeOn)
                 if let index = openText, index == instructions.count - 1, instructions[index].op == .text {
                     // Fuse with the text run just before it.
                     instructions[index].op = .textVariable
@@ -131,6 +140,7 @@ struct Compiler {
                 instructions[index].b = Int32(instructions.count - index - 1)
 
             case .pragma(let escape, let standalone):
+                escapeOn = escape
                 if standalone { lineStart = true } else { markLineStartIfNeeded() }
                 emit(Instruction(op: .pragma, flag: escape ? 1 : 0), offset: nil)
             }
@@ -140,6 +150,9 @@ struct Compiler {
     /// Compiles a section/block body that directly follows its opening instruction.
     private mutating func compileBody(_ children: [Node], closeStandalone: Bool) throws {
         openText = nil
+        // A pragma in a body holds to the end of that body, as when it runs.
+        let outer = escapeOn
+        defer { escapeOn = outer }
         try compileNodes(children)
         // A closing tag that is not standalone sits on a line of its own content:
         // the line start (if any) belongs inside the body.
@@ -170,7 +183,7 @@ struct Compiler {
         let table = OverrideTable(first: Int32(overrideEntries.count), count: Int32(unique.count))
         for definition in unique.reversed() {
             overrideEntries.append(OverrideEntry(block: Int32(blockId(definition.name)), start: 0, end: 0))
-            pending.append((overrideEntries.count - 1, definition))
+            pending.append((overrideEntries.count - 1, definition, escapeOn))
         }
         overrideTables.append(table)
         return overrideTables.count - 1
@@ -249,14 +262,19 @@ struct Compiler {
 
     // MARK: - Names
 
-    private mutating func keyIndex(_ name: TagName, offset: Int, isSection: Bool, isRaw: Bool = false) -> Int {
+    private mutating func keyIndex(_ name: TagName, offset: Int, isSection: Bool, isRaw: Bool = false, byPragma: Bool = false) -> Int {
         // Every named use; an implicit one (`.`) only when it is raw, as `.`.
-        if let root = name.mode != .implicit ? name.segments.first : isRaw ? "." : nil {
+        let root: String? = switch (name.mode == .implicit, isRaw) {
+        case (false, _): name.segments.first
+        case (true, true): "."
+        case (true, false): nil
+        }
+        if let root {
             let (line, column) = source.location(of: offset)
             nameUses.append(
                 NameUse(
                     root: root, text: name.text, template: templateNumber, line: line, column: column,
-                    isSection: isSection, isRaw: isRaw))
+                    isSection: isSection, isRaw: isRaw, isRawByPragma: byPragma))
         }
         if let index = keyIndexByName[name.text] { return index }
         let first = keySegments.count

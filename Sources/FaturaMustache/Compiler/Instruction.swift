@@ -91,6 +91,9 @@ struct NameUse: Sendable {
     var line: Int
     var column: Int
     var isSection: Bool
-    /// Written without HTML escaping (`{{{name}}}`, `{{&name}}`).
+    /// Written without HTML escaping (`{{{name}}}`, `{{&name}}`, or any
+    /// after `{{% CONTENT_TYPE: TEXT }}`).
     var isRaw = false
+    /// Raw because of the pragma, though written `{{name}}`.
+    var isRawByPragma = false
 }

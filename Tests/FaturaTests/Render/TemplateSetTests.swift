@@ -103,6 +103,17 @@ struct TemplateSetTests {
         #expect(TemplateSet.catalogKeyUses(inSource: "a\r\n  {{l.x}}\nب {{o.y}}").map { "\($0.key) \($0.line):\($0.column)" } == ["x 2:3", "y 3:3"])
     }
 
+    /// Nor may an HTML template turn escaping off; the plain-text ones (SMS,
+    /// the e-mail's text and subject) do, and load.
+    @Test func onlyThePlainTextTemplatesMayTurnEscapingOff() throws {
+        let copy = try templateCopy()
+        let customer = copy.appendingPathComponent("partials/customer.mustache")
+        try ("{{% CONTENT_TYPE: TEXT }}\n" + String(contentsOf: customer, encoding: .utf8)).write(to: customer, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.hasPrefix("partials/customer.mustache:"), "\(error)")
+        #expect(error.contains("(after {{% CONTENT_TYPE: TEXT }})") && error.contains("only the plain-text templates (email-subject, email.text, sms"), "\(error)")
+    }
+
     @Test func aMissingTemplateIsNamed() throws {
         let copy = try templateCopy()
         try FileManager.default.removeItem(at: copy.appendingPathComponent("layout.mustache"))
