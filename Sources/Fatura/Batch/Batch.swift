@@ -132,7 +132,7 @@ public enum Batch {
         defer { intake.stopFirstPass() }
         let header = intake.header
         let fingerprint = Journal.fingerprint(input: input, configuration: configuration,
-                                              sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
+                                              sample: Journal.keySample(signer, header.period), header: header)
 
         let folder: OutputFolder
         let journal: Journal
@@ -274,7 +274,7 @@ public enum Batch {
             let look = ShardMerge.lookDigest(templates: configuration.templates, utility: configuration.utility,
                                              arabicIndicDigits: configuration.arabicIndicDigits)
             summary.run = Journal.splitFingerprint(contentDigest: content, format: format, look: look, configuration: configuration,
-                                                   sample: signer.link(account: "1", month: header.period) ?? "-", header: header)
+                                                   sample: Journal.keySample(signer, header.period), header: header)
             summary.look = look
         }
         do throws(OutputError) {

@@ -173,6 +173,13 @@ final class Journal {
         ])
     }
 
+    /// A link signed with the active key for a fixed account, to name the
+    /// key (its secret and its id) without showing it: two rings made the
+    /// same day describe themselves alike but sign differently.
+    static func keySample(_ signer: LinkSigner, _ month: BillingMonth) -> String {
+        signer.link(account: "100000", month: month) ?? "-"
+    }
+
     /// The name of a `--shard` run's split, the same on every machine for
     /// every share: what the output depends on, as the run used it, not as
     /// it was asked for (a format named or detected, a utility file given
@@ -314,12 +321,12 @@ struct RunFingerprint {
 
     static let descriptions = [
         "input": "the input file (another file, or this one changed since: its size, modification time or inode)",
-        "month": "the input's billing month",
+        "month": "the input's billing month or issue date",
         "format": "--format",
         "link-base": "--link-base-url",
         "sms": "--sms-max-parts-ar or --sms-max-parts-en",
         "shard": "--shard",
-        "keys": "the key ring's active key (--ring, $FATURA_KEY_RING)",
+        "keys": "the key ring (--ring, $FATURA_KEY_RING: another active key, or a key added or retired)",
         "look": "the templates, string catalogs, utility details (--templates, --utility) or --arabic-digits",
     ]
 }

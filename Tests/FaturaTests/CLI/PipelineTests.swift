@@ -240,6 +240,21 @@ struct PipelineTests {
         try Self.expectSameTree(out, "resumed from the start")
     }
 
+    /// Two rings made the same day describe themselves alike: the resume
+    /// tells them apart by what they sign (the links of one run must all verify with one ring).
+    @Test func resumeRefusesAnotherRingMadeTheSameDay() throws {
+        let folder = Fixture.temporaryFolder()
+        let rings = ["r1.json", "r2.json"].map { folder.appendingPathComponent($0).path }
+        for ring in rings { #expect(try FaturaBinary.run(["keys", "new", "--ring", ring]).status == 0) }
+        let out = folder.appendingPathComponent("out")
+        #expect(try Self.renderAndKill(out, resume: false, extra: ["--ring", rings[0]], when: { Self.checkpoints($0) >= 1 }))
+        let other = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--ring", rings[1]])
+        #expect(other.status == 64, "\(other.stderr)")
+        #expect(other.stderr.contains("differs from this one in the key ring"), "\(other.stderr)")
+        let same = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--ring", rings[0]])
+        #expect(same.status == 3, "\(same.stderr)")
+    }
+
     @Test func resumeRefusesAnotherInputOrOptions() throws {
         let out = Fixture.temporaryFolder().appendingPathComponent("out")
         #expect(try Self.renderAndKill(out, resume: false, when: { Self.checkpoints($0) >= 1 }))
