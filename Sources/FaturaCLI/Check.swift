@@ -16,8 +16,11 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "The input's format: xml, csv or jsonl (default: detected from the file).")
     var format: InputFormat?
 
+    func validate() throws {
+        try InputFormat.checkNamed(format, for: input, given: given)
+    }
+
     func run() throws {
-        try InputFormat.checkNamed(format, for: input)
         do {
             let summary = try Batch.check(input: input, format: format) { print($0.diagnostic(file: input)) }
             printError(summary.line)

@@ -60,9 +60,12 @@ struct Render: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Records between checkpoints of the journal (for tests).", visibility: .hidden))
     var checkpointEvery = Batch.checkpointEvery
 
+    func validate() throws {
+        try InputFormat.checkNamed(format, for: input, given: given)
+    }
+
     func run() async throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        try InputFormat.checkNamed(format, for: input)
         if let linkBaseURL, let problem = LinkSigner.baseURLProblem(linkBaseURL) {
             throw ValidationError("--link-base-url \(linkBaseURL) \(problem)")
         }

@@ -18,6 +18,11 @@ final class ByteInput {
         guard descriptor >= 0 else {
             throw InputError(.unreadable, file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            close(descriptor)
+            throw InputError(.unreadable, file: path, message: "is a folder, not a bill export")
+        }
         buffer = [UInt8](repeating: 0, count: Self.chunkSize)
     }
 

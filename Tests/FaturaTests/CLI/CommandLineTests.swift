@@ -368,9 +368,17 @@ struct CommandLineTests {
         for command in [["check", "-"], ["render", "-", "--out", Fixture.temporaryFolder().appendingPathComponent("o").path]] {
             let result = try FaturaBinary.run(command, stdin: sample)
             #expect(result.status == 64, "\(command[0]): \(result.status) \(result.stderr)")
-            #expect(result.stderr.contains("name it with --format xml, csv or jsonl"), "\(result.stderr)")
+            #expect(result.stderr.contains("The format of standard input cannot be detected; name it with --format xml, csv or jsonl."), "\(result.stderr)")
+            #expect(result.stderr.contains("Usage: fatura \(command[0])"), "the command's own usage: \(result.stderr)")
         }
         #expect(try FaturaBinary.run(["check", "-", "--format", "xml"], stdin: sample).status == 3)
+        // A folder is no pipe: it cannot be read (66), format or not.
+        let folder = Fixture.temporaryFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for extra in [[], ["--format", "xml"]] {
+            let result = try FaturaBinary.run(["check", folder.path] + extra)
+            #expect(result.status == 66 && !result.stderr.contains("pipe"), "\(result.status) \(result.stderr)")
+        }
     }
 
     /// Set-up faults of the key and link commands end with their own codes and one line.

@@ -165,7 +165,7 @@ struct InputFormatTests {
         // A pipe or device is read once: its format must be named (on the command line: 64).
         let piped = try FaturaBinary.run(["check", "/dev/null"])
         #expect(piped.status == 64)
-        #expect(piped.stderr.contains("--format"))
+        #expect(piped.stderr.contains("/dev/null is a pipe or device: its format cannot be detected; name it with --format"), "\(piped.stderr)")
         let help = try FaturaBinary.run(["render", "--help"])
         #expect(help.stdout.contains("--format") && help.stdout.contains("XML, CSV or JSON Lines"))
     }
