@@ -5,7 +5,8 @@
 /// ``MustacheValue/int(_:)``, other numbers ``MustacheValue/double(_:)``,
 /// `true`/`false` ``MustacheValue/bool(_:)`` and `null` ``MustacheValue/null``.
 /// String escapes, including `\u` surrogate pairs, are decoded; lone
-/// surrogates are rejected. Duplicate object keys: the last one wins.
+/// surrogates are rejected. Duplicate object keys: the last one wins, or,
+/// with `refusingDuplicateKeys`, an error naming the second.
 extension MustacheValue {
     /// Decodes JSON text.
     /// - Throws: ``MustacheError`` with code ``MustacheError/Code/invalidJSON``,
@@ -16,12 +17,12 @@ extension MustacheValue {
     }
 
     /// Decodes JSON bytes (UTF-8), e.g. `Data` or `[UInt8]`.
-    public init<Bytes: Collection>(json bytes: Bytes) throws where Bytes.Element == UInt8 {
-        if let value = try bytes.withContiguousStorageIfAvailable({ try JSONReader.decode($0) }) {
+    public init<Bytes: Collection>(json bytes: Bytes, refusingDuplicateKeys: Bool = false) throws where Bytes.Element == UInt8 {
+        if let value = try bytes.withContiguousStorageIfAvailable({ try JSONReader.decode($0, refusingDuplicateKeys: refusingDuplicateKeys) }) {
             self = value
         } else {
             let array = Array(bytes)
-            self = try array.withUnsafeBufferPointer { try JSONReader.decode($0) }
+            self = try array.withUnsafeBufferPointer { try JSONReader.decode($0, refusingDuplicateKeys: refusingDuplicateKeys) }
         }
     }
 }
@@ -32,11 +33,13 @@ struct JSONReader {
     private var position = 0
     private var depth = 0
     private static let maxDepth = 512
+    private var refusingDuplicateKeys = false
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> MustacheValue {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, refusingDuplicateKeys: Bool = false) throws -> MustacheValue {
         var decoder = JSONReader(bytes)
+        decoder.refusingDuplicateKeys = refusingDuplicateKeys
         // Skip a UTF-8 byte order mark.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { decoder.position = 3 }
         decoder.skipWhitespace()
@@ -115,7 +118,11 @@ struct JSONReader {
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+            let keyStart = position
             let key = try parseString()
+            if refusingDuplicateKeys, dictionary[key] != nil {
+                throw error("the key \"\(key)\" is given twice in this object", at: keyStart)
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
             position += 1

@@ -21,6 +21,19 @@ import Testing
         #expect(try library.render("t", value) == "Ztrue1")
     }
 
+    @Test func aKeyGivenTwice() throws {
+        let text = "{\n  \"a\": 1,\n  \"b\": {\"a\": 2},\n  \"a\": 3\n}"
+        guard case .dictionary(let last) = try MustacheValue(json: text), case .int(let a) = last["a"] else {
+            Issue.record("not a dictionary with a number")
+            return
+        }
+        #expect(a == 3, "the last one wins by default")
+        let error = try #require(throws: MustacheError.self) { try MustacheValue(json: Array(text.utf8), refusingDuplicateKeys: true) }
+        #expect(error.description == "line 4, column 3: invalid JSON: the key \"a\" is given twice in this object")
+        // The same key in another object is no repeat.
+        #expect(throws: Never.self) { try MustacheValue(json: Array("{\"a\": {\"a\": 1}}".utf8), refusingDuplicateKeys: true) }
+    }
+
     @Test func numbers() throws {
         let value = try MustacheValue(json: "[0, -7, 1.5, -2.25e2, 1E3, 12345678901234567890, 3.0]")
         guard case .list(let items) = value, items.count == 7 else {

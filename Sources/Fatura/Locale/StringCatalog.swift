@@ -75,7 +75,8 @@ public struct StringCatalog: Sendable {
             // trailing comma, a quote left unescaped): a designer edits these.
             let object: [String: MustacheValue]
             do {
-                guard case .dictionary(let dictionary) = try MustacheValue(json: data) else {
+                // A key given twice would keep the later text with no word (a designer adding one that is there).
+                guard case .dictionary(let dictionary) = try MustacheValue(json: data, refusingDuplicateKeys: true) else {
                     throw TemplateSetupError("\(url.path) is not a JSON object of strings")
                 }
                 object = dictionary
@@ -146,16 +147,27 @@ extension StringCatalog {
         "chart_span": ["months"],
     ]
 
+    /// The sentences whose one value is their point: without its `{name}`
+    /// the figure would drop out of every bill with no word.
+    private static let required: [String: String] = [
+        "chart_current": "value", "chart_last_year": "value", "chart_more": "percent", "chart_less": "percent", "chart_span": "months",
+    ]
+
     /// A `{name}` the key is not filled with would reach the bill as
-    /// written (`{percnt}`): refused, naming the catalog, key and name.
+    /// written (`{percnt}`), and a sentence without the value it is for
+    /// would say nothing: both refused, naming the catalog, key and name.
     static func checkPlaceholders(_ catalogs: [Language: StringCatalog]) throws(TemplateSetupError) {
         for language in Language.allCases {
             guard let catalog = catalogs[language] else { continue }
             for key in catalog.strings.keys.sorted() {
                 let allowed = placeholders(of: key)
-                for name in placeholderNames(in: catalog.strings[key]!) where !allowed.contains(name) {
+                let names = placeholderNames(in: catalog.strings[key]!)
+                for name in names where !allowed.contains(name) {
                     let offer = allowed.isEmpty ? "it is filled with no value" : "it is filled with " + allowed.sorted().map { "{\($0)}" }.joined(separator: ", ")
                     throw TemplateSetupError("string catalog strings/\(language.rawValue).json: \"\(key)\" has {\(name)}, which would show as written: \(offer)")
+                }
+                if let name = required[key], !names.contains(name) {
+                    throw TemplateSetupError("string catalog strings/\(language.rawValue).json: \"\(key)\" has no {\(name)}: the sentence would leave out the figure it is for")
                 }
             }
         }

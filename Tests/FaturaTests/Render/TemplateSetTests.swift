@@ -74,6 +74,27 @@ struct TemplateSetTests {
         #expect(error.contains("strings/\(language).json: \"\(key)\" has \(new.trimmingCharacters(in: .whitespaces)), which would show as written: \(offer)"), "\(error)")
     }
 
+    @Test func aSentenceWithoutItsFigureIsRefused() throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/en.json")
+        var strings = try JSONSerialization.jsonObject(with: Data(contentsOf: catalog)) as! [String: String]
+        strings["chart_more"] = "That is more than a year ago."
+        try JSONSerialization.data(withJSONObject: strings).write(to: catalog)
+        #expect(loadError(copy)?.contains("strings/en.json: \"chart_more\" has no {percent}: the sentence would leave out the figure") == true)
+    }
+
+    @Test func aCatalogKeyGivenTwiceIsNamed() throws {
+        let copy = try templateCopy()
+        let catalog = copy.appendingPathComponent("strings/ar.json")
+        let text = try String(contentsOf: catalog, encoding: .utf8)
+        // A designer adds a text that is there already, on a new second line.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        try ([lines[0], "  \"how_to_pay\": \"ادفع\","] + lines[1...]).joined(separator: "\n").write(to: catalog, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("strings/ar.json:"), "\(error)")
+        #expect(error.contains("the key \"how_to_pay\" is given twice"), "\(error)")
+    }
+
     @Test func aCatalogThatIsNotJSONIsNamedWithLineAndColumn() throws {
         let copy = try templateCopy()
         let catalog = copy.appendingPathComponent("strings/en.json")
