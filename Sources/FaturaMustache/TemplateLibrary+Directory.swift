@@ -19,18 +19,12 @@ extension TemplateLibrary {
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MustacheError(.io, "template directory '\(directory)' does not exist", file: directory)
         }
-        // Through a symbolic link, the folder it leads to (the walk does not follow one).
-        let root = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
-        guard let enumerator = manager.enumerator(atPath: root.path) else {
-            throw MustacheError(.io, "cannot list template directory '\(directory)'", file: directory)
-        }
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
         let suffix = "." + fileExtension
         var sources: [SourceText] = []
-        while let relative = enumerator.nextObject() as? String {
-            guard relative.hasSuffix(suffix) else { continue }
+        // Links to files and folders are followed.
+        for relative in FolderWalk.files(under: root.path) where relative.hasSuffix(suffix) {
             let url = root.appendingPathComponent(relative)
-            var isDir: ObjCBool = false
-            guard manager.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
             guard let data = manager.contents(atPath: url.path) else {
                 throw MustacheError(.io, "cannot read template file", file: relative)
             }

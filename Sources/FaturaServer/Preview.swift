@@ -1,5 +1,6 @@
 import Crypto
 import Fatura
+import FaturaMustache
 public import Foundation
 public import Hummingbird
 import HTTPTypes
@@ -117,10 +118,8 @@ public struct Preview: Sendable {
             parts.append("\(path) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_size) \(status.st_ino)")
         }
         for folder in [templates, samples] {
-            // A linked folder is watched where it leads (the walk does not follow the link).
-            let walker = FileManager.default.enumerator(atPath: folder.resolvingSymlinksInPath().path)
-            let root = folder.resolvingSymlinksInPath().path + "/"
-            while let relative = walker?.nextObject() as? String { add(root + relative) }
+            // Links to files and folders followed, as the templates are read.
+            for relative in FolderWalk.files(under: folder.path) { add(folder.path + "/" + relative) }
         }
         if let utility { add(utility.path) }
         var digest: UInt64 = 1469598103934665603

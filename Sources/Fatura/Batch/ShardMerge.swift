@@ -1,4 +1,5 @@
 import Crypto
+import FaturaMustache
 public import Foundation
 
 /// `fatura merge`: the manifests, rejects, SMS and paper lists and
@@ -108,14 +109,12 @@ public enum ShardMerge {
         var hasher = SHA256()
         func add(_ text: String) { hasher.update(data: Array((text + "\n").utf8)) }
         add("digits \(arabicIndicDigits)")
-        let templates = templates.standardizedFileURL.resolvingSymlinksInPath()
         var files: [(name: String, url: URL)] = []
-        if let walker = FileManager.default.enumerator(at: templates, includingPropertiesForKeys: nil) {
-            for case let url as URL in walker {
-                let name = String(url.standardizedFileURL.resolvingSymlinksInPath().path.dropFirst(templates.path.count))
-                if url.pathExtension == "mustache" || (url.pathExtension == "json" && name.hasPrefix("/strings/")) {
-                    files.append((name, url))
-                }
+        // As the templates are read: links followed.
+        for file in FolderWalk.files(under: templates.path) {
+            let name = "/" + file
+            if file.hasSuffix(".mustache") || (file.hasSuffix(".json") && name.hasPrefix("/strings/")) {
+                files.append((name, templates.appendingPathComponent(file)))
             }
         }
         files.append(("utility", utility ?? templates.appendingPathComponent("utility.json")))

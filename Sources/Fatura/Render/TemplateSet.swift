@@ -37,10 +37,8 @@ public struct TemplateSet: Sendable {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw TemplateSetupError("template folder \(directory.path) does not exist")
         }
-        // A folder reached through a symbolic link (a designer's checkout
-        // linked into place, say) is read as the folder it leads to: its
-        // files are walked, not the link. Messages name the folder as given.
-        let folder = directory.resolvingSymlinksInPath()
+        // Links, to the folder itself or within it, are followed by the walks below.
+        let folder = directory
         let library: TemplateLibrary
         do {
             library = try TemplateLibrary(directory: folder.path, options: .strict)
@@ -121,15 +119,11 @@ public struct TemplateSet: Sendable {
     /// its first use (`partials/header.mustache:3:5`), files in name order.
     static func catalogKeyUses(in directory: URL) throws(TemplateSetupError) -> [String: String] {
         var uses: [String: String] = [:]
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return uses }
-        var files: [URL] = []
-        for case let url as URL in walker where url.pathExtension == "mustache" { files.append(url) }
-        let root = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
-        for url in files.sorted(by: { $0.path < $1.path }) {
+        for file in FolderWalk.files(under: directory.path) where file.hasSuffix(".mustache") {
+            let url = directory.appendingPathComponent(file)
             guard let source = try? String(contentsOf: url, encoding: .utf8) else {
                 throw TemplateSetupError("template \(url.path) cannot be read as UTF-8")
             }
-            let file = url.path.hasPrefix(root) ? String(url.path.dropFirst(root.count)) : url.lastPathComponent
             for (key, line, column) in catalogKeyUses(inSource: source) where uses[key] == nil {
                 uses[key] = "\(file):\(line):\(column)"
             }

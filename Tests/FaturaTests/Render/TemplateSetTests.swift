@@ -1,3 +1,4 @@
+import FaturaMustache
 import Foundation
 import Testing
 @testable import Fatura
@@ -133,6 +134,23 @@ struct TemplateSetTests {
         let error = try #require(loadError(copy))
         #expect(error.hasPrefix("partials/customer.mustache:"), "\(error)")
         #expect(error.contains("(after {{% CONTENT_TYPE: TEXT }})") && error.contains("only the plain-text templates (email-subject, email.text, sms"), "\(error)")
+    }
+
+    /// A shared `partials/` linked in is read; a link back up does not loop.
+    @Test func aFolderLinkedInsideIsReadAndALoopIsNot() throws {
+        let copy = try templateCopy()
+        let shared = copy.deletingLastPathComponent().appendingPathComponent("shared-partials")
+        try FileManager.default.moveItem(at: copy.appendingPathComponent("partials"), to: shared)
+        try FileManager.default.createSymbolicLink(at: copy.appendingPathComponent("partials"), withDestinationURL: shared)
+        try FileManager.default.createSymbolicLink(at: shared.appendingPathComponent("loop"), withDestinationURL: copy)
+        #expect(loadError(copy) == nil)
+        let files = FolderWalk.files(under: copy.path)
+        #expect(files.contains("partials/header.mustache") && files.contains("strings/en.json"))
+        #expect(!files.contains { $0.hasPrefix("partials/loop/") }, "each folder once")
+        // The look of a run is the same through the links.
+        let direct = try templateCopy()
+        #expect(ShardMerge.lookDigest(templates: copy, utility: nil, arabicIndicDigits: false)
+                == ShardMerge.lookDigest(templates: direct, utility: nil, arabicIndicDigits: false))
     }
 
     @Test func aMissingTemplateIsNamed() throws {
