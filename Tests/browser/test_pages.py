@@ -174,6 +174,10 @@ def status_pages(pages, tmp_path_factory):
     (folder / "revoked.txt").write_text(f"{revoked['account']} {revoked['period']}\n")
     server = subprocess.Popen([fatura_binary(), "serve", "--out", str(out), "--revoked", str(folder / "revoked.txt"),
                                "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    # A server that never says where it listens is stopped, ending the read below.
+    import threading
+    deadline = threading.Timer(60, server.kill)
+    deadline.start()
     try:
         port = None
         for line in server.stderr:
@@ -181,7 +185,8 @@ def status_pages(pages, tmp_path_factory):
             if found:
                 port = int(found.group(1))
                 break
-        assert port, "serve did not start"
+        deadline.cancel()
+        assert port, "serve did not say where it listens within a minute"
         saved = {}
         for name, path, status in [("not-found", "/b/NotALinkOfOurs", 404),
                                    ("gone", "/" + revoked["link"].rsplit("/", 1)[1], 410)]:
@@ -194,6 +199,7 @@ def status_pages(pages, tmp_path_factory):
                 saved[name].write_bytes(error.read())
         return saved
     finally:
+        deadline.cancel()
         server.terminate()
         server.wait(timeout=30)
 

@@ -86,12 +86,19 @@ public struct Snapshots {
 
 /// A small line diff for people: the changed lines with three lines of
 /// context around them, in unified form (`@@ -old +new @@` hunks, removed
-/// lines before added ones); a carriage return shows as `␍`, so a file
-/// saved with other line ends says so.
+/// lines before added ones); a carriage return shows as `␍`, and a last
+/// line without a line feed is said so, as `diff -u` says it.
 enum LineDiff {
+    /// A line, and whether it is a text's last with no line feed after it
+    /// (so `a` and `a` + line feed differ, as the files do).
+    struct Line: Equatable {
+        var text: Substring
+        var unterminated: Bool
+    }
+
     static func unified(_ old: String, _ new: String, context: Int = 3) -> String {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = lines(old)
+        let b = lines(new)
         // Longest common subsequence table, from the end.
         var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
@@ -100,7 +107,7 @@ enum LineDiff {
             }
         }
         // Each line with its number in the old and the new text.
-        var lines: [(mark: Character, text: Substring, old: Int, new: Int)] = []
+        var lines: [(mark: Character, line: Line, old: Int, new: Int)] = []
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
@@ -115,15 +122,31 @@ enum LineDiff {
         var shown = IndexSet()
         for index in changed { shown.insert(integersIn: max(0, index - context)...min(lines.count - 1, index + context)) }
         var out = ""
-        for range in shown.rangeView {
-            let hunk = lines[range]
+        for run in shown.rangeView {
+            let hunk = lines[run]
             let oldCount = hunk.filter { $0.mark != "+" }.count
             let newCount = hunk.filter { $0.mark != "-" }.count
-            out += "@@ -\(hunk.first!.old + (oldCount > 0 ? 1 : 0)),\(oldCount) +\(hunk.first!.new + (newCount > 0 ? 1 : 0)),\(newCount) @@\n"
-            for line in hunk {
-                out += "\(line.mark)\(line.text.replacingOccurrences(of: "\r", with: "␍"))\n"
+            // As diff -u writes them: a count of one is left out, an empty range starts at the line before.
+            func range(_ start: Int, _ count: Int) -> String { count == 1 ? "\(start + 1)" : "\(start + (count > 0 ? 1 : 0)),\(count)" }
+            out += "@@ -\(range(hunk.first!.old, oldCount)) +\(range(hunk.first!.new, newCount)) @@\n"
+            for entry in hunk {
+                out += "\(entry.mark)\(entry.line.text.replacingOccurrences(of: "\r", with: "␍"))\n"
+                if entry.line.unterminated { out += "\\ No newline at end of file\n" }
             }
         }
         return out
+    }
+
+    /// The lines of `text`, split at each line feed byte (a CR before it
+    /// stays in the line: Swift's `Character` would take CR LF as one).
+    static func lines(_ text: String) -> [Line] {
+        var lines: [Line] = []
+        var start = text.startIndex
+        for index in text.utf8.indices where text.utf8[index] == UInt8(ascii: "\n") {
+            lines.append(Line(text: text[start..<index], unterminated: false))
+            start = text.utf8.index(after: index)
+        }
+        if start < text.endIndex { lines.append(Line(text: text[start...], unterminated: true)) }
+        return lines
     }
 }

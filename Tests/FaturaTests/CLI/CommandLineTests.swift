@@ -16,12 +16,19 @@ enum FaturaBinary {
     }
 
     /// Runs `fatura arguments`; with `stdin`, that file's bytes come through a pipe.
+    /// A command may end without reading its input (a usage error): writing
+    /// to the closed pipe must fail, not end the test run. Set once.
+    static let ignoringBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// With `timeout`, a command still running then is stopped (SIGTERM): a server that should not have started.
-    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot, stdin: URL? = nil, timeout: Double? = nil) throws -> Output {
+    /// `unsetting` names environment variables the command must not see.
+    static func run(_ arguments: [String], in directory: URL = Fixture.packageRoot, stdin: URL? = nil, timeout: Double? = nil,
+                    unsetting: [String] = []) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !unsetting.isEmpty { process.environment = ProcessInfo.processInfo.environment.filter { !unsetting.contains($0.key) } }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -33,9 +40,7 @@ enum FaturaBinary {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
         }
         if let stdin, let writer = input?.fileHandleForWriting {
-            // A command may end without reading its input (a usage error):
-            // writing to the closed pipe must fail, not end the test run.
-            signal(SIGPIPE, SIG_IGN)
+            _ = ignoringBrokenPipes
             let data = try Data(contentsOf: stdin)
             DispatchQueue.global().async {
                 try? writer.write(contentsOf: data)
@@ -385,7 +390,7 @@ struct CommandLineTests {
     @Test func keyAndLinkCommandsSayWhatIsMissing() throws {
         let folder = Fixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let list = try FaturaBinary.run(["keys", "list"], in: folder)
+        let list = try FaturaBinary.run(["keys", "list"], in: folder, unsetting: ["FATURA_KEY_RING"])
         #expect(list.status == 64, "\(list.status) \(list.stderr)")
         #expect(list.stderr.contains("name the key ring") && !list.stderr.contains("ExitCode"), "\(list.stderr)")
         let ring = folder.appendingPathComponent("ring.json").path
@@ -670,5 +675,17 @@ struct CommandLineTests {
     static func billFiles(_ folder: URL) -> [String] {
         ((try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasSuffix(".html") && $0.hasPrefix("bills/") || $0.hasSuffix(".eml") }
+    }
+}
+
+@Suite("The snapshots' line diff")
+struct LineDiffTests {
+    @Test func itCountsAsDiffDoes() {
+        // diff -u of these two texts says exactly this.
+        #expect(LineDiff.unified("a\nb\n", "a\nc\n") == "@@ -1,2 +1,2 @@\n a\n-b\n+c\n")
+        #expect(LineDiff.unified("a\nb", "a\nb\n") == "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n")
+        #expect(LineDiff.unified("", "a\n") == "@@ -0,0 +1 @@\n+a\n")
+        // Saved with CR LF: every line differs, and says why.
+        #expect(LineDiff.unified("x\r\ny\r\n", "x\ny\n") == "@@ -1,2 +1,2 @@\n-x␍\n-y␍\n+x\n+y\n")
     }
 }
