@@ -74,7 +74,8 @@ struct Intake {
         // carry would stop the run at its first bill, after `check` passed it.
         guard LinkToken.carries(header.period) else {
             firstPass?.stop()
-            throw .input(InputError(.notABillExport, file: input, message: "the billing month \(header.period) is outside the months a bill's link can carry (\(LinkToken.months))"))
+            throw .input(InputError(.notABillExport, file: input, line: reader.headerLine,
+                                    message: "the billing month \(header.period) is outside the months a bill's link can carry (\(LinkToken.months))"))
         }
         checker = BatchChecker(header: header)
         self.firstPass = firstPass

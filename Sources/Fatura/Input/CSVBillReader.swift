@@ -17,6 +17,7 @@ public final class CSVBillReader: BillSource {
     private let layout: CSVLayout
     /// The first line with the batch's period and issued date.
     private let headerSourceLine: Int
+    public var headerLine: Int { headerSourceLine }
     private var index = 0
     /// The rows read before `header` was known, in file order.
     private var waiting: [Row] = []

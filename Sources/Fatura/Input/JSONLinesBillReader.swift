@@ -8,6 +8,8 @@
 /// column for a syntax error); the run goes on. Blank lines are skipped.
 public final class JSONLinesBillReader: BillSource {
     public let header: BatchHeader
+    /// The batch header is the first line.
+    public var headerLine: Int { 1 }
     private let input: ByteInput
     private var line = 0
     private var index = 0

@@ -86,6 +86,8 @@ public struct BatchHeader: Sendable, Equatable {
 public protocol BillSource: AnyObject {
     /// The batch's month and issue date, read before the first record.
     var header: BatchHeader { get }
+    /// The line they were read from (the root element, the header line, the first row).
+    var headerLine: Int { get }
     /// The next bill record and its position, or nil at the end of the file.
     /// Throws `InputError` when the file itself is broken: the run stops.
     func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)?

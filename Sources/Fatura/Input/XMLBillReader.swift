@@ -25,6 +25,8 @@ public final class XMLBillReader: BillSource {
         XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOENT.rawValue)
 
     public let header: BatchHeader
+    public var headerLine: Int { rootLine }
+    private let rootLine: Int
     private let source: SAXFile
     private let state: RecordState
     private let file: String
@@ -56,6 +58,7 @@ public final class XMLBillReader: BillSource {
             }
         }
         header = try Self.header(of: state.root!, file: path)
+        rootLine = state.root!.line
         fault = pending
     }
 

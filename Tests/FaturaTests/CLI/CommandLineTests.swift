@@ -317,6 +317,9 @@ struct CommandLineTests {
             let result = try FaturaBinary.run(command)
             #expect(result.status == 65, "\(command[0]): \(result.stderr)")
             #expect(result.stderr.contains("the billing month 1999-12 is outside the months a bill's link can carry (2000-01 to 2341-04)"), "\(result.stderr)")
+            // Named at the root element's line, as the README's 65 says.
+            let rootLine = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").firstIndex { $0.contains("<bills") }.map { $0 + 1 }
+            #expect(result.stderr.contains("\(input):\(try #require(rootLine)): "), "\(result.stderr)")
         }
     }
 
