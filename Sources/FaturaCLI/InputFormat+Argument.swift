@@ -6,6 +6,9 @@ import Foundation
 /// `--format xml|csv|jsonl`.
 extension InputFormat: ExpressibleByArgument {}
 
+/// `--language ar|en`.
+extension Language: ExpressibleByArgument {}
+
 extension InputFormat {
     /// A command line that gives a pipe, device or socket (`-`, a FIFO)
     /// without `--format` is wrong (64): its format cannot be told without

@@ -1,11 +1,12 @@
 import ArgumentParser
+import Fatura
 import FaturaMustache
 import Foundation
 
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Work with Mustache templates.",
-        subcommands: [TemplateRender.self]
+        subcommands: [TemplateRender.self, TemplateContext.self]
     )
 }
 
@@ -67,5 +68,45 @@ struct TemplateRender: ParsableCommand {
             throw ExitStatus.dataError
         }
         FileHandle.standardOutput.write(Data(output))
+    }
+}
+
+struct TemplateContext: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "context",
+        abstract: "Print, as JSON, the context a sample bill's page and e-mail are rendered with.",
+        discussion: """
+        Every name a template can use (see Templates/NAMES.md), with the sample bill's values, formatted as a run \
+        formats them: give it to `fatura template render DIR NAME --data FILE` to try one template or partial on a \
+        real bill. The bill is the first of that account in the *.xml months of --samples.
+        """
+    )
+
+    @Argument(help: "The sample bill's account.")
+    var account: String
+
+    @Option(name: .long, help: "The language of the page: ar or en (default: the bill's own).")
+    var language: Language?
+
+    @Option(name: .long, help: "The folder of sample months (*.xml).")
+    var samples: String = "Samples"
+
+    @OptionGroup var templateOptions: TemplateOptions
+
+    func run() throws {
+        let set: TemplateSet
+        let entries: SampleSet
+        do {
+            set = try templateOptions.load()
+            entries = try SampleSet.load(URL(fileURLWithPath: samples))
+        } catch {
+            printError("fatura: \(error)")
+            throw ExitStatus.configuration
+        }
+        guard let entry = entries.entries.first(where: { $0.bill.account == account }) else {
+            printError("fatura: no accepted sample bill of account \(account) in \(samples)")
+            throw ExitStatus.noInput
+        }
+        print(SampleSet.context(entry, language: language ?? entry.bill.customer.language, templates: set), terminator: "")
     }
 }

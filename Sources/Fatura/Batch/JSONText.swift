@@ -89,6 +89,7 @@ enum JSONText {
         case strings([String])
         case ints([Int64])
         case object([(String, Value)])
+        case array([Value])
         /// JSON text written as it is.
         case raw(String)
     }
@@ -120,6 +121,11 @@ enum JSONText {
         case .raw(let text): return text
         case .strings(let items): return "[" + items.map(quoted).joined(separator: ",") + "]"
         case .ints(let items): return "[" + items.map(String.init).joined(separator: ", ") + "]"
+        case .array(let items):
+            guard let indent else { return "[" + items.map { render($0, indent: nil) }.joined(separator: ",") + "]" }
+            if items.isEmpty { return "[]" }
+            let inner = indent + "  "
+            return "[\n" + items.map { inner + render($0, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
         case .object(let fields):
             guard let indent else { return object(fields) }
             if fields.isEmpty { return "{}" }

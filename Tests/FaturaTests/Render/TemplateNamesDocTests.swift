@@ -55,3 +55,37 @@ struct TemplateNamesDocTests {
         }
     }
 }
+
+/// `fatura template context`: a sample bill's context as JSON, with which
+/// the templates render what a run renders.
+@Suite("A sample bill's context for template render")
+struct TemplateContextTests {
+    @Test func theContextRendersThePageAndTheEMailAsARunDoes() throws {
+        let set = try TemplateSet.load(directory: SampleBills.templates)
+        let samples = try SampleSet.load(SampleBills.file.deletingLastPathComponentURL)
+        let library = try TemplateLibrary(directory: SampleBills.templates.path, options: .strict)
+        #expect(samples.entries.count == 10)
+        for entry in samples.entries {
+            for language in Language.allCases {
+                let context = try MustacheValue(json: SampleSet.context(entry, language: language, templates: set))
+                for (template, output) in [("bill", SampleSet.Output.page), ("email.html", .emailHTML)] {
+                    let expected = try SampleSet.render(output, entry, language: language, templates: set)
+                    #expect(try library.render(template, context) == expected, "\(entry.bill.account) \(language) \(template)")
+                }
+            }
+        }
+    }
+
+    @Test func theCommandPrintsItForTemplateRender() throws {
+        let context = try FaturaBinary.run(["template", "context", "1002345679", "--language", "ar"])
+        #expect(context.status == 0, "\(context.stderr)")
+        let file = Fixture.temporaryFolder().appendingPathComponent("context.json")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try context.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let page = try FaturaBinary.run(["template", "render", "Templates", "bill", "--data", file.path, "--strict"])
+        let snapshot = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("Samples/snapshots/bills-2026-10/1002345679.ar.html"), encoding: .utf8)
+        #expect(page.status == 0 && page.stdout == snapshot, "\(page.stderr)")
+        let missing = try FaturaBinary.run(["template", "context", "1999999999"])
+        #expect(missing.status == 66 && missing.stderr.contains("no accepted sample bill of account 1999999999"), "\(missing.stderr)")
+    }
+}
