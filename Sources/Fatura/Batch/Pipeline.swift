@@ -400,7 +400,7 @@ extension Thread {
     /// Dispatch's.
     static func start(named name: String, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread {
-            setSystemName?(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+            _ = setSystemName?(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
             body()
         }
         thread.name = name
