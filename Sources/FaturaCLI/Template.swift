@@ -77,8 +77,9 @@ struct TemplateContext: ParsableCommand {
         abstract: "Print, as JSON, the context a sample bill's page and e-mail are rendered with.",
         discussion: """
         Every name a template can use (see Templates/NAMES.md), with the sample bill's values, formatted as a run \
-        formats them: give it to `fatura template render DIR NAME --data FILE` to try one template or partial on a \
-        real bill. The bill is the first of that account in the *.xml months of --samples.
+        formats them (its link signed with the development key, as snapshot and preview sign it): give it to \
+        `fatura template render DIR NAME --data FILE` to try one template or partial on a real bill. The bill is \
+        the first of that account in the *.xml months of --samples.
         """
     )
 
@@ -93,11 +94,21 @@ struct TemplateContext: ParsableCommand {
 
     @OptionGroup var templateOptions: TemplateOptions
 
+    @Flag(name: .long, help: "Arabic-Indic digits on Arabic pages, as render --arabic-digits writes them.")
+    var arabicDigits = false
+
+    func validate() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: samples, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("The samples folder \(samples) does not exist.")
+        }
+    }
+
     func run() throws {
         let set: TemplateSet
         let entries: SampleSet
         do {
-            set = try templateOptions.load()
+            set = try templateOptions.load(arabicIndicDigits: arabicDigits)
             entries = try SampleSet.load(URL(fileURLWithPath: samples))
         } catch {
             printError("fatura: \(error)")

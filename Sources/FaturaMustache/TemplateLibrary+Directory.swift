@@ -23,7 +23,7 @@ extension TemplateLibrary {
         let suffix = "." + fileExtension
         var sources: [SourceText] = []
         // Links to files and folders are followed.
-        for relative in FolderWalk.files(under: root.path) where relative.hasSuffix(suffix) {
+        for relative in try FolderWalk.files(under: root.path) where relative.hasSuffix(suffix) {
             let url = root.appendingPathComponent(relative)
             guard let data = manager.contents(atPath: url.path) else {
                 throw MustacheError(.io, "cannot read template file", file: relative)

@@ -120,6 +120,12 @@ public struct TemplateLibrary: Sendable {
             }
     }
 
+    /// Every `{{>name}}` and `{{<name}}` of the library: the template it
+    /// is in (name, file, line, column) and the template it names.
+    public var inclusions: [(template: String, file: String, line: Int, column: Int, includes: String)] {
+        program.inclusions.map { (program.templateNames[$0.template], program.templateFiles[$0.template], $0.line, $0.column, $0.name) }
+    }
+
     /// Every value written without HTML escaping (`{{{name}}}`, `{{&name}}`,
     /// `{{{.}}}`, or any after `{{% CONTENT_TYPE: TEXT }}`), as errors with
     /// template, line, column and name, in template and position order. Use
@@ -129,7 +135,8 @@ public struct TemplateLibrary: Sendable {
         program.nameUses.filter(\.isRaw).map { use in
             let how = use.isRawByPragma ? "after {{% CONTENT_TYPE: TEXT }}" : "{{{\(use.text)}}} or {{&\(use.text)}}"
             return MustacheError(
-                .rawOutput, "'\(use.text)' is written without HTML escaping (\(how))",
+                .rawOutput, use.isPragma ? "{{% CONTENT_TYPE: TEXT }} turns HTML escaping off for what follows it, blocks filled in by other templates included"
+                                         : "'\(use.text)' is written without HTML escaping (\(how))",
                 template: program.templateNames[use.template], file: program.templateFiles[use.template],
                 line: use.line, column: use.column, name: use.text)
         }

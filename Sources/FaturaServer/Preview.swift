@@ -119,7 +119,7 @@ public struct Preview: Sendable {
         }
         for folder in [templates, samples] {
             // Links to files and folders followed, as the templates are read.
-            for relative in FolderWalk.files(under: folder.path) { add(folder.path + "/" + relative) }
+            for relative in (try? FolderWalk.files(under: folder.path)) ?? [] { add(folder.path + "/" + relative) }
         }
         if let utility { add(utility.path) }
         var digest: UInt64 = 1469598103934665603

@@ -183,8 +183,13 @@ import Testing
         let library = try TemplateLibrary(templates: [
             "bill": "{{#s}}{{% CONTENT_TYPE: TEXT }}{{a}}{{/s}}{{b}}\n{{% CONTENT_TYPE: TEXT }}{{c}}{{% CONTENT_TYPE: HTML }}{{d}}",
         ])
-        #expect(library.rawOutputs.map(\.name) == ["a", "c"])
-        #expect(library.rawOutputs.first?.description == "bill.mustache:1:32: 'a' is written without HTML escaping (after {{% CONTENT_TYPE: TEXT }})")
+        // Each pragma that turns escaping off, and what it leaves unescaped.
+        #expect(library.rawOutputs.map(\.name) == ["% CONTENT_TYPE: TEXT", "a", "% CONTENT_TYPE: TEXT", "c"])
+        #expect(library.rawOutputs[1].description == "bill.mustache:1:32: 'a' is written without HTML escaping (after {{% CONTENT_TYPE: TEXT }})")
+        #expect(library.rawOutputs[2].description.hasPrefix("bill.mustache:2:1: {{% CONTENT_TYPE: TEXT }} turns HTML escaping off"))
+        // A parent that turns it off before a block leaves a child's filling of it unescaped: the pragma is listed.
+        let parent = try TemplateLibrary(templates: ["layout": "{{% CONTENT_TYPE: TEXT }}{{$body}}{{/body}}", "page": "{{<layout}}{{$body}}{{name}}{{/body}}{{/layout}}"])
+        #expect(parent.rawOutputs.map(\.template) == ["layout"])
     }
 
     @Test func templateNamesAndUnknownTemplate() throws {

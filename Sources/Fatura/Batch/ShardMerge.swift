@@ -111,7 +111,8 @@ public enum ShardMerge {
         add("digits \(arabicIndicDigits)")
         var files: [(name: String, url: URL)] = []
         // As the templates are read: links followed.
-        for file in FolderWalk.files(under: templates.path) {
+        // A folder that cannot be read leaves its files out here; loading the templates says so.
+        for file in (try? FolderWalk.files(under: templates.path)) ?? [] {
             let name = "/" + file
             if file.hasSuffix(".mustache") || (file.hasSuffix(".json") && name.hasPrefix("/strings/")) {
                 files.append((name, templates.appendingPathComponent(file)))

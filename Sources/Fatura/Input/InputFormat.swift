@@ -1,3 +1,5 @@
+import Foundation
+
 /// The formats a bill export may come in. All three carry the same contract
 /// and give the same `RecordNode` trees, so the same rules apply.
 public enum InputFormat: String, CaseIterable, Sendable {
@@ -46,6 +48,11 @@ public enum InputFormat: String, CaseIterable, Sendable {
     /// Opens the reader for `path`: in `format` when given, else in the
     /// format detected from the file.
     public static func openReader(path: String, format: InputFormat? = nil) throws(InputError) -> any BillSource {
+        // Said the same whichever reader would have opened it.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw InputError(.unreadable, file: path, message: "is a folder, not a bill export")
+        }
         let chosen: InputFormat
         if let format { chosen = format } else { chosen = try detect(path: path) }
         switch chosen {

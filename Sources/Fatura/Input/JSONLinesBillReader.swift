@@ -8,8 +8,8 @@
 /// column for a syntax error); the run goes on. Blank lines are skipped.
 public final class JSONLinesBillReader: BillSource {
     public let header: BatchHeader
-    /// The batch header is the first line.
-    public var headerLine: Int { 1 }
+    /// The batch header's line (blank lines before it are let be).
+    public let headerLine: Int
     private let input: ByteInput
     private var line = 0
     private var index = 0
@@ -21,6 +21,7 @@ public final class JSONLinesBillReader: BillSource {
         input = try ByteInput(path: path)
         try input.skipByteOrderMark()
         header = try Self.readHeader(input: input, bytes: &bytes, line: &line, file: path)
+        headerLine = line
     }
 
     public func next() throws(InputError) -> (record: RecordNode, position: SourcePosition)? {

@@ -3,8 +3,8 @@ import FaturaMustache
 extension SampleSet {
     /// The context a sample bill's page and e-mail are rendered with, in
     /// `language`, as JSON: `fatura template render DIR NAME --data` with it
-    /// renders what a run renders, so a designer can try one partial on a
-    /// real bill. Every name of ``BillPage`` and of the views in its lists,
+    /// renders what `snapshot` and `preview` render (links signed with the
+    /// development key), so a designer can try one partial on a real bill. Every name of ``BillPage`` and of the views in its lists,
     /// the catalogs (`l`, `o`) and the utility's details, keys in name order.
     public static func context(_ entry: Entry, language: Language, templates: TemplateSet) -> String {
         var bill = entry.bill
@@ -20,7 +20,7 @@ extension SampleSet {
         case .null: return .null
         case .bool(let flag): return .bool(flag)
         case .int(let number): return .int(Int64(number))
-        case .double(let number): return .raw("\(number)")
+        case .double(let number): return number.isFinite ? .raw("\(number)") : .null
         case .string(let text): return .string(text)
         case .list(let items): return .array(items.map(json))
         case .dictionary(let entries): return .object(entries.keys.sorted().map { ($0, json(entries[$0]!)) })

@@ -54,6 +54,11 @@ public struct TemplateSet: Sendable {
         // Every value of a bill comes from the export: none is written raw
         // into HTML, where a name or an address could carry markup into the
         // page (the plain-text templates write text, unescaped).
+        // Nor is a plain-text template (which turns escaping off) brought into an HTML one.
+        if let inclusion = library.inclusions.first(where: { !textTemplates.contains($0.template) && textTemplates.contains($0.includes) }) {
+            throw TemplateSetupError("\(inclusion.file):\(inclusion.line):\(inclusion.column): \(inclusion.template) includes \(inclusion.includes), "
+                + "a plain-text template that writes values without HTML escaping: every value of a bill comes from the export")
+        }
         if let raw = library.rawOutputs.first(where: { !textTemplates.contains($0.template ?? "") }) {
             throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; "
                 + (raw.message.contains("CONTENT_TYPE") ? "only the plain-text templates (\(textTemplates.sorted().joined(separator: ", "))) may turn escaping off"
@@ -116,10 +121,13 @@ public struct TemplateSet: Sendable {
     }
 
     /// The catalog keys the templates name as `l.KEY` or `o.KEY`, each with
-    /// its first use (`partials/header.mustache:3:5`), files in name order.
+    /// its first use (`partials/header.mustache:3:5`), in the walk's order
+    /// (each folder's entries by name).
     static func catalogKeyUses(in directory: URL) throws(TemplateSetupError) -> [String: String] {
         var uses: [String: String] = [:]
-        for file in FolderWalk.files(under: directory.path) where file.hasSuffix(".mustache") {
+        let files: [String]
+        do { files = try FolderWalk.files(under: directory.path) } catch { throw TemplateSetupError("\(error)") }
+        for file in files where file.hasSuffix(".mustache") {
             let url = directory.appendingPathComponent(file)
             guard let source = try? String(contentsOf: url, encoding: .utf8) else {
                 throw TemplateSetupError("template \(url.path) cannot be read as UTF-8")

@@ -18,6 +18,8 @@ struct Compiler {
     private(set) var overrideTables: [OverrideTable] = []
     private(set) var overrideEntries: [OverrideEntry] = []
     private(set) var nameUses: [NameUse] = []
+    /// Every `{{>name}}` and `{{<name}}`: the template it is in, where, and the name.
+    private(set) var inclusions: [(template: Int, line: Int, column: Int, name: String)] = []
     let templateIndex: [String: Int]
     private let strict: Bool
     private let escapeByDefault: Bool
@@ -108,11 +110,13 @@ struct Compiler {
                 instructions[index].b = Int32(instructions.count - index - 1)
 
             case .partial(let name, let indent, let offset):
+                recordInclusion(of: name, offset: offset)
                 var instruction = try templateCall(.partial, name: name, indent: indent, offset: offset)
                 instruction.d = 0
                 emit(instruction, offset: offset)
 
             case .parent(let name, let indent, let definitions, let offset):
+                recordInclusion(of: name, offset: offset)
                 var instruction = try templateCall(.parent, name: name, indent: indent, offset: offset)
                 instruction.d = Int32(overrideTable(for: definitions))
                 emit(instruction, offset: offset)
@@ -139,8 +143,14 @@ struct Compiler {
                 try compileBody(children, closeStandalone: closeStandalone)
                 instructions[index].b = Int32(instructions.count - index - 1)
 
-            case .pragma(let escape, let standalone):
+            case .pragma(let escape, let standalone, let offset):
                 escapeOn = escape
+                if !escape {
+                    // The pragma itself: what a block of another template fills in after it is unescaped too.
+                    let (line, column) = source.location(of: offset)
+                    nameUses.append(NameUse(root: ".", text: "% CONTENT_TYPE: TEXT", template: templateNumber, line: line, column: column,
+                                            isSection: false, isRaw: true, isRawByPragma: true, isPragma: true))
+                }
                 if standalone { lineStart = true } else { markLineStartIfNeeded() }
                 emit(Instruction(op: .pragma, flag: escape ? 1 : 0), offset: nil)
             }
@@ -258,6 +268,11 @@ struct Compiler {
         let offset = text.count
         text.append(contentsOf: bytes)
         return (Int32(offset), Int32(bytes.count))
+    }
+
+    private mutating func recordInclusion(of name: String, offset: Int) {
+        let (line, column) = source.location(of: offset)
+        inclusions.append((templateNumber, line, column, name))
     }
 
     // MARK: - Names

@@ -96,4 +96,6 @@ struct NameUse: Sendable {
     var isRaw = false
     /// Raw because of the pragma, though written `{{name}}`.
     var isRawByPragma = false
+    /// Not a name but the pragma `{{% CONTENT_TYPE: TEXT }}` itself.
+    var isPragma = false
 }

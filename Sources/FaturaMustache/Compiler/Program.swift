@@ -17,6 +17,7 @@ final class Program: Sendable {
     let overrideTables: [OverrideTable]
     let overrideEntries: [OverrideEntry]
     let nameUses: [NameUse]
+    let inclusions: [(template: Int, line: Int, column: Int, name: String)]
     /// Per template: bytes to reserve in the output before rendering (an estimate
     /// of the page size; a larger page still renders correctly, with one extra copy).
     let sizeHints: [Int]
@@ -41,6 +42,7 @@ final class Program: Sendable {
         overrideTables = compiler.overrideTables
         overrideEntries = compiler.overrideEntries
         nameUses = compiler.nameUses
+        inclusions = compiler.inclusions
         segmentCount = compiler.segmentCount
         self.strict = strict
         self.escapeByDefault = escapeByDefault
@@ -71,6 +73,7 @@ final class Program: Sendable {
         templateIndex = program.templateIndex
         overrideTables = program.overrideTables
         nameUses = program.nameUses
+        inclusions = program.inclusions
         segmentCount = program.segmentCount
         strict = program.strict
         escapeByDefault = program.escapeByDefault

@@ -48,5 +48,5 @@ indirect enum Node: Sendable {
     /// `{{$name}}default{{/name}}` outside a parent tag.
     case block(String, site: BlockSite, children: [Node], closeStandalone: Bool, offset: Int)
     /// `{{% CONTENT_TYPE: TEXT }}` / `HTML`.
-    case pragma(escape: Bool, standalone: Bool)
+    case pragma(escape: Bool, standalone: Bool, offset: Int)
 }

@@ -48,7 +48,7 @@ struct Parser {
                 case .pragma:
                     let escape = try parsePragma(tag)
                     removeLineIfStandalone(tag, from: &nodes)
-                    nodes.append(.pragma(escape: escape, standalone: tag.isStandalone))
+                    nodes.append(.pragma(escape: escape, standalone: tag.isStandalone, offset: tag.start))
                 case .variable(let escaped):
                     nodes.append(.variable(try parseName(tag), escaped: escaped, offset: tag.start))
                 case .section, .inverted:

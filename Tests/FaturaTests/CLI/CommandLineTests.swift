@@ -317,10 +317,19 @@ struct CommandLineTests {
             let result = try FaturaBinary.run(command)
             #expect(result.status == 65, "\(command[0]): \(result.stderr)")
             #expect(result.stderr.contains("the billing month 1999-12 is outside the months a bill's link can carry (2000-01 to 2341-04)"), "\(result.stderr)")
-            // Named at the root element's line, as the README's 65 says.
+            // Named at the line it was read from, as the README's 65 says.
             let rootLine = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").firstIndex { $0.contains("<bills") }.map { $0 + 1 }
             #expect(result.stderr.contains("\(input):\(try #require(rootLine)): "), "\(result.stderr)")
         }
+    }
+
+    /// In JSON Lines, after blank lines, the header's own line is named.
+    @Test func aJSONLinesMonthNoLinkCanCarryIsNamedAtItsLine() throws {
+        let file = Fixture.temporaryFolder().appendingPathComponent("far.jsonl")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "\n\n\n{\"bills\":{\"period\":\"1999-12\",\"issued\":\"2000-01-02\"}}\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try FaturaBinary.run(["check", file.path])
+        #expect(result.status == 65 && result.stderr.contains("\(file.path):4: the billing month 1999-12"), "\(result.stderr)")
     }
 
     @Test func linkCommandsSayWhyATokenFails() throws {
@@ -383,9 +392,9 @@ struct CommandLineTests {
         // A folder is no pipe: it cannot be read (66), format or not.
         let folder = Fixture.temporaryFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for extra in [[], ["--format", "xml"]] {
+        for extra in [[], ["--format", "xml"], ["--format", "csv"]] {
             let result = try FaturaBinary.run(["check", folder.path] + extra)
-            #expect(result.status == 66 && !result.stderr.contains("pipe"), "\(result.status) \(result.stderr)")
+            #expect(result.status == 66 && result.stderr.contains("is a folder, not a bill export"), "\(result.status) \(result.stderr)")
         }
     }
 

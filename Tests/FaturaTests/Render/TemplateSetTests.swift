@@ -127,13 +127,16 @@ struct TemplateSetTests {
 
     /// Nor may an HTML template turn escaping off; the plain-text ones (SMS,
     /// the e-mail's text and subject) do, and load.
-    @Test func onlyThePlainTextTemplatesMayTurnEscapingOff() throws {
+    /// (In the layout, before its blocks, the pragma would leave the bill's
+    /// own filling of them unescaped: the pragma itself is refused.)
+    @Test(arguments: ["partials/customer", "layout"])
+    func onlyThePlainTextTemplatesMayTurnEscapingOff(_ name: String) throws {
         let copy = try templateCopy()
-        let customer = copy.appendingPathComponent("partials/customer.mustache")
-        try ("{{% CONTENT_TYPE: TEXT }}\n" + String(contentsOf: customer, encoding: .utf8)).write(to: customer, atomically: true, encoding: .utf8)
+        let template = copy.appendingPathComponent("\(name).mustache")
+        try ("{{% CONTENT_TYPE: TEXT }}\n" + String(contentsOf: template, encoding: .utf8)).write(to: template, atomically: true, encoding: .utf8)
         let error = try #require(loadError(copy))
-        #expect(error.hasPrefix("partials/customer.mustache:"), "\(error)")
-        #expect(error.contains("(after {{% CONTENT_TYPE: TEXT }})") && error.contains("only the plain-text templates (email-subject, email.text, sms"), "\(error)")
+        #expect(error.hasPrefix("\(name).mustache:1:1: {{% CONTENT_TYPE: TEXT }} turns HTML escaping off"), "\(error)")
+        #expect(error.contains("only the plain-text templates (email-subject, email.text, sms"), "\(error)")
     }
 
     /// A shared `partials/` linked in is read; a link back up does not loop.
@@ -144,13 +147,30 @@ struct TemplateSetTests {
         try FileManager.default.createSymbolicLink(at: copy.appendingPathComponent("partials"), withDestinationURL: shared)
         try FileManager.default.createSymbolicLink(at: shared.appendingPathComponent("loop"), withDestinationURL: copy)
         #expect(loadError(copy) == nil)
-        let files = FolderWalk.files(under: copy.path)
+        let files = try FolderWalk.files(under: copy.path)
         #expect(files.contains("partials/header.mustache") && files.contains("strings/en.json"))
-        #expect(!files.contains { $0.hasPrefix("partials/loop/") }, "each folder once")
+        #expect(!files.contains { $0.hasPrefix("partials/loop/") }, "a link back up is not followed")
+        // A folder reached by two paths is read by both (a second name for partials/).
+        try FileManager.default.createSymbolicLink(at: copy.appendingPathComponent("common"), withDestinationURL: shared)
+        let twice = try FolderWalk.files(under: copy.path)
+        #expect(twice.contains("common/header.mustache") && twice.contains("partials/header.mustache"))
+        #expect(loadError(copy) == nil)
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("common"))
         // The look of a run is the same through the links.
         let direct = try templateCopy()
         #expect(ShardMerge.lookDigest(templates: copy, utility: nil, arabicIndicDigits: false)
                 == ShardMerge.lookDigest(templates: direct, utility: nil, arabicIndicDigits: false))
+    }
+
+    /// A plain-text template (escaping off) brought into an HTML one would
+    /// write its values there unescaped.
+    @Test func anHTMLTemplateMayNotIncludeAPlainTextOne() throws {
+        let copy = try templateCopy()
+        let mail = copy.appendingPathComponent("email.html.mustache")
+        let text = try String(contentsOf: mail, encoding: .utf8)
+        try text.replacingOccurrences(of: "<title>", with: "<title>{{> email-subject}} ").write(to: mail, atomically: true, encoding: .utf8)
+        let error = try #require(loadError(copy))
+        #expect(error.contains("email.html.mustache:6:8: email.html includes email-subject, a plain-text template"), "\(error)")
     }
 
     @Test func aMissingTemplateIsNamed() throws {
