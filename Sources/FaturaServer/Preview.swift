@@ -89,11 +89,7 @@ public struct Preview: Sendable {
             let rendered = try SampleSet.render(output, entry, language: language, templates: templates)
             switch output {
             case .page, .emailHTML:
-                // Under the web view's own policy (and its reload script):
-                // a font or stylesheet from elsewhere is blocked here as it is there.
-                var response = page(.ok, rendered.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
-                response.headers[.contentSecurityPolicy] = Self.policy
-                return response
+                return servedPage(rendered)
             case .emailText, .sms:
                 // A phone's width for an SMS, a mail reader's for the e-mail's text.
                 let (title, width) = output == .sms ? ("SMS", "24rem") : ("E-mail text", "48rem")
@@ -127,15 +123,21 @@ public struct Preview: Sendable {
         return String(digest, radix: 16)
     }
 
+    /// A page as the web view serves it, with the reload script, under the
+    /// web view's own policy: a font or stylesheet from elsewhere is blocked
+    /// here as it is there.
+    func servedPage(_ html: String) -> Response {
+        var response = page(.ok, html.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
+        response.headers[.contentSecurityPolicy] = Self.policy
+        return response
+    }
+
     /// One of the web view's status pages (404, 410), as `serve` answers it.
     func statusPage(_ name: String) -> Response {
         guard TemplateSet.statusTemplates.contains(name) else { return page(.notFound, "<p>No such page.</p>") }
         do {
             let templates = try TemplateSet.load(directory: self.templates, utility: utility, arabicIndicDigits: arabicIndicDigits)
-            let html = String(decoding: try templates.renderStatusPage(name), as: UTF8.self)
-            var response = page(.ok, html.replacingOccurrences(of: "</body>", with: Self.reloadScript + "</body>"))
-            response.headers[.contentSecurityPolicy] = Self.policy
-            return response
+            return servedPage(String(decoding: try templates.renderStatusPage(name), as: UTF8.self))
         } catch {
             return errorPage(error)
         }

@@ -21,7 +21,7 @@ final class ByteInput {
         var info = stat()
         if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
             close(descriptor)
-            throw InputError(.unreadable, file: path, message: "is a folder, not a bill export")
+            throw InputError.folder(path)
         }
         buffer = [UInt8](repeating: 0, count: Self.chunkSize)
     }

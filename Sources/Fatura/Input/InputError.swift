@@ -23,6 +23,11 @@ public struct InputError: Error, Sendable, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// A folder given where an export was expected.
+    static func folder(_ path: String) -> InputError {
+        InputError(.unreadable, file: path, message: "is a folder, not a bill export")
+    }
+
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }

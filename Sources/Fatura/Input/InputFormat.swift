@@ -51,7 +51,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         // Said the same whichever reader would have opened it.
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw InputError(.unreadable, file: path, message: "is a folder, not a bill export")
+            throw InputError.folder(path)
         }
         let chosen: InputFormat
         if let format { chosen = format } else { chosen = try detect(path: path) }

@@ -147,12 +147,6 @@ extension StringCatalog {
         "chart_span": ["months"],
     ]
 
-    /// The sentences whose one value is their point: without its `{name}`
-    /// the figure would drop out of every bill with no word.
-    private static let required: [String: String] = [
-        "chart_current": "value", "chart_last_year": "value", "chart_more": "percent", "chart_less": "percent", "chart_span": "months",
-    ]
-
     /// A `{name}` the key is not filled with would reach the bill as
     /// written (`{percnt}`), and a sentence without the value it is for
     /// would say nothing: both refused, naming the catalog, key and name.
@@ -166,7 +160,8 @@ extension StringCatalog {
                     let offer = allowed.isEmpty ? "it is filled with no value" : "it is filled with " + allowed.sorted().map { "{\($0)}" }.joined(separator: ", ")
                     throw TemplateSetupError("string catalog strings/\(language.rawValue).json: \"\(key)\" has {\(name)}, which would show as written: \(offer)")
                 }
-                if let name = required[key], !names.contains(name) {
+                // A sentence filled with one value is there for it: without it the figure drops out with no word.
+                if let filled = fillings[key], filled.count == 1, let name = filled.first, !names.contains(name) {
                     throw TemplateSetupError("string catalog strings/\(language.rawValue).json: \"\(key)\" has no {\(name)}: the sentence would leave out the figure it is for")
                 }
             }

@@ -38,10 +38,9 @@ public struct TemplateSet: Sendable {
             throw TemplateSetupError("template folder \(directory.path) does not exist")
         }
         // Links, to the folder itself or within it, are followed by the walks below.
-        let folder = directory
         let library: TemplateLibrary
         do {
-            library = try TemplateLibrary(directory: folder.path, options: .strict)
+            library = try TemplateLibrary(directory: directory.path, options: .strict)
         } catch {
             throw TemplateSetupError("\(error)")
         }
@@ -60,12 +59,11 @@ public struct TemplateSet: Sendable {
                 + "a plain-text template that writes values without HTML escaping: every value of a bill comes from the export")
         }
         if let raw = library.rawOutputs.first(where: { !textTemplates.contains($0.template ?? "") }) {
-            throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped; "
-                + (raw.message.contains("CONTENT_TYPE") ? "only the plain-text templates (\(textTemplates.sorted().joined(separator: ", "))) may turn escaping off"
-                                                         : "write {{\(raw.name ?? "")}}"))
+            throw TemplateSetupError("\(raw): every value of a bill comes from the export and is written HTML-escaped, as {{name}}; "
+                + "only the plain-text templates (\(textTemplates.sorted().joined(separator: ", "))) may turn escaping off")
         }
-        let catalogs = try StringCatalog.load(templates: folder)
-        let uses = try catalogKeyUses(in: folder)
+        let catalogs = try StringCatalog.load(templates: directory)
+        let uses = try catalogKeyUses(in: directory)
         let keys = Set(uses.keys).union(BillPage.catalogKeys)
         for language in Language.allCases {
             if let missing = keys.subtracting(catalogs[language]!.strings.keys).sorted().first {
@@ -139,12 +137,8 @@ public struct TemplateSet: Sendable {
         return uses
     }
 
-    /// `KEY` of every `{{l.KEY}}`, `{{#o.KEY}}`… in a template's source.
-    static func catalogKeys(inSource source: String) -> Set<String> {
-        Set(catalogKeyUses(inSource: source).map(\.key))
-    }
-
-    /// The same with the line and column of each tag, in source order.
+    /// `KEY` of every `{{l.KEY}}`, `{{#o.KEY}}`… in a template's source,
+    /// with the line and column of each tag, in source order.
     static func catalogKeyUses(inSource source: String) -> [(key: String, line: Int, column: Int)] {
         var uses: [(key: String, line: Int, column: Int)] = []
         var rest = source[...]
