@@ -93,7 +93,12 @@ final class ByteInput {
     }
 
     /// Skips a UTF-8 byte order mark at the very start of the file.
+    /// A file in UTF-16 or UTF-32 is refused here, naming its encoding.
     func skipByteOrderMark() throws(InputError) {
+        if end - start < 4 { try fill(atLeast: 4) }
+        if let fault = TextEncodingCheck.byteOrderFault(buffer[start..<end]) {
+            throw InputError(.notABillExport, file: path, line: 1, message: fault)
+        }
         guard try peek() == 0xEF else { return }
         if end - start < 3 { try fill(atLeast: 3) }
         if end - start >= 3, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF { start += 3 }

@@ -76,12 +76,24 @@ final class SAXFile {
     /// fault in the XML, which stop the parse.
     func feed() throws(InputError) {
         guard !finished else { return }
-        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count >= 0 else {
-            throw InputError(.unreadable, file: file, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
+        let first = bytesRead == 0
+        var count = 0
+        // The first chunk is read until it holds the XML declaration (a pipe may give less at a time).
+        repeat {
+            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else {
+                throw InputError(.unreadable, file: file, message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            count += got
+            if got == 0 { break }
+        } while first && count < Self.declarationReach
         bytesRead += count
         finished = count == 0
+        if first, let fault = buffer.withUnsafeBytes({ TextEncodingCheck.xmlFault($0.prefix(count)) }) {
+            finished = true
+            throw InputError(.notABillExport, file: file, line: 1, message: fault)
+        }
         let status = buffer.withUnsafeBufferPointer { xmlParseChunk(parser, $0.baseAddress, Int32(count), finished ? 1 : 0) }
         if context.sawDoctype {
             finished = true
@@ -104,6 +116,10 @@ final class SAXFile {
     }
 
     private var line: Int { Int(xmlSAX2GetLineNumber(parser)) }
+
+    /// Bytes the first chunk is read to (unless the file is shorter), so
+    /// that it holds the whole XML declaration, whose encoding is checked.
+    static let declarationReach = 512
 
     /// The most distinct names a file may have. libxml2 2.9 keeps names in a
     /// dictionary of at most 16,384 buckets, so each name past ~50,000 makes

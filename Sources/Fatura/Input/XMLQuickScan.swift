@@ -316,10 +316,8 @@ private struct TagScan {
     private static func declaredEncoding(_ instruction: UnsafeBufferPointer<UInt8>) -> String? {
         guard instruction.count > 6, instruction[2...4].elementsEqual("xml".utf8), isSpace(instruction[5]) else { return nil }
         let text = String(decoding: instruction, as: UTF8.self)
-        guard let keyword = text.range(of: "encoding") else { return nil }
-        let rest = text[keyword.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "=" }
-        guard let delimiter = rest.first, delimiter == "\"" || delimiter == "'" else { return "an XML declaration it cannot read" }
-        let name = rest.dropFirst().prefix { $0 != delimiter }
+        guard text.contains("encoding") else { return nil }
+        guard let name = TextEncodingCheck.declaredEncoding(text) else { return "an XML declaration it cannot read" }
         return name.lowercased() == "utf-8" ? nil : "the encoding \(name)"
     }
 }

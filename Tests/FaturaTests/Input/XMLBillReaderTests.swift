@@ -256,6 +256,39 @@ struct XMLReaderRefusalTests {
         #expect(Fixture.inputError(path: "/nonexistent/bills.xml")?.kind == .unreadable)
     }
 
+    /// Bill data is UTF-8. libxml2 obeys a declaration naming another
+    /// encoding, so a Latin-1 declaration over UTF-8 bytes made every
+    /// Arabic name "Ø³Ø§Ø±Ø©" on the bills sent; now the file is refused.
+    @Test(arguments: ["ISO-8859-1", "windows-1256", "UTF-16", "US-ASCII"])
+    func anotherDeclaredEncodingStops(encoding: String) throws {
+        let xml = Fixture.document(Fixture.bill).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding='\(encoding)'")
+        let path = Fixture.file(xml)
+        let error = try #require(Fixture.inputError(path: path))
+        #expect(error.kind == .notABillExport)
+        #expect(error.line == 1)
+        #expect(error.message.contains("\"\(encoding)\"") && error.message.contains("must be UTF-8"), "\(error)")
+        // The first pass (which reads every export first) says the same.
+        #expect(throws: error) { try XMLIdentityScan(file: path).run { _, _, _ in } }
+    }
+
+    @Test(arguments: ["utf-8", "UTF-8", "Utf-8"])
+    func utf8InAnyCaseIsRead(encoding: String) throws {
+        let xml = Fixture.document(Fixture.bill).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"\(encoding)\"")
+        #expect(Fixture.inputError(xml) == nil)
+        // With a byte order mark, and with no declaration at all.
+        #expect(Fixture.inputError(path: Fixture.file(Data([0xEF, 0xBB, 0xBF]) + Data(xml.utf8))) == nil)
+        #expect(Fixture.inputError(String(xml.drop { $0 != "\n" }.dropFirst())) == nil)
+    }
+
+    @Test(arguments: [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian, .utf32])
+    func utf16AndUTF32Stop(encoding: String.Encoding) throws {
+        let data = try #require(Fixture.document(Fixture.bill).data(using: encoding))
+        let error = try #require(Fixture.inputError(path: Fixture.file(data)))
+        #expect(error.kind == .notABillExport)
+        #expect(error.message.contains("must be UTF-8"), "\(error)")
+        #expect(error.message.contains(encoding == .utf32 ? "UTF-32" : "UTF-16"), "\(error)")
+    }
+
     @Test func anEmptyFileStops() {
         let error = Fixture.inputError("")
         #expect(error?.kind == .malformed)
