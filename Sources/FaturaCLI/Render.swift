@@ -106,6 +106,10 @@ struct Render: AsyncParsableCommand {
                     progress?.finish()
                     printError($0.diagnostic(file: input))
                 },
+                onReroute: {
+                    progress?.finish()
+                    printError($0.diagnostic(file: input))
+                },
                 onProgress: { progress?.update($0) },
                 onStart: { start in
                     started.store(true, ordering: .releasing)

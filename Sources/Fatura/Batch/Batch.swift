@@ -106,10 +106,12 @@ public enum Batch {
     /// Renders every accepted bill of `input` into `output`: `bills/`,
     /// `email/`, `manifest.jsonl`, `rejects.jsonl`, `sms.csv`, `paper.csv`,
     /// `report.html` and `summary.json`. The folder appears only when the
-    /// run has finished.
+    /// run has finished. `onReject` and `onReroute` hear, in file order, of
+    /// each rejected bill and each sent by another channel than its route.
     public static func render(
         input: String, output: URL, configuration: BatchConfiguration = BatchConfiguration(),
         onReject: (RejectedBill) -> Void = { _ in },
+        onReroute: (ReroutedBill) -> Void = { _ in },
         onProgress: (BatchProgress) -> Void = { _ in },
         onStart: (RunStart) -> Void = { _ in }
     ) async throws(BatchError) -> BatchSummary {
@@ -236,7 +238,7 @@ public enum Batch {
                     running -= 1
                     pending[result.sequence] = result
                     while let ready = pending.removeValue(forKey: committed) {
-                        try ready.commit(into: &summary, lists: lists, onReject: onReject)
+                        try ready.commit(into: &summary, lists: lists, onReject: onReject, onReroute: onReroute)
                         committed += 1
                         if ready.records - lastCheckpoint >= configuration.checkpointEvery {
                             try lists.flush()
@@ -297,7 +299,8 @@ enum ManifestEntry {
     /// One line of `manifest.jsonl`, the keys in this order (written as
     /// ``JSONText/object(_:)`` would, without building its field list for
     /// each of a million bills, or copying the bill).
-    static func json(index: Int, bill: Bill, route: Route, link: String, files: [String]) -> [UInt8] {
+    static func json(index: Int, bill: Bill, route: Route, link: String, files: [String],
+                     rerouted: ReroutedBill.Reason? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + link.utf8.count + files.reduce(0) { $0 + $1.utf8.count })
         func put(_ text: StaticString) {
@@ -330,7 +333,12 @@ enum ManifestEntry {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendQuoted(file, to: &out)
         }
-        put("]}")
+        put("]")
+        if let rerouted {
+            put(#","rerouted":"#)
+            JSONText.appendQuoted(rerouted.rawValue, to: &out)
+        }
+        put("}")
         return out
     }
 }
@@ -342,11 +350,12 @@ struct PaperRecord {
                          "flat", "building", "road", "block", "area_ar", "area_en", "total_fils", "due"]
     var fields: [String]
 
-    init(bill: Bill) {
+    /// `rerouted`: why a bill with an e-mail address is on paper instead.
+    init(bill: Bill, rerouted: ReroutedBill.Reason? = nil) {
         let hasContact = bill.contact.email != nil || bill.contact.mobile != nil || bill.contact.relativeEmail != nil
         let address = bill.address
         fields = [bill.account, bill.number, bill.month.description, bill.customer.language.rawValue,
-                  hasContact ? "prefers-paper" : "no-contact",
+                  rerouted?.rawValue ?? (hasContact ? "prefers-paper" : "no-contact"),
                   bill.customer.name.ar ?? "", bill.customer.name.en ?? "",
                   address?.flat ?? "", address?.building ?? "", address?.road ?? "", address?.block ?? "",
                   address?.area.ar ?? "", address?.area.en ?? "", String(bill.total.fils), bill.due.description]

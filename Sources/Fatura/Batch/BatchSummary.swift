@@ -16,6 +16,9 @@ public struct BatchSummary: Sendable, Equatable {
     /// The lines of the first rejected bills of each reason (at most `firstLinesKept`).
     public var firstRejectLines: [BillRejection.Code: [Int]] = [:]
     public static let firstLinesKept = 5
+    /// Accepted bills sent by another channel than their route, by reason
+    /// (counted in `channels` by the channel they went by).
+    public var rerouted: [ReroutedBill.Reason: Int] = [:]
     /// SMS parts to send, by language.
     public var smsParts: [Language: Int] = [:]
     /// The links were signed with the public development key.
@@ -44,6 +47,11 @@ public struct BatchSummary: Sendable, Equatable {
         accepted += 1
         channels[channel, default: 0] += 1
         if total.fils >= 0 { dueFils += total.fils } else { creditFils -= total.fils }
+    }
+
+    /// An accepted bill (counted as such too) sent another way.
+    mutating func count(_ rerouted: ReroutedBill) {
+        self.rerouted[rerouted.reason, default: 0] += 1
     }
 
     mutating func count(_ rejected: RejectedBill) {
@@ -86,6 +94,9 @@ public struct BatchSummary: Sendable, Equatable {
             ("rejects_first_lines", .object(firstRejectLines.keys.map(\.rawValue).sorted().map { code in
                 (code, .ints(firstRejectLines[BillRejection.Code(rawValue: code)!]!.map(Int64.init)))
             })),
+            ("rerouted", .object(ReroutedBill.Reason.allCases.compactMap { reason in
+                rerouted[reason].map { (reason.rawValue, .int(Int64($0))) }
+            })),
         ]
         // A share's own: a whole or merged run's summary has none of them.
         if let shard { fields.append(("shard", .string(shard.description))) }
@@ -97,7 +108,9 @@ public struct BatchSummary: Sendable, Equatable {
     /// One line for people: `12 bills: 9 accepted (email 4, sms 2, relative-email 1, paper 2), 3 rejected`.
     public var line: String {
         let perChannel = Channel.allCases.map { "\($0.rawValue) \(channels[$0] ?? 0)" }.joined(separator: ", ")
-        return "\(period): \(bills) bill\(bills == 1 ? "" : "s"): \(accepted) accepted (\(perChannel)), \(rejected) rejected"
+        let line = "\(period): \(bills) bill\(bills == 1 ? "" : "s"): \(accepted) accepted (\(perChannel)), \(rejected) rejected"
+        let sentAnotherWay = rerouted.values.reduce(0, +)
+        return sentAnotherWay == 0 ? line : line + ", \(sentAnotherWay) of the accepted sent another way (\(ReroutedBill.Reason.allCases.filter { rerouted[$0] != nil }.map(\.rawValue).joined(separator: ", ")))"
     }
 }
 

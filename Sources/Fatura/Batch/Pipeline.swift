@@ -178,7 +178,8 @@ struct ChunkResult: Sendable {
     enum Outcome: Sendable {
         /// What the lists and the summary need of a bill done (not the bill:
         /// a chunk's bills are freed as they are rendered, not when it commits).
-        case accepted(total: Money, channel: Channel, manifest: [UInt8], sms: (row: String, language: Language, parts: Int)?, paper: String?)
+        case accepted(total: Money, channel: Channel, manifest: [UInt8], sms: (row: String, language: Language, parts: Int)?, paper: String?,
+                      rerouted: ReroutedBill?)
         case rejected(RejectedBill)
     }
 
@@ -186,10 +187,15 @@ struct ChunkResult: Sendable {
     var outcomes: [Outcome]
     var records: Int
 
-    func commit(into summary: inout BatchSummary, lists: Lists, onReject: (RejectedBill) -> Void) throws(OutputError) {
+    func commit(into summary: inout BatchSummary, lists: Lists, onReject: (RejectedBill) -> Void,
+                onReroute: (ReroutedBill) -> Void) throws(OutputError) {
         for outcome in outcomes {
             switch outcome {
-            case .accepted(let total, let channel, let manifest, let sms, let paper):
+            case .accepted(let total, let channel, let manifest, let sms, let paper, let rerouted):
+                if let rerouted {
+                    onReroute(rerouted)
+                    summary.count(rerouted)
+                }
                 if let paper { try lists.paper.line(paper) }
                 try lists.manifest.line(manifest)
                 if let sms {
@@ -285,8 +291,35 @@ struct RenderContext: Sendable {
     }
 
     /// Renders one bill; its files (page, then e-mail) are appended to `files`.
+    /// A bill whose e-mail would pass Gmail's clipping size goes by SMS or on
+    /// paper instead (``Router/routeWithoutEmail(_:)``): it is valid, and the
+    /// contract gives every valid bill a channel.
     private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition,
                         files written: inout [(path: String, bytes: [UInt8])]) throws(BatchError) -> ChunkResult.Outcome {
+        switch try attempt(bill, route, position, rerouted: nil, files: &written) {
+        case .done(let outcome):
+            return outcome
+        case .emailTooLarge(let message):
+            let other = Router.routeWithoutEmail(bill.contact)
+            let rerouted = ReroutedBill(position: position, account: bill.account, reason: .emailTooLarge,
+                                        message: message, from: route.channel, to: other.channel)
+            // The other route makes no e-mail: it cannot be too large again.
+            guard case .done(let outcome) = try attempt(bill, other, position, rerouted: rerouted, files: &written) else {
+                throw .render(account: bill.account, message: message)
+            }
+            return outcome
+        }
+    }
+
+    private enum Attempt {
+        case done(ChunkResult.Outcome)
+        /// The e-mail of the route passes Gmail's clipping size (why); nothing was appended.
+        case emailTooLarge(String)
+    }
+
+    /// Renders one bill by `route`.
+    private func attempt(_ bill: Bill, _ route: Route, _ position: SourcePosition, rerouted: ReroutedBill?,
+                         files written: inout [(path: String, bytes: [UInt8])]) throws(BatchError) -> Attempt {
         guard let link = signer.link(account: bill.account, month: bill.month) else {
             throw .render(account: bill.account, message: "no link can be signed for billing month \(bill.month)")
         }
@@ -298,7 +331,7 @@ struct RenderContext: Sendable {
             } catch {
                 guard error.kind == .tooLong else { throw .render(account: bill.account, message: error.message) }
                 let rejection = BillRejection(.smsTooLong, error.message, line: position.line)
-                return .rejected(RejectedBill(position: position, account: bill.account, rejection: rejection))
+                return .done(.rejected(RejectedBill(position: position, account: bill.account, rejection: rejection)))
             }
         }
         var page: [UInt8] = []
@@ -314,9 +347,8 @@ struct RenderContext: Sendable {
             do {
                 email = try mail.message(view)
             } catch let error as MailComposerError where error.tooLarge {
-                // Found from the bill's data (hundreds of charges, say): that bill alone.
-                let rejection = BillRejection(.emailTooLarge, error.description, line: position.line)
-                return .rejected(RejectedBill(position: position, account: bill.account, rejection: rejection))
+                // Found from the bill's data (hundreds of charges, say): that bill alone goes another way.
+                return .emailTooLarge(error.description)
             } catch {
                 throw .render(account: bill.account, message: "e-mail: \(error)")
             }
@@ -330,11 +362,13 @@ struct RenderContext: Sendable {
                  language: bill.customer.language, parts: message.encoding.segments)
             }
         }
-        return .accepted(
+        return .done(.accepted(
             total: bill.total, channel: route.channel,
-            manifest: ManifestEntry.json(index: position.index, bill: bill, route: route, link: link, files: files),
+            manifest: ManifestEntry.json(index: position.index, bill: bill, route: route, link: link, files: files,
+                                         rerouted: rerouted?.reason),
             sms: smsLine,
-            paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill).fields) : nil)
+            paper: route.channel == .paper ? CSV.row(PaperRecord(bill: bill, rerouted: rerouted?.reason).fields) : nil,
+            rerouted: rerouted))
     }
 }
 

@@ -233,6 +233,9 @@ extension BatchSummary {
         for (name, lines) in object["rejects_first_lines"] as? [String: [Int]] ?? [:] {
             if let code = BillRejection.Code(rawValue: name) { firstRejectLines[code] = lines }
         }
+        for (name, count) in object["rerouted"] as? [String: Int] ?? [:] {
+            if let reason = ReroutedBill.Reason(rawValue: name), count > 0 { rerouted[reason] = count }
+        }
     }
 
     /// The sum of two shards' summaries.
@@ -250,6 +253,7 @@ extension BatchSummary {
         sum.run = nil
         sum.look = nil
         sum.rejectsByCode.merge(other.rejectsByCode, uniquingKeysWith: +)
+        sum.rerouted.merge(other.rerouted, uniquingKeysWith: +)
         sum.firstRejectLines.merge(other.firstRejectLines) { Array(($0 + $1).sorted().prefix(Self.firstLinesKept)) }
         return sum
     }

@@ -19,6 +19,14 @@ public enum Router {
         return Route(channel: .paper, recipient: nil)
     }
 
+    /// The route of a bill whose e-mail cannot be sent as made (it passes
+    /// Gmail's clipping size): the next channel of the order that is not an
+    /// e-mail (a relative's would be as large), SMS when there is a mobile
+    /// number, else paper. Its link opens the whole bill on the web.
+    public static func routeWithoutEmail(_ contact: Contact) -> Route {
+        route(contact, via: .sms) ?? Route(channel: .paper, recipient: nil)
+    }
+
     /// The route over `channel`, or nil when the contact it needs is missing.
     static func route(_ contact: Contact, via channel: Channel) -> Route? {
         switch channel {

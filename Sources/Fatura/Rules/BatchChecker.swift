@@ -42,19 +42,25 @@ public struct BatchChecker: Sendable {
             .failure(RejectedBill(position: position, account: account, rejection: rejection))
         }
         // A number or account counts as used even when its bill is rejected
-        // for another reason: the file still holds it twice.
+        // for another reason, a repeated number or account included: the file
+        // still holds it twice, and which copy is right is not for Fatura to
+        // guess. Both are noted before either rejects.
+        var earlier: BillRejection?
         if let number, candidates?.contains(DuplicateScan.numberKey(number)) ?? true {
             if let first = numbers[number] {
-                return reject(BillRejection(.duplicateNumber, "bill number \(number) is already used by bill \(first) of this file", line: record.line))
+                earlier = BillRejection(.duplicateNumber, "bill number \(number) is already used by bill \(first) of this file", line: record.line)
+            } else {
+                numbers[number] = position.index
             }
-            numbers[number] = position.index
         }
         if let account, candidates?.contains(DuplicateScan.accountKey(account)) ?? true {
             if let first = accounts[account] {
-                return reject(BillRejection(.duplicateAccount, "account \(account) already has a bill in this file (bill \(first)); one bill per account and month", line: record.line))
+                earlier = earlier ?? BillRejection(.duplicateAccount, "account \(account) already has a bill in this file (bill \(first)); one bill per account and month", line: record.line)
+            } else {
+                accounts[account] = position.index
             }
-            accounts[account] = position.index
         }
+        if let earlier { return reject(earlier) }
         do {
             return .success(try bills.check(record))
         } catch {

@@ -37,8 +37,6 @@ public struct BillRejection: Error, Sendable, Hashable {
         case wrongNamespace = "wrong-namespace"
         /// Found when delivering: even the short SMS needs more parts than allowed.
         case smsTooLong = "sms-too-long"
-        /// Found when delivering: the e-mail's HTML passes Gmail's clipping size.
-        case emailTooLarge = "email-too-large"
     }
 
     public var code: Code

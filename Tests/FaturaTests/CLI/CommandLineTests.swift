@@ -287,24 +287,58 @@ struct CommandLineTests {
     }
 
     /// A bill whose e-mail passes Gmail's clipping size (a thousand charges)
-    /// is rejected alone: the run used to stop at it (exit 70, nothing
-    /// published) after `check` had passed the file.
-    @Test func anEmailTooLargeRejectsItsBillAlone() throws {
+    /// is valid, and the contract gives it a channel: it goes by SMS (its
+    /// link opens the whole bill) or, with no mobile number, on paper, and
+    /// the run says so. It used to be rejected, reaching nobody (and before
+    /// that, it stopped the run after `check` had passed the file).
+    @Test func anEmailTooLargeSendsItsBillBySMSOrOnPaper() throws {
         let charges = String(repeating: #"<charge code="MUNICIPAL" amount="0.003"/>"#, count: 1000)
         let large = Fixture.bill.replacingOccurrences(of: #"<charge code="MUNICIPAL" amount="3.000"/>"#, with: charges)
-        let other = Fixture.bill.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "2026100002")
-        let input = Fixture.file(Fixture.document(large, other))
-        #expect(try FaturaBinary.run(["check", input]).status == 0, "the bill itself is valid")
-        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        func numbered(_ bill: String, _ last: Int) -> String {
+            bill.replacingOccurrences(of: "1002345678", with: "100234567\(last)").replacingOccurrences(of: "2026100001", with: "202610000\(last)")
+        }
+        let withoutMobile = numbered(large, 9).replacingOccurrences(of: #"<mobile>+97333123456</mobile>"#, with: "")
+        #expect(withoutMobile != numbered(large, 9), "the fixture has a mobile number")
+        let input = Fixture.file(Fixture.document(large, withoutMobile, numbered(Fixture.bill, 7)))
+        #expect(try FaturaBinary.run(["check", input]).status == 0, "the bills are valid")
+        let folder = Fixture.temporaryFolder()
+        let out = folder.appendingPathComponent("out")
         let result = try FaturaBinary.run(["render", input, "--out", out.path])
-        #expect(result.status == 3, "\(result.stderr)")
-        let rejects = try Self.lines(out.appendingPathComponent("rejects.jsonl"))
-        #expect(rejects.count == 1)
-        #expect(rejects.first?["code"] as? String == "email-too-large")
-        #expect(rejects.first?["account"] as? String == "1002345678")
-        #expect((rejects.first?["message"] as? String)?.contains("over Gmail's clipping size") == true)
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/678/1002345678-2026-10.html").path))
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("email/679/1002345679-2026-10.eml").path))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("bill 1 (account 1002345678): email-too-large: the e-mail's HTML is "), "\(result.stderr)")
+        #expect(result.stderr.contains("over Gmail's clipping size of 104448; sent by sms instead of email"), "\(result.stderr)")
+        #expect(result.stderr.contains("bill 2 (account 1002345679): email-too-large: "), "\(result.stderr)")
+        #expect(result.stderr.contains("sent by paper instead of email"), "\(result.stderr)")
+        #expect(result.stderr.contains("3 accepted (email 1, sms 1, relative-email 0, paper 1), 0 rejected, 2 of the accepted sent another way (email-too-large)"), "\(result.stderr)")
+        #expect(try Self.lines(out.appendingPathComponent("rejects.jsonl")).isEmpty)
+        let manifest = try Self.lines(out.appendingPathComponent("manifest.jsonl"))
+        #expect(manifest.map { $0["channel"] as? String } == ["sms", "paper", "email"])
+        #expect(manifest.map { $0["rerouted"] as? String } == ["email-too-large", "email-too-large", nil])
+        #expect(manifest[0]["recipient"] as? String == "+97333123456")
+        let sms = try String(contentsOf: out.appendingPathComponent("sms.csv"), encoding: .utf8)
+        #expect(sms.contains("1002345678,2026-10,+97333123456,"), "\(sms)")
+        let paper = try String(contentsOf: out.appendingPathComponent("paper.csv"), encoding: .utf8)
+        #expect(paper.contains("1002345679,2026100009,2026-10,ar,email-too-large,"), "\(paper)")
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains(#""rerouted": {\#n    "email-too-large": 2\#n  }"#), "\(summary)")
+        // Every bill has its page; only the small one an e-mail.
+        for account in ["1002345678", "1002345679", "1002345677"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/\(account.suffix(3))/\(account)-2026-10.html").path))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("email/678").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("email/677/1002345677-2026-10.eml").path))
+        // Shards of it merge into the same lists and summary.
+        var shares: [String] = []
+        for k in 1...2 {
+            let share = folder.appendingPathComponent("share\(k)").path
+            #expect(try FaturaBinary.run(["render", input, "--out", share, "--shard", "\(k)/2"]).status == 0)
+            shares.append(share)
+        }
+        let merged = folder.appendingPathComponent("merged")
+        #expect(try FaturaBinary.run(["merge", "--out", merged.path] + shares).status == 0)
+        for name in ["manifest.jsonl", "summary.json", "sms.csv", "paper.csv", "report.html"] {
+            #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: out.appendingPathComponent(name)), "\(name)")
+        }
     }
 
     /// A billing month no link can carry stops `check` and `render` at the

@@ -341,6 +341,29 @@ struct BatchRuleTests {
         #expect(results[1].code == .duplicateAccount)
     }
 
+    /// Every bill's number and account count as used, whatever it is
+    /// rejected for, a repeated number or account included. A bill rejected
+    /// for its repeated number used to leave its account free, so a later
+    /// bill of that account went out where, after a bill rejected for any
+    /// other reason, it was rejected.
+    @Test func aNumberOrAccountIsUsedWhateverItsBillIsRejectedFor() throws {
+        func bill(_ account: String, _ number: String, reconciled: Bool = true) -> String {
+            Fixture.bill.replacingOccurrences(of: "1002345678", with: account).replacingOccurrences(of: "2026100001", with: number)
+                .replacingOccurrences(of: "<total>6.545</total>", with: reconciled ? "<total>6.545</total>" : "<total>6.546</total>")
+        }
+        // Rejected for its number, then for not reconciling: a later bill of its account is rejected alike.
+        for second in [bill("1002345679", "N1"), bill("1002345679", "N2", reconciled: false)] {
+            let results = try Fixture.check(Fixture.document(bill("1002345678", "N1"), second, bill("1002345679", "N3")))
+            #expect(results[2].code == .duplicateAccount, "\(second)")
+        }
+        // Rejected for its account: a later bill of its number is rejected.
+        let results = try Fixture.check(Fixture.document(bill("1002345678", "N1"), bill("1002345678", "N2"), bill("1002345677", "N2")))
+        #expect(results.map(\.code) == [nil, .duplicateAccount, .duplicateNumber])
+        // A bill repeating both is named for its number, the first rule.
+        let both = try Fixture.check(Fixture.document(bill("1002345678", "N1"), bill("1002345678", "N1")))
+        #expect(both.map(\.code) == [nil, .duplicateNumber])
+    }
+
     @Test func aRejectedBillDoesNotStopTheOthers() throws {
         let bad = Fixture.bill.replacingOccurrences(of: "<total>6.545</total>", with: "<total>6.546</total>")
             .replacingOccurrences(of: "1002345678", with: "1002345677").replacingOccurrences(of: "2026100001", with: "X1")

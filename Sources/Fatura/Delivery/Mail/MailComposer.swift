@@ -78,7 +78,7 @@ struct MailComposer: Sendable {
 struct MailComposerError: Error, CustomStringConvertible {
     let description: String
     /// The bill's own e-mail is too large (its data, not the templates or
-    /// the setup): the bill is rejected alone and the run goes on.
+    /// the setup): the bill goes another way (``Router/routeWithoutEmail(_:)``).
     let tooLarge: Bool
 
     init(_ description: String, tooLarge: Bool = false) {

@@ -1,0 +1,25 @@
+/// An accepted bill sent by another channel than its route, and why.
+///
+/// Today one reason: its e-mail would pass Gmail's clipping size (some 350
+/// charges), so it goes by SMS (its link opens the whole bill on the web) or,
+/// with no mobile number, on paper. Rejecting it would leave a valid bill with
+/// no channel; the contract gives every bill one.
+public struct ReroutedBill: Sendable, Hashable {
+    public enum Reason: String, Sendable, CaseIterable {
+        /// The e-mail's HTML passes Gmail's clipping size.
+        case emailTooLarge = "email-too-large"
+    }
+
+    public var position: SourcePosition
+    public var account: String
+    public var reason: Reason
+    public var message: String
+    /// The channel of the bill's route, and the one it went by.
+    public var from: Channel
+    public var to: Channel
+
+    /// One line for people: `FILE:LINE: bill 3 (account 1002345678): email-too-large: …; sent by sms instead of email`.
+    public func diagnostic(file: String) -> String {
+        "\(file):\(position.line): bill \(position.index) (account \(account)): \(reason.rawValue): \(message); sent by \(to.rawValue) instead of \(from.rawValue)"
+    }
+}
