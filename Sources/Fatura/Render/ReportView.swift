@@ -17,6 +17,7 @@ public final class ReportView: Sendable, MustacheObject {
     static let keys: Set<String> = [
         "period", "periodOther", "bills", "accepted", "rejected", "channels", "reach", "hasRejects", "rejects",
         "totalDue", "totalCredit", "net", "smsParts", "developmentKey", "chartHeight",
+        "hasRerouted", "rerouted",
         "name", "nameOther", "count", "percent", "width", "y", "textY", "code", "lines", "language", "languageOther", "parts", "color",
     ]
 
@@ -65,6 +66,13 @@ public final class ReportView: Sendable, MustacheObject {
                     "count": .string(f.number(Int64(count))),
                     "lines": .string((summary.firstRejectLines[code] ?? []).map { f.number(Int64($0)) }.joined(separator: main.text("list_separator"))),
                 ])
+            })
+        case "hasRerouted": return .bool(!summary.rerouted.isEmpty)
+        case "rerouted":
+            return .list(ReroutedBill.Reason.allCases.compactMap { reason in
+                summary.rerouted[reason].map { count in
+                    .dictionary(["code": .string(reason.rawValue), "count": .string(f.number(Int64(count)))])
+                }
             })
         case "smsParts":
             return .list(Language.allCases.map { language in

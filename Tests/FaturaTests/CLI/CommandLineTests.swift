@@ -321,6 +321,8 @@ struct CommandLineTests {
         #expect(paper.contains("1002345679,2026100009,2026-10,ar,email-too-large,"), "\(paper)")
         let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(summary.contains(#""rerouted": {\#n    "email-too-large": 2\#n  }"#), "\(summary)")
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains(#"<tr><th scope="row"><code dir="ltr">email-too-large</code></th><td class="num">2</td></tr>"#))
         // Every bill has its page; only the small one an e-mail.
         for account in ["1002345678", "1002345679", "1002345677"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/\(account.suffix(3))/\(account)-2026-10.html").path))
