@@ -26,7 +26,12 @@ extension BillChecker {
         _ raw: UnsafeBufferPointer<UInt8>, of node: FlatElement, attribute: String, code: BillRejection.Code = .invalidMeter
     ) throws(BillRejection) -> Int64 {
         guard let value = ContractText.wholeUnits(utf8: raw) else {
-            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(String(decoding: raw, as: UTF8.self))) is not a whole number of units", line: node.line)
+            let text = String(decoding: raw, as: UTF8.self)
+            let digits = ContractText.trimXMLSpace(text)
+            let fault = digits.utf8.allSatisfy(\.isASCIIDigit) && digits.utf8.count > 15
+                ? "has \(digits.utf8.count) digits, more than the 15 a reading or quantity may have"
+                : "is not a whole number of units"
+            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(text)) \(fault)", line: node.line)
         }
         return value
     }
@@ -53,7 +58,13 @@ extension BillChecker {
 
     private func decimal(_ raw: String, of node: FlatElement, attribute: String) throws(BillRejection) -> DecimalText {
         guard let value = DecimalText(raw) else {
-            throw BillRejection(.invalidCharge, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) is not a decimal number", line: node.line)
+            // A decimal in form (-, digits, maybe a point and digits), only too long.
+            let text = ContractText.trimXMLSpace(raw)
+            let parts = (text.hasPrefix("-") ? text.dropFirst() : text[...]).split(separator: ".", omittingEmptySubsequences: false)
+            let digits = parts.reduce(0) { $0 + $1.utf8.count }
+            let wellFormed = parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(\.isASCIIDigit) }
+            let fault = wellFormed && digits > 18 ? "has \(digits) digits, more than the 18 a rate or quantity may have" : "is not a decimal number"
+            throw BillRejection(.invalidCharge, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) \(fault)", line: node.line)
         }
         return value
     }

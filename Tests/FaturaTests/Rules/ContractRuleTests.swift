@@ -226,6 +226,23 @@ struct StructureMessageTests {
         return rejected.rejection.message
     }
 
+    /// A reading or rate that is only too long says so; it was called
+    /// "not a whole number of units" (or "not a decimal number").
+    @Test func aNumberWithTooManyDigitsSaysSo() throws {
+        let meter = Self.line(of: "E-0045123")
+        #expect(try Self.message(#"current="11034""#, #"current="1000000000000000""#)
+            == #"<meter> at line \#(meter): current "1000000000000000" has 16 digits, more than the 15 a reading or quantity may have"#)
+        #expect(try Self.message(#"current="11034""#, #"current="11034.5""#)
+            == #"<meter> at line \#(meter): current "11034.5" is not a whole number of units"#)
+        let charge = Self.line(of: "ELEC_TIER1")
+        #expect(try Self.message(#"rate="0.003""#, #"rate="-0.000000000000000001""#)
+            == #"<charge> at line \#(charge): rate "-0.000000000000000001" has 19 digits, more than the 18 a rate or quantity may have"#)
+        for bad in ["1e3", "0.", ".5", "1.2.3", "+1"] {
+            #expect(try Self.message(#"rate="0.003""#, #"rate="\#(bad)""#)
+                == #"<charge> at line \#(charge): rate "\#(bad)" is not a decimal number"#)
+        }
+    }
+
     @Test func aMissingOnceOnlyElementIsNamed() throws {
         #expect(try Self.message("<due>2026-11-30</due>", "") == "the bill has no <due>, which is required")
         #expect(try Self.message("<total>6.545</total>", "") == "the bill has no <total>, which is required")
