@@ -120,7 +120,7 @@ struct Render: AsyncParsableCommand {
                     case .resumed(0):
                         printError("fatura: resuming the interrupted run from the start of the file (it was stopped before its first checkpoint)")
                     case .resumed(let done):
-                        printError("fatura: resuming the interrupted run after bill \(done) of the file (the rejects before it are in its rejects.jsonl, not printed again)")
+                        printError("fatura: resuming the interrupted run after bill \(done) of the file (the rejects and bills sent another way before it are in its rejects.jsonl and manifest.jsonl, not printed again)")
                     }
                 })
             progress?.finish()

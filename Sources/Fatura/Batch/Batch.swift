@@ -77,6 +77,12 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 /// its own) finds the bill numbers and accounts that may repeat, so the
 /// uniqueness rules stay exact while memory stays flat.
 public enum Batch {
+    /// The rules by which this version of Fatura makes its output from an
+    /// export (what is rejected, how bills are routed): changed whenever the
+    /// same export, templates and keys would give other output. A run is
+    /// resumed, and shares are merged, only under the same rules.
+    static let outputRules = "2026-12-07"
+
     /// Bills a child task renders at once.
     static let chunkSize = 32
     /// Chunks rendered at once unless configured: one a core, and two more

@@ -164,6 +164,7 @@ final class Journal {
                 ? "input \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ino)"
                 : "input \(input)"),
             ("month", "month \(header.period) \(header.issued)"),
+            ("rules", "rules \(Batch.outputRules)"),
             ("format", "format \(configuration.format?.rawValue ?? "detected")"),
             ("link-base", "link-base \(configuration.linkBaseURL ?? "-")"),
             ("sms", "sms \(sms)"),
@@ -195,6 +196,7 @@ final class Journal {
         add("content \(contentDigest)")
         add("month \(header.period) \(header.issued)")
         add("split of \(configuration.shard?.count ?? 1)")
+        add("rules \(Batch.outputRules)")
         add("format \(format)")
         add("sms \(configuration.smsMaxParts.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue)=\(configuration.smsMaxParts[$0]!)" })")
         add("link \(link)")
@@ -322,6 +324,7 @@ struct RunFingerprint {
     static let descriptions = [
         "input": "the input file (another file, or this one changed since: its size, modification time or inode)",
         "month": "the input's billing month or issue date",
+        "rules": "the version of fatura (its rules for what is rejected or how bills are routed changed)",
         "format": "--format",
         "link-base": "--link-base-url",
         "sms": "--sms-max-parts-ar or --sms-max-parts-en",

@@ -300,14 +300,21 @@ struct RenderContext: Sendable {
         case .done(let outcome):
             return outcome
         case .emailTooLarge(let message):
-            let other = Router.routeWithoutEmail(bill.contact)
-            let rerouted = ReroutedBill(position: position, account: bill.account, reason: .emailTooLarge,
-                                        message: message, from: route.channel, to: other.channel)
-            // The other route makes no e-mail: it cannot be too large again.
-            guard case .done(let outcome) = try attempt(bill, other, position, rerouted: rerouted, files: &written) else {
-                throw .render(account: bill.account, message: message)
+            // By SMS, else (no mobile, or an SMS that cannot fit) on paper:
+            // routes with no e-mail, which cannot be too large again.
+            var other = Router.routeWithoutEmail(bill.contact)
+            while true {
+                let rerouted = ReroutedBill(position: position, account: bill.account, reason: .emailTooLarge,
+                                            message: message, from: route.channel, to: other.channel)
+                guard case .done(let outcome) = try attempt(bill, other, position, rerouted: rerouted, files: &written) else {
+                    throw .render(account: bill.account, message: message)
+                }
+                if case .rejected(let rejected) = outcome, rejected.rejection.code == .smsTooLong, other.channel != .paper {
+                    other = Route(channel: .paper, recipient: nil)
+                    continue
+                }
+                return outcome
             }
-            return outcome
         }
     }
 

@@ -18,8 +18,9 @@ public struct ReroutedBill: Sendable, Hashable {
     public var from: Channel
     public var to: Channel
 
-    /// One line for people: `FILE:LINE: bill 3 (account 1002345678): email-too-large: …; sent by sms instead of email`.
+    /// One line for people: `FILE:LINE: bill 3 (account 1002345678): email-too-large: …; sent by sms instead of email`
+    /// (`sent on paper instead of email`).
     public func diagnostic(file: String) -> String {
-        "\(file):\(position.line): bill \(position.index) (account \(account)): \(reason.rawValue): \(message); sent by \(to.rawValue) instead of \(from.rawValue)"
+        "\(file):\(position.line): bill \(position.index) (account \(account)): \(reason.rawValue): \(message); sent \(to == .paper ? "on" : "by") \(to.rawValue) instead of \(from.rawValue)"
     }
 }

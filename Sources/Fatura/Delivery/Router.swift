@@ -22,7 +22,8 @@ public enum Router {
     /// The route of a bill whose e-mail cannot be sent as made (it passes
     /// Gmail's clipping size): the next channel of the order that is not an
     /// e-mail (a relative's would be as large), SMS when there is a mobile
-    /// number, else paper. Its link opens the whole bill on the web.
+    /// number, else paper (and paper too when that SMS cannot fit). Its
+    /// link opens the whole bill on the web.
     public static func routeWithoutEmail(_ contact: Contact) -> Route {
         route(contact, via: .sms) ?? Route(channel: .paper, recipient: nil)
     }

@@ -78,19 +78,23 @@ final class SAXFile {
         guard !finished else { return }
         let first = bytesRead == 0
         var count = 0
-        // The first chunk is read until it holds the XML declaration (a pipe may give less at a time).
-        repeat {
+        // The first chunk is read through the end of the XML declaration, whose
+        // encoding is checked (a pipe may give a few bytes at a time).
+        while true {
             let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if got < 0, errno == EINTR { continue }
-            guard got >= 0 else {
+            if got < 0 {
+                if errno == EINTR { continue }
                 throw InputError(.unreadable, file: file, message: "cannot read: \(String(cString: strerror(errno)))")
             }
             count += got
-            if got == 0 { break }
-        } while first && count < Self.declarationReach
+            guard first, got > 0, count < buffer.count else { break }
+            let declaration = buffer.withUnsafeBytes { TextEncodingCheck.declarationEnd(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            // Enough to tell: past a byte order mark's room and not in an unfinished declaration.
+            if count >= 8, !declaration.isDeclaration || declaration.end != nil { break }
+        }
         bytesRead += count
         finished = count == 0
-        if first, let fault = buffer.withUnsafeBytes({ TextEncodingCheck.xmlFault($0.prefix(count)) }) {
+        if first, let fault = buffer.withUnsafeBytes({ TextEncodingCheck.xmlFault(UnsafeRawBufferPointer(rebasing: $0[..<count])) }) {
             finished = true
             throw InputError(.notABillExport, file: file, line: 1, message: fault)
         }
@@ -116,10 +120,6 @@ final class SAXFile {
     }
 
     private var line: Int { Int(xmlSAX2GetLineNumber(parser)) }
-
-    /// Bytes the first chunk is read to (unless the file is shorter), so
-    /// that it holds the whole XML declaration, whose encoding is checked.
-    static let declarationReach = 512
 
     /// The most distinct names a file may have. libxml2 2.9 keeps names in a
     /// dictionary of at most 16,384 buckets, so each name past ~50,000 makes

@@ -14,26 +14,54 @@ enum TextEncodingCheck {
             name = "UTF-32 (it starts with a UTF-32 byte order mark)"
         } else if starts(with: [0xFE, 0xFF]) || starts(with: [0xFF, 0xFE]) {
             name = "UTF-16 (it starts with a UTF-16 byte order mark)"
-        } else if starts(with: [0x00, 0x3C]) || starts(with: [0x3C, 0x00]) {
-            name = "UTF-16 (its first character is a \"<\" of two bytes)"
+        } else if start.count == 4, start.filter({ $0 == 0 }).count == 3, start[0] != 0 || start[3] != 0 {
+            name = "UTF-32 (its first character takes four bytes, three of them zero)"
+        } else if start.count >= 2, (start[0] == 0) != (start[1] == 0) {
+            // No UTF-8 text file starts with a NUL byte, or has one second.
+            name = "UTF-16 (its first character takes two bytes, one of them zero)"
         } else {
             return nil
         }
         return "the file is written in \(name); bill data must be UTF-8: export it again as UTF-8"
     }
 
-    /// Why an XML file starting with `bytes` (its first chunk) is not
-    /// UTF-8: a byte order fault, or an XML declaration naming another
-    /// encoding than UTF-8 (any case); nil for a UTF-8 file.
-    static func xmlFault(_ bytes: some Collection<UInt8>) -> String? {
-        if let fault = byteOrderFault(bytes) { return fault }
-        var text = bytes.prefix(512)[...]
-        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
-        guard text.starts(with: Array("<?xml".utf8)), let next = text.dropFirst(5).first,
+    /// Encoding names an export may declare: UTF-8 as libxml2 knows it.
+    /// (Not ASCII: libxml2 would stop at the first Arabic letter with
+    /// "Extra content at the end of the document".)
+    static let acceptedNames: Set<String> = ["utf-8", "utf8"]
+
+    /// The start of an XML file through its declaration: its first bytes
+    /// (after a UTF-8 byte order mark) and, when it has a declaration,
+    /// whether `bytes` hold its end (`?>`).
+    static func declarationEnd(_ bytes: UnsafeRawBufferPointer) -> (isDeclaration: Bool, end: Int?) {
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        let text = bytes[start...]
+        guard text.starts(with: "<?xml".utf8), let next = text.dropFirst(5).first,
               next == 0x20 || next == 0x09 || next == 0x0A || next == 0x0D
-        else { return nil }
-        let declaration = String(decoding: text.prefix { $0 != UInt8(ascii: ">") }, as: UTF8.self)
-        guard let name = declaredEncoding(declaration), name.lowercased() != "utf-8" else { return nil }
+        else { return (false, nil) }
+        var index = start + 5
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "?"), bytes[index + 1] == UInt8(ascii: ">") { return (true, index + 2) }
+            index += 1
+        }
+        return (true, nil)
+    }
+
+    /// Why an XML file starting with `bytes` (its first chunk, read through
+    /// the end of its declaration or as far as it goes) is not UTF-8: a byte
+    /// order fault, an XML declaration naming another encoding than UTF-8
+    /// (any case), or one that does not end in `bytes`; nil for a
+    /// UTF-8 file.
+    static func xmlFault(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if let fault = byteOrderFault(bytes) { return fault }
+        let (isDeclaration, end) = declarationEnd(bytes)
+        guard isDeclaration else { return nil }
+        guard let end else {
+            return bytes.count >= 1 << 16 ? "the XML declaration does not end (with ?>) within the first 64 KiB of the file" : nil
+        }
+        let declaration = String(decoding: bytes[..<end], as: UTF8.self)
+        guard let name = declaredEncoding(declaration), !acceptedNames.contains(name.lowercased()) else { return nil }
         return "the XML declaration names the encoding \"\(name)\"; bill data must be UTF-8 (encoding=\"UTF-8\", or none): export it again as UTF-8"
     }
 

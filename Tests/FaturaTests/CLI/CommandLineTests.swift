@@ -308,7 +308,7 @@ struct CommandLineTests {
         #expect(result.stderr.contains("bill 1 (account 1002345678): email-too-large: the e-mail's HTML is "), "\(result.stderr)")
         #expect(result.stderr.contains("over Gmail's clipping size of 104448; sent by sms instead of email"), "\(result.stderr)")
         #expect(result.stderr.contains("bill 2 (account 1002345679): email-too-large: "), "\(result.stderr)")
-        #expect(result.stderr.contains("sent by paper instead of email"), "\(result.stderr)")
+        #expect(result.stderr.contains("sent on paper instead of email"), "\(result.stderr)")
         #expect(result.stderr.contains("3 accepted (email 1, sms 1, relative-email 0, paper 1), 0 rejected, 2 of the accepted sent another way (email-too-large)"), "\(result.stderr)")
         #expect(try Self.lines(out.appendingPathComponent("rejects.jsonl")).isEmpty)
         let manifest = try Self.lines(out.appendingPathComponent("manifest.jsonl"))
@@ -329,6 +329,14 @@ struct CommandLineTests {
         }
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("email/678").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("email/677/1002345677-2026-10.eml").path))
+        // With an SMS that cannot fit, the bill with a mobile number goes on paper too: not rejected.
+        let tight = folder.appendingPathComponent("tight")
+        let squeezed = try FaturaBinary.run(["render", input, "--out", tight.path, "--sms-max-parts-ar", "1"])
+        #expect(squeezed.status == 0, "\(squeezed.stderr)")
+        #expect(try Self.lines(tight.appendingPathComponent("rejects.jsonl")).isEmpty)
+        #expect(try Self.lines(tight.appendingPathComponent("manifest.jsonl")).map { $0["channel"] as? String } == ["paper", "paper", "email"])
+        #expect(squeezed.stderr.contains("bill 1 (account 1002345678): email-too-large: "), "\(squeezed.stderr)")
+        #expect(!squeezed.stderr.contains("sms-too-long"), "\(squeezed.stderr)")
         // Shards of it merge into the same lists and summary.
         var shares: [String] = []
         for k in 1...2 {

@@ -133,15 +133,17 @@ struct InputFormatTests {
     /// Every format is UTF-8: a sample saved as UTF-16 is refused at its
     /// first line, saying so, whether detected or named (it was taken for
     /// CSV, with "column 1 of the header row is not valid UTF-8").
-    @Test func aSampleInUTF16IsRefusedInEveryFormat() throws {
+    @Test(arguments: [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian, .utf32LittleEndian, .utf32BigEndian])
+    func aSampleInUTF16OrUTF32IsRefusedInEveryFormat(encoding: String.Encoding) throws {
+        let name = [.utf32LittleEndian, .utf32BigEndian].contains(encoding) ? "UTF-32" : "UTF-16"
         for format in InputFormat.allCases {
             let text = try String(contentsOfFile: InputFixture.sample(format), encoding: .utf8)
-            let path = Fixture.file(try #require(text.data(using: .utf16)), name: "bills.\(format.rawValue)")
+            let path = Fixture.file(try #require(text.data(using: encoding)), name: "bills.\(format.rawValue)")
             for named in [nil, format] {
                 let error = try #require(InputFixture.inputError(path, format: named), "\(format)")
                 #expect(error.kind == .notABillExport)
                 #expect(error.line == 1)
-                #expect(error.message.hasPrefix("the file is written in UTF-16"), "\(error)")
+                #expect(error.message.hasPrefix("the file is written in \(name)"), "\(format) \(error)")
             }
         }
     }

@@ -271,7 +271,7 @@ struct XMLReaderRefusalTests {
         #expect(throws: error) { try XMLIdentityScan(file: path).run { _, _, _ in } }
     }
 
-    @Test(arguments: ["utf-8", "UTF-8", "Utf-8"])
+    @Test(arguments: ["utf-8", "UTF-8", "Utf-8", "UTF8", "utf8"])
     func utf8InAnyCaseIsRead(encoding: String) throws {
         let xml = Fixture.document(Fixture.bill).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"\(encoding)\"")
         #expect(Fixture.inputError(xml) == nil)
@@ -280,13 +280,51 @@ struct XMLReaderRefusalTests {
         #expect(Fixture.inputError(String(xml.drop { $0 != "\n" }.dropFirst())) == nil)
     }
 
-    @Test(arguments: [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian, .utf32])
+    /// With a byte order mark (`.utf16`, `.utf32`) and without one (the others).
+    @Test(arguments: [String.Encoding.utf16, .utf16LittleEndian, .utf16BigEndian, .utf32, .utf32LittleEndian, .utf32BigEndian])
     func utf16AndUTF32Stop(encoding: String.Encoding) throws {
         let data = try #require(Fixture.document(Fixture.bill).data(using: encoding))
         let error = try #require(Fixture.inputError(path: Fixture.file(data)))
         #expect(error.kind == .notABillExport)
         #expect(error.message.contains("must be UTF-8"), "\(error)")
-        #expect(error.message.contains(encoding == .utf32 ? "UTF-32" : "UTF-16"), "\(error)")
+        #expect(error.message.contains([.utf32, .utf32LittleEndian, .utf32BigEndian].contains(encoding) ? "UTF-32" : "UTF-16"), "\(error)")
+    }
+
+    /// The whole declaration is read before it is judged: white space may
+    /// push its encoding past any fixed reach (600 spaces went through, and
+    /// the Arabic names were garbled), and one that never ends is refused.
+    @Test func aLongDeclarationIsReadToItsEnd() throws {
+        let document = Fixture.document(Fixture.bill)
+        let far = document.replacingOccurrences(of: #"version="1.0" encoding="UTF-8""#,
+                                                with: #"version="1.0""# + String(repeating: " ", count: 600) + #"encoding="ISO-8859-1""#)
+        let error = try #require(Fixture.inputError(far))
+        #expect(error.message.contains(#"names the encoding "ISO-8859-1""#), "\(error)")
+        let endless = #"<?xml version="1.0""# + String(repeating: " ", count: 70_000) + #"encoding="UTF-8"?>"# + "\n" + document.drop { $0 != "\n" }.dropFirst()
+        #expect(Fixture.inputError(String(endless))?.message == "the XML declaration does not end (with ?>) within the first 64 KiB of the file")
+        let long = document.replacingOccurrences(of: #"version="1.0" encoding="UTF-8""#,
+                                                 with: #"version="1.0""# + String(repeating: "\n", count: 3000) + #"encoding="UTF-8""#)
+        #expect(Fixture.inputError(long) == nil)
+    }
+
+    /// A pipe may give the declaration a few bytes at a time: it is read on
+    /// to its end before it is judged.
+    @Test func aDeclarationSplitAcrossAPipesWritesIsJudgedWhole() throws {
+        let rest = Fixture.document(Fixture.bill).drop { $0 != "\n" }
+        let folder = Fixture.temporaryFolder()
+        let tail = folder.appendingPathComponent("rest.xml")
+        try Data(rest.utf8).write(to: tail)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #"(printf '<?xml version="1.0" enc'; sleep 0.3; printf 'oding="ISO-8859-1"?>'; sleep 0.3; cat "$1") | "$0" check --format xml -"#,
+                           FaturaBinary.url.path, tail.path]
+        let errors = Pipe()
+        shell.standardError = errors
+        shell.standardOutput = FileHandle.nullDevice
+        try shell.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 65, "\(said)")
+        #expect(said.contains(#"/dev/stdin:1: the XML declaration names the encoding "ISO-8859-1""#) || said.contains(#":1: the XML declaration names the encoding "ISO-8859-1""#), "\(said)")
     }
 
     @Test func anEmptyFileStops() {
