@@ -3,7 +3,7 @@ import Fatura
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read and check every bill of an export without rendering; one line per rejected bill."
+        abstract: "Read and check every bill of an export without rendering; one line per rejected bill, and per bill sent another way for an address it cannot use."
     )
 
     @Argument(help: ArgumentHelp("The bill export: XML, CSV or JSON Lines (contract urn:fatura:bill-data:1); '-' for standard input, with --format.",
@@ -22,7 +22,9 @@ struct Check: ParsableCommand {
 
     func run() throws {
         do {
-            let summary = try Batch.check(input: input, format: format) { print($0.diagnostic(file: input)) }
+            let summary = try Batch.check(input: input, format: format,
+                                          onReject: { print($0.diagnostic(file: input)) },
+                                          onReroute: { print($0.diagnostic(file: input)) })
             printError(summary.line)
             throw ExitStatus.of(summary)
         } catch let error as BatchError {

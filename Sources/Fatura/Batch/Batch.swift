@@ -81,7 +81,7 @@ public enum Batch {
     /// export (what is rejected, how bills are routed): changed whenever the
     /// same export, templates and keys would give other output. A run is
     /// resumed, and shares are merged, only under the same rules.
-    static let outputRules = "2026-12-07"
+    static let outputRules = "2026-12-07.2"
 
     /// Bills a child task renders at once.
     static let chunkSize = 32
@@ -93,13 +93,21 @@ public enum Batch {
     public static let checkpointEvery = 1024
 
     /// Reads and checks every bill of `input` without rendering anything;
-    /// `onReject` hears of each rejected bill in file order.
-    public static func check(input: String, format: InputFormat? = nil, onReject: (RejectedBill) -> Void) throws(BatchError) -> BatchSummary {
+    /// `onReject` hears of each rejected bill in file order, and `onReroute`
+    /// of each that goes by another channel for an address it cannot use
+    /// (not for an e-mail too large: nothing is rendered).
+    public static func check(input: String, format: InputFormat? = nil, onReject: (RejectedBill) -> Void,
+                             onReroute: (ReroutedBill) -> Void = { _ in }) throws(BatchError) -> BatchSummary {
         var intake = try Intake(input: input, format: format, shard: nil, onScan: { _ in })
         var summary = BatchSummary(header: intake.header)
         while let (item, _) = try intake.next() {
             switch item {
-            case .render(let bill, let route, _): summary.count(total: bill.total, via: route.channel)
+            case .render(let bill, let route, _, let rerouted):
+                summary.count(total: bill.total, via: route.channel)
+                if let rerouted {
+                    onReroute(rerouted)
+                    summary.count(rerouted)
+                }
             case .reject(let rejected):
                 onReject(rejected)
                 summary.count(rejected)

@@ -9,7 +9,8 @@ import Glibc
 
 /// What becomes of one input record.
 enum WorkItem: Sendable {
-    case render(Bill, Route, SourcePosition)
+    /// The bill, its route, where it is, and why the route is not the channel it would have gone by, if so.
+    case render(Bill, Route, SourcePosition, ReroutedBill?)
     case reject(RejectedBill)
 }
 
@@ -139,7 +140,12 @@ struct Intake {
         }
         switch result {
         case .success(let bill):
-            return (.render(bill, Router.route(bill.contact, prefer: bill.preferredChannel), position), position)
+            let (route, instead) = Router.routeNaming(bill.contact, prefer: bill.preferredChannel)
+            let rerouted = instead.map { instead in
+                ReroutedBill(position: position, account: bill.account, reason: .invalidEmail, message: instead.why,
+                             from: instead.channel, to: route.channel)
+            }
+            return (.render(bill, route, position, rerouted), position)
         case .failure(let rejected):
             return (.reject(rejected), position)
         }
@@ -278,8 +284,8 @@ struct RenderContext: Sendable {
         items.reverse()
         while let item = items.popLast() {
             switch consume item {
-            case .render(let bill, let route, let position):
-                outcomes.append(try render(bill, route, position, files: &files))
+            case .render(let bill, let route, let position, let rerouted):
+                outcomes.append(try render(bill, route, position, rerouted: rerouted, files: &files))
             case .reject(let rejected):
                 outcomes.append(.rejected(rejected))
             }
@@ -294,9 +300,9 @@ struct RenderContext: Sendable {
     /// A bill whose e-mail would pass Gmail's clipping size goes by SMS or on
     /// paper instead (``Router/routeWithoutEmail(_:)``): it is valid, and the
     /// contract gives every valid bill a channel.
-    private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition,
+    private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition, rerouted: ReroutedBill?,
                         files written: inout [(path: String, bytes: [UInt8])]) throws(BatchError) -> ChunkResult.Outcome {
-        switch try attempt(bill, route, position, rerouted: nil, files: &written) {
+        switch try attempt(bill, route, position, rerouted: rerouted, files: &written) {
         case .done(let outcome):
             return outcome
         case .emailTooLarge(let message):

@@ -1,11 +1,14 @@
-/// An accepted bill sent by another channel than its route, and why.
-///
-/// Today one reason: its e-mail would pass Gmail's clipping size (some 350
-/// charges), so it goes by SMS (its link opens the whole bill on the web) or,
-/// with no mobile number, on paper. Rejecting it would leave a valid bill with
-/// no channel; the contract gives every bill one.
+/// An accepted bill sent by another channel than the one it would have
+/// gone by, and why: the address for that channel is not a plain e-mail
+/// address, or its e-mail would pass Gmail's clipping size (some 350
+/// charges; it goes by SMS, whose link opens the whole bill, or on paper).
+/// Rejecting it would leave a valid bill with no channel; the contract
+/// gives every bill one.
 public struct ReroutedBill: Sendable, Hashable {
     public enum Reason: String, Sendable, CaseIterable {
+        /// The address of the channel the bill would have gone by (`email`
+        /// or `relative-email`) is not a plain e-mail address.
+        case invalidEmail = "invalid-email"
         /// The e-mail's HTML passes Gmail's clipping size.
         case emailTooLarge = "email-too-large"
     }

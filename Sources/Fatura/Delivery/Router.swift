@@ -28,6 +28,19 @@ public enum Router {
         route(contact, via: .sms) ?? Route(channel: .paper, recipient: nil)
     }
 
+    /// The route, and when an address the export gave for it could not be
+    /// used (``Contact/unusable``), the channel the bill would have gone by
+    /// and why it does not.
+    public static func routeNaming(_ contact: Contact, prefer: Channel?) -> (route: Route, instead: (channel: Channel, why: String)?) {
+        let route = route(contact, prefer: prefer)
+        guard !contact.unusable.isEmpty else { return (route, nil) }
+        // The channel an address the bill has would have taken, in the same order.
+        func usable(_ channel: Channel) -> Bool { Self.route(contact, via: channel) != nil || contact.unusable[channel] != nil }
+        let intended = prefer.flatMap { usable($0) ? $0 : nil } ?? order.first(where: usable) ?? .paper
+        guard intended != route.channel, let why = contact.unusable[intended] else { return (route, nil) }
+        return (route, (intended, why))
+    }
+
     /// The route over `channel`, or nil when the contact it needs is missing.
     static func route(_ contact: Contact, via channel: Channel) -> Route? {
         switch channel {

@@ -5,6 +5,10 @@ public struct Contact: Hashable, Sendable {
     public var relativeEmail: EmailAddress?
     /// The relative's relation to the subscriber, as free text (`son`).
     public var relation: String?
+    /// Why an `email` or `relative-email` the export gave cannot be used
+    /// (it is not a plain address): the bill goes by another channel, and
+    /// says why (``ReroutedBill/Reason/invalidEmail``).
+    public var unusable: [Channel: String] = [:]
 
     public init(email: EmailAddress? = nil, mobile: MobileNumber? = nil,
                 relativeEmail: EmailAddress? = nil, relation: String? = nil) {

@@ -49,7 +49,7 @@ public struct SampleSet: Sendable {
                 var intake = try Intake(input: folder.appendingPathComponent(name).path, format: .xml, shard: nil, onScan: { _ in })
                 while let (item, _) = try intake.next() {
                     switch item {
-                    case .render(let bill, let route, _):
+                    case .render(let bill, let route, _, _):
                         entries.append(Entry(sample: String(name.dropLast(4)), bill: bill, route: route))
                     case .reject(let bill):
                         rejected.append(bill.diagnostic(file: name))

@@ -56,14 +56,14 @@ extension BillChecker {
             guard !ContractText.trimXMLSpace(try leafText(child)).isEmpty else { continue }
             switch child.name {
             case "email":
-                contact.email = try email(child, code: .invalidEmail)
+                contact.email = email(child, unusable: &contact.unusable, as: .email)
             case "mobile":
                 guard let mobile = MobileNumber(child.text) else {
                     throw BillRejection(.invalidMobile, "<mobile> at line \(child.line): \(TextRules.quoted(child.text)) is neither E.164 (+97333123456) nor an 8-digit Bahraini number", line: child.line)
                 }
                 contact.mobile = mobile
             default:
-                contact.relativeEmail = try email(child, code: .invalidEmail)
+                contact.relativeEmail = email(child, unusable: &contact.unusable, as: .relativeEmail)
                 if let relation = child.attribute("relation") {
                     contact.relation = try optionalText(relation, of: child, code: .invalidRelation,
                                                         maxScalars: Self.relationLimit, what: "relation of <relative-email>")
@@ -73,9 +73,14 @@ extension BillChecker {
         return contact
     }
 
-    private func email(_ node: FlatElement, code: BillRejection.Code) throws(BillRejection) -> EmailAddress {
+    /// The address of an `email` or `relative-email`; nil, with why, for
+    /// one that is not a plain address. The contract sets no form for them:
+    /// a bad one does not reject the bill (which then reaches nobody), the
+    /// bill goes by the next channel and the run says why.
+    private func email(_ node: FlatElement, unusable: inout [Channel: String], as channel: Channel) -> EmailAddress? {
         guard let address = EmailAddress(node.text) else {
-            throw BillRejection(code, "<\(node.name)> at line \(node.line): \(TextRules.quoted(node.text)) is not a plain e-mail address (local@domain.tld)", line: node.line)
+            unusable[channel] = "<\(node.name)> at line \(node.line): \(TextRules.quoted(node.text)) is not a plain e-mail address (local@domain.tld)"
+            return nil
         }
         return address
     }

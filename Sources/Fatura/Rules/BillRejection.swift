@@ -15,7 +15,6 @@ public struct BillRejection: Error, Sendable, Hashable {
         case invalidCategory = "invalid-category"
         case invalidName = "invalid-name"
         case invalidAddress = "invalid-address"
-        case invalidEmail = "invalid-email"
         case invalidMobile = "invalid-mobile"
         case invalidRelation = "invalid-relation"
         case invalidDelivery = "invalid-delivery"

@@ -351,6 +351,28 @@ struct CommandLineTests {
         }
     }
 
+    /// A bad e-mail address sends the bill the next way it has, said by
+    /// `check` and `render` alike and listed for the contact-update campaign;
+    /// it used to reject the bill, which reached nobody.
+    @Test func aBadAddressSendsTheBillAnotherWay() throws {
+        let noOther = Fixture.bill.replacingOccurrences(of: "m.ali@example.com", with: "n/a")
+            .replacingOccurrences(of: "<mobile>+97333123456</mobile>", with: "")
+            .replacingOccurrences(of: #"<relative-email relation="son">ali.m@example.com</relative-email>"#, with: "")
+        let input = Fixture.file(Fixture.document(noOther))
+        let said = #"bill 1 (account 1002345678): invalid-email: <email> at line \#(StructureMessageTests.line(of: "<email>")): "n/a" is not a plain e-mail address (local@domain.tld); sent on paper instead of email"#
+        let check = try FaturaBinary.run(["check", input])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains(said), "\(check.stdout)")
+        #expect(check.stderr.contains("1 accepted (email 0, sms 0, relative-email 0, paper 1), 0 rejected, 1 of the accepted sent another way (invalid-email)"), "\(check.stderr)")
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let render = try FaturaBinary.run(["render", input, "--out", out.path])
+        #expect(render.status == 0)
+        #expect(render.stderr.contains(said), "\(render.stderr)")
+        let paper = try String(contentsOf: out.appendingPathComponent("paper.csv"), encoding: .utf8)
+        #expect(paper.contains("1002345678,2026100001,2026-10,ar,invalid-email,"), "\(paper)")
+        #expect(try Self.lines(out.appendingPathComponent("manifest.jsonl")).first?["rerouted"] as? String == "invalid-email")
+    }
+
     /// A billing month no link can carry stops `check` and `render` at the
     /// header (exit 65), not `render` alone at its first bill (exit 70).
     @Test func aMonthNoLinkCanCarryStopsAtTheHeader() throws {

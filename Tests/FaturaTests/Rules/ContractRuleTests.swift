@@ -86,8 +86,9 @@ struct ContractRuleTests {
         RuleCase("unknown address part", "<flat>12</flat>", "<floor>2</floor>", .unknownElement),
         // contact
         RuleCase("no contact at all", [("<email>m.ali@example.com</email>", ""), ("<mobile>+97333123456</mobile>", ""), (#"<relative-email relation="son">ali.m@example.com</relative-email>"#, "")], nil),
-        RuleCase("bad e-mail", "m.ali@example.com", "m.ali@", .invalidEmail),
-        RuleCase("e-mail with a header injection", "m.ali@example.com", "m.ali@example.com&#13;&#10;Bcc: x@example.com", .invalidEmail),
+        // A bad address is not a rejection: the bill goes another way (RoutingAroundABadAddressTests).
+        RuleCase("bad e-mail", "m.ali@example.com", "m.ali@", nil),
+        RuleCase("e-mail with a header injection", "m.ali@example.com", "m.ali@example.com&#13;&#10;Bcc: x@example.com", nil),
         RuleCase("two e-mails", "<email>m.ali@example.com</email>", "<email>m.ali@example.com</email><email>b@example.com</email>", .duplicateElement),
         RuleCase("8-digit mobile", "+97333123456", "33123456", nil),
         RuleCase("7-digit mobile", "+97333123456", "3312345", .invalidMobile),
@@ -97,7 +98,7 @@ struct ContractRuleTests {
         RuleCase("mobile with hyphens", "+97333123456", "3312-3456", nil),
         RuleCase("mobile with a hyphen at its end", "+97333123456", "33123456-", .invalidMobile),
         RuleCase("mobile with a slash", "+97333123456", "3312/3456", .invalidMobile),
-        RuleCase("bad relative e-mail", "ali.m@example.com", "ali.m at example.com", .invalidEmail),
+        RuleCase("bad relative e-mail", "ali.m@example.com", "ali.m at example.com", nil),
         // Made one space: no line break reaches a header.
         RuleCase("relation with a line break", #"relation="son""#, #"relation="son&#10;Bcc: x""#, nil),
         RuleCase("relation with another control", #"relation="son""#, #"relation="son&#133;x""#, .invalidRelation),
@@ -339,6 +340,59 @@ struct AcceptedBillTests {
         let bill = try #require(try Fixture.checkOne(Fixture.bill.replacingOccurrences(of: #" unit="m3" reading="estimated""#, with: "")).bill)
         #expect(bill.meters[1].unit == .m3)
         #expect(bill.meters[1].reading == .actual)
+    }
+}
+
+/// The contract sets no form for `email` and `relative-email`: a bill whose
+/// address cannot be used was rejected, and reached nobody though it might
+/// have a mobile number. It goes by the next channel instead, saying why.
+@Suite("A bad e-mail address: the bill goes another way")
+struct RoutingAroundABadAddressTests {
+    static func routed(_ bill: String) throws -> (route: Route, instead: (channel: Channel, why: String)?) {
+        let checked = try #require(try Fixture.checkOne(bill).bill)
+        return Router.routeNaming(checked.contact, prefer: checked.preferredChannel)
+    }
+
+    @Test func aBadOwnAddressGoesBySMSThenTheRelativeThenPaper() throws {
+        let bad = Fixture.bill.replacingOccurrences(of: "m.ali@example.com", with: "n/a")
+        let sms = try Self.routed(bad)
+        #expect(sms.route == Route(channel: .sms, recipient: "+97333123456"))
+        #expect(sms.instead?.channel == .email)
+        #expect(sms.instead?.why == #"<email> at line \#(StructureMessageTests.line(of: "<email>")): "n/a" is not a plain e-mail address (local@domain.tld)"#)
+        let relative = try Self.routed(bad.replacingOccurrences(of: "<mobile>+97333123456</mobile>", with: ""))
+        #expect(relative.route == Route(channel: .relativeEmail, recipient: "ali.m@example.com"))
+        #expect(relative.instead?.channel == .email)
+        let paper = try Self.routed(bad.replacingOccurrences(of: "<mobile>+97333123456</mobile>", with: "")
+            .replacingOccurrences(of: "ali.m@example.com", with: "ali.m at example.com"))
+        #expect(paper.route == Route(channel: .paper, recipient: nil))
+        #expect(paper.instead?.channel == .email, "named for the channel it would have gone by first")
+    }
+
+    /// An injected header is never written: the address is not used at all.
+    @Test func anAddressWithAHeaderInItIsNotUsed() throws {
+        let routed = try Self.routed(Fixture.bill.replacingOccurrences(of: "m.ali@example.com", with: "m.ali@example.com&#13;&#10;Bcc: x@example.com"))
+        #expect(routed.route.channel == .sms)
+        #expect(routed.instead?.channel == .email)
+    }
+
+    /// A bad address the bill would not have gone by changes nothing.
+    @Test func aBadAddressNotNeededIsNoReroute() throws {
+        let relative = try Self.routed(Fixture.bill.replacingOccurrences(of: "ali.m@example.com", with: "bad"))
+        #expect(relative.route == Route(channel: .email, recipient: "m.ali@example.com"))
+        #expect(relative.instead == nil)
+        let preferred = try Self.routed(Fixture.bill.replacingOccurrences(of: "m.ali@example.com", with: "bad")
+            .replacingOccurrences(of: #"<delivery prefer="email"/>"#, with: #"<delivery prefer="sms"/>"#))
+        #expect(preferred.route.channel == .sms)
+        #expect(preferred.instead == nil)
+    }
+
+    /// `prefer` naming the channel of the bad address: the bill goes by the
+    /// routing order, and says which channel it was meant for.
+    @Test func aPreferredChannelWithABadAddressIsNamed() throws {
+        let routed = try Self.routed(Fixture.bill.replacingOccurrences(of: "ali.m@example.com", with: "bad")
+            .replacingOccurrences(of: #"<delivery prefer="email"/>"#, with: #"<delivery prefer="relative-email"/>"#))
+        #expect(routed.route.channel == .email)
+        #expect(routed.instead?.channel == .relativeEmail)
     }
 }
 

@@ -79,7 +79,7 @@ struct HostileValueTests {
             var intake = try Intake(input: path, format: nil, shard: nil, onScan: { _ in })
             while let (item, _) = try intake.next() {
                 switch item {
-                case .render(let bill, let route, _):
+                case .render(let bill, let route, _, _):
                     let page = BillPage(bill: bill, route: route, link: SampleBills.signer.link(account: bill.account, month: bill.month),
                                         resources: templates.resources)
                     var bytes: [UInt8] = []
