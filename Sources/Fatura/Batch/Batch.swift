@@ -81,7 +81,7 @@ public enum Batch {
     /// export (what is rejected, how bills are routed): changed whenever the
     /// same export, templates and keys would give other output. A run is
     /// resumed, and shares are merged, only under the same rules.
-    static let outputRules = "2026-12-07.2"
+    static let outputRules = "2026-12-07.3"
 
     /// Bills a child task renders at once.
     static let chunkSize = 32

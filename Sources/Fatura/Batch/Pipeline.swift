@@ -302,24 +302,30 @@ struct RenderContext: Sendable {
     /// contract gives every valid bill a channel.
     private func render(_ bill: Bill, _ route: Route, _ position: SourcePosition, rerouted: ReroutedBill?,
                         files written: inout [(path: String, bytes: [UInt8])]) throws(BatchError) -> ChunkResult.Outcome {
-        switch try attempt(bill, route, position, rerouted: rerouted, files: &written) {
-        case .done(let outcome):
-            return outcome
-        case .emailTooLarge(let message):
-            // By SMS, else (no mobile, or an SMS that cannot fit) on paper:
-            // routes with no e-mail, which cannot be too large again.
-            var other = Router.routeWithoutEmail(bill.contact)
-            while true {
-                let rerouted = ReroutedBill(position: position, account: bill.account, reason: .emailTooLarge,
-                                            message: message, from: route.channel, to: other.channel)
-                guard case .done(let outcome) = try attempt(bill, other, position, rerouted: rerouted, files: &written) else {
-                    throw .render(account: bill.account, message: message)
-                }
-                if case .rejected(let rejected) = outcome, rejected.rejection.code == .smsTooLong, other.channel != .paper {
-                    other = Route(channel: .paper, recipient: nil)
-                    continue
-                }
+        var route = route
+        var rerouted = rerouted
+        // Each step leaves the e-mails (which cannot be too large again) or ends on paper.
+        while true {
+            switch try attempt(bill, route, position, rerouted: rerouted, files: &written) {
+            case .done(.rejected(let rejected)) where rejected.rejection.code == .smsTooLong && rerouted != nil && route.channel != .paper:
+                // A bill sent another way is not lost to an SMS that cannot fit: it goes on paper.
+                route = Route(channel: .paper, recipient: nil)
+                rerouted?.to = .paper
+            case .done(let outcome):
                 return outcome
+            case .emailTooLarge(let message):
+                let other = Router.routeWithoutEmail(bill.contact)
+                if var earlier = rerouted {
+                    // Already sent another way (a bad address): that stays its reason, for the
+                    // contact-update campaign, and what happened next is added.
+                    earlier.message += "; then \(message)"
+                    earlier.to = other.channel
+                    rerouted = earlier
+                } else {
+                    rerouted = ReroutedBill(position: position, account: bill.account, reason: .emailTooLarge,
+                                            message: message, from: route.channel, to: other.channel)
+                }
+                route = other
             }
         }
     }

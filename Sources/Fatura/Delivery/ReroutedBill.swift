@@ -17,7 +17,7 @@ public struct ReroutedBill: Sendable, Hashable {
     public var account: String
     public var reason: Reason
     public var message: String
-    /// The channel of the bill's route, and the one it went by.
+    /// The channel the bill would have gone by, and the one it went by.
     public var from: Channel
     public var to: Channel
 

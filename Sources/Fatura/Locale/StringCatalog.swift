@@ -140,6 +140,7 @@ extension StringCatalog {
     private static let fillings: [String: Set<String>] = [
         "relative_note": ["name", "account", "relation"],
         "relative_note_by_choice": ["name", "account", "relation"],
+        "relative_note_unusable_address": ["name", "account", "relation"],
         "chart_current": ["value"],
         "chart_last_year": ["value"],
         "chart_more": ["percent"],

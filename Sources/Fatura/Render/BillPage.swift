@@ -122,8 +122,10 @@ public final class BillPage: Sendable {
         arrearsOther = g.money(bill.arrears)
         if route.channel == .relativeEmail {
             // "…because NAME asked for it" when NAME chose this way (`prefer`);
+            // "…because NAME's address cannot be used" when the export gave a bad one;
             // else the bill came here for want of an address and a mobile.
-            let key = bill.preferredChannel == .relativeEmail ? "relative_note_by_choice" : "relative_note"
+            let key = bill.preferredChannel == .relativeEmail ? "relative_note_by_choice"
+                : bill.contact.unusable[.email] != nil ? "relative_note_unusable_address" : "relative_note"
             func note(_ pack: LanguagePack) -> String {
                 pack.text(key, [
                     "name": bill.customer.name.preferring(pack.language) ?? "",

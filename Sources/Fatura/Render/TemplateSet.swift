@@ -174,7 +174,7 @@ extension BillPage {
     /// The catalog keys the page's Swift side reads (categories, services,
     /// units, address parts, chart sentences, plurals by their `_other` form).
     static let catalogKeys: Set<String> = {
-        var keys: Set<String> = ["relative_note", "relative_note_by_choice", "relative_unnamed", "chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
+        var keys: Set<String> = ["relative_note", "relative_note_by_choice", "relative_note_unusable_address", "relative_unnamed", "chart_span", "chart_current", "chart_last_year", "chart_more", "chart_less", "chart_same",
                                  "days_other", "months_other"]
         keys.formUnion(CustomerCategory.allCases.map { "category_" + $0.rawValue })
         keys.formUnion(Service.allCases.map { "service_" + $0.rawValue })

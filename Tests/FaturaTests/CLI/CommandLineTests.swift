@@ -373,6 +373,34 @@ struct CommandLineTests {
         #expect(try Self.lines(out.appendingPathComponent("manifest.jsonl")).first?["rerouted"] as? String == "invalid-email")
     }
 
+    /// A bill sent another way for a bad address is not lost after: its
+    /// SMS that cannot fit sends it on paper, and an e-mail to the relative
+    /// too large sends it on by SMS or paper, keeping `invalid-email` (for
+    /// the contact-update campaign) and saying what followed.
+    @Test func aBillSentAnotherWayForABadAddressIsNotLostAfter() throws {
+        let bad = Fixture.bill.replacingOccurrences(of: "m.ali@example.com", with: "n/a")
+        let charges = String(repeating: #"<charge code="MUNICIPAL" amount="0.003"/>"#, count: 1000)
+        let large = bad.replacingOccurrences(of: "1002345678", with: "1002345679").replacingOccurrences(of: "2026100001", with: "2026100002")
+            .replacingOccurrences(of: #"<charge code="MUNICIPAL" amount="3.000"/>"#, with: charges)
+            .replacingOccurrences(of: "<mobile>+97333123456</mobile>", with: "")
+        let input = Fixture.file(Fixture.document(bad, large))
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let result = try FaturaBinary.run(["render", input, "--out", out.path, "--sms-max-parts-ar", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.lines(out.appendingPathComponent("rejects.jsonl")).isEmpty)
+        let manifest = try Self.lines(out.appendingPathComponent("manifest.jsonl"))
+        #expect(manifest.map { $0["channel"] as? String } == ["paper", "paper"])
+        #expect(manifest.map { $0["rerouted"] as? String } == ["invalid-email", "invalid-email"])
+        let paper = try String(contentsOf: out.appendingPathComponent("paper.csv"), encoding: .utf8)
+        #expect(paper.components(separatedBy: ",invalid-email,").count == 3, "\(paper)")
+        #expect(result.stderr.contains(#"bill 1 (account 1002345678): invalid-email: <email> at line"#) && result.stderr.contains("sent on paper instead of email"), "\(result.stderr)")
+        #expect(result.stderr.contains(#"(local@domain.tld); then the e-mail's HTML is "#), "\(result.stderr)")
+        #expect(result.stderr.contains(#"2 accepted (email 0, sms 0, relative-email 0, paper 2), 0 rejected, 2 of the accepted sent another way (invalid-email)"#), "\(result.stderr)")
+        // check, which renders nothing, counts the same reasons.
+        let check = try FaturaBinary.run(["check", input, "--format", "xml"])
+        #expect(check.stderr.contains("2 of the accepted sent another way (invalid-email)"), "\(check.stderr)")
+    }
+
     /// A billing month no link can carry stops `check` and `render` at the
     /// header (exit 65), not `render` alone at its first bill (exit 70).
     @Test func aMonthNoLinkCanCarryStopsAtTheHeader() throws {

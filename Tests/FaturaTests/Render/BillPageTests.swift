@@ -54,6 +54,13 @@ struct BillPageTests {
         #expect(chosen.relativeNote?.contains("because \u{2068}Mohammed Ali Hasan\u{2069} asked for their bills to be sent to you") == true, "\(chosen.relativeNote ?? "none")")
         #expect(chosen.relativeNote?.contains("no e-mail") == false)
         #expect(chosen.relativeNoteOther?.contains("طلب إرسال فواتيره إليك") == true)
+        // An address the export gave but that cannot be used: not "has no e-mail address".
+        bill.preferredChannel = nil
+        bill.contact.email = nil
+        bill.contact.unusable[.email] = #"<email> at line 16: "n/a" is not a plain e-mail address (local@domain.tld)"#
+        let unusable = page()
+        #expect(unusable.relativeNote?.contains("because the e-mail address we have for \u{2068}Mohammed Ali Hasan\u{2069} cannot be used") == true, "\(unusable.relativeNote ?? "none")")
+        #expect(unusable.relativeNoteOther?.contains("لا يمكن استخدامه") == true)
     }
 
     @Test func numbersAndCodesAreLeftToRightIsolated() throws {
