@@ -5,7 +5,8 @@
 /// way every name and address would reach the subscribers garbled.
 enum TextEncodingCheck {
     /// Why a file starting with `bytes` is not UTF-8, from a byte order mark
-    /// of UTF-16 or UTF-32 or the `<` of UTF-16 without one; nil otherwise.
+    /// of UTF-16 or UTF-32, the NUL bytes of a first character written in
+    /// either without one, or an XML declaration in EBCDIC; nil otherwise.
     static func byteOrderFault(_ bytes: some Collection<UInt8>) -> String? {
         let start = Array(bytes.prefix(4))
         func starts(with prefix: [UInt8]) -> Bool { start.starts(with: prefix) }
@@ -16,6 +17,9 @@ enum TextEncodingCheck {
             name = "UTF-16 (it starts with a UTF-16 byte order mark)"
         } else if start.count == 4, start.filter({ $0 == 0 }).count == 3, start[0] != 0 || start[3] != 0 {
             name = "UTF-32 (its first character takes four bytes, three of them zero)"
+        } else if starts(with: [0x4C, 0x6F, 0xA7, 0x94]) {
+            // `<?xm` in EBCDIC: libxml2 would read it, and obey its declaration.
+            name = "EBCDIC (it starts with <?xm in EBCDIC)"
         } else if start.count >= 2, (start[0] == 0) != (start[1] == 0) {
             // No UTF-8 text file starts with a NUL byte, or has one second.
             name = "UTF-16 (its first character takes two bytes, one of them zero)"

@@ -318,6 +318,6 @@ private struct TagScan {
         let text = String(decoding: instruction, as: UTF8.self)
         guard text.contains("encoding") else { return nil }
         guard let name = TextEncodingCheck.declaredEncoding(text) else { return "an XML declaration it cannot read" }
-        return name.lowercased() == "utf-8" ? nil : "the encoding \(name)"
+        return TextEncodingCheck.acceptedNames.contains(name.lowercased()) ? nil : "the encoding \(name)"
     }
 }

@@ -199,6 +199,9 @@ enum ContractText {
         return Substring(utf8[start...end])
     }
 
+    /// The most digits of a whole number of units.
+    static let wholeUnitsMaxDigits = 15
+
     /// Parses a whole, non-negative number of units (meter readings, history quantities).
     static func wholeUnits(_ text: some StringProtocol) -> Int64? {
         withUTF8(text) { wholeUnits(utf8: $0) }
@@ -207,7 +210,7 @@ enum ContractText {
     /// The same, from UTF-8.
     static func wholeUnits(utf8 text: UnsafeBufferPointer<UInt8>) -> Int64? {
         let trimmed = trimXMLSpace(utf8: text)
-        guard !trimmed.isEmpty, trimmed.count <= 15 else { return nil }
+        guard !trimmed.isEmpty, trimmed.count <= wholeUnitsMaxDigits else { return nil }
         var value: Int64 = 0
         for byte in trimmed {
             guard byte.isASCIIDigit else { return nil }

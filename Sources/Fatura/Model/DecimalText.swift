@@ -4,8 +4,11 @@ public struct DecimalText: Hashable, Sendable, CustomStringConvertible {
     /// The canonical text: optional `-`, digits, optional `.` and digits.
     public let text: String
 
+    /// The most digits a decimal has, whole and fraction together.
+    static let maxDigits = 18
+
     /// Parses `0.003`, `800`, `-2.5` (no exponent, sign `+`, or separators;
-    /// up to 18 digits in all).
+    /// up to `maxDigits` digits in all).
     public init?(_ raw: some StringProtocol) {
         let trimmed = ContractText.trimXMLSpace(raw)
         var digits = 0
@@ -24,7 +27,7 @@ public struct DecimalText: Hashable, Sendable, CustomStringConvertible {
                 return nil
             }
         }
-        guard wholeDigits > 0, !seenPoint || fractionDigits > 0, digits <= 18 else { return nil }
+        guard wholeDigits > 0, !seenPoint || fractionDigits > 0, digits <= Self.maxDigits else { return nil }
         self.text = String(trimmed)
     }
 

@@ -28,8 +28,9 @@ extension BillChecker {
         guard let value = ContractText.wholeUnits(utf8: raw) else {
             let text = String(decoding: raw, as: UTF8.self)
             let digits = ContractText.trimXMLSpace(text)
-            let fault = digits.utf8.allSatisfy(\.isASCIIDigit) && digits.utf8.count > 15
-                ? "has \(digits.utf8.count) digits, more than the 15 a reading or quantity may have"
+            let most = ContractText.wholeUnitsMaxDigits
+            let fault = digits.utf8.allSatisfy(\.isASCIIDigit) && digits.utf8.count > most
+                ? "has \(digits.utf8.count) digits, more than the \(most) a reading or quantity may have"
                 : "is not a whole number of units"
             throw BillRejection(code, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(text)) \(fault)", line: node.line)
         }
@@ -63,7 +64,8 @@ extension BillChecker {
             let parts = (text.hasPrefix("-") ? text.dropFirst() : text[...]).split(separator: ".", omittingEmptySubsequences: false)
             let digits = parts.reduce(0) { $0 + $1.utf8.count }
             let wellFormed = parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(\.isASCIIDigit) }
-            let fault = wellFormed && digits > 18 ? "has \(digits) digits, more than the 18 a rate or quantity may have" : "is not a decimal number"
+            let fault = wellFormed && digits > DecimalText.maxDigits
+                ? "has \(digits) digits, more than the \(DecimalText.maxDigits) a rate or quantity may have" : "is not a decimal number"
             throw BillRejection(.invalidCharge, "<\(node.name)> at line \(node.line): \(attribute) \(TextRules.quoted(raw)) \(fault)", line: node.line)
         }
         return value

@@ -44,6 +44,8 @@ struct XMLQuickScanTests {
         // Another prefix declared on the root, beside the default namespace; CR LF line ends throughout.
         Fixture.document(Fixture.bill, root: #"<bills xmlns:o="urn:other" xmlns="urn:fatura:bill-data:1" period="2026-10" issued="2026-11-02">"#)
             .replacingOccurrences(of: "\n", with: "\r\n"),
+        // UTF8, as libxml2 and the reader take it, in another case.
+        Fixture.document(Fixture.bill).replacingOccurrences(of: "UTF-8", with: "utf8"),
     ]
 
     /// Buffers smaller than a bill, so every kind of tag falls across reads.
