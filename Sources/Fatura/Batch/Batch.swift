@@ -68,7 +68,8 @@ public enum BatchError: Error, Sendable, CustomStringConvertible {
 /// once, each by a child task that signs, renders the page and e-mail and
 /// has their files written (by threads of their own, see `RenderContext`),
 /// while the calling task reads the next chunk ahead
-/// (finished chunks waiting for their turn are bounded too). Their lines
+/// (finished chunks waiting for their turn are bounded too); all of them on
+/// threads of a fixed number (``RenderThreads``). Their lines
 /// (manifest, rejects, SMS and paper lists) are committed in chunk order,
 /// so every file is the same whatever the number of jobs or the timing. After every few chunks a checkpoint
 /// goes to the journal, from which `--resume` goes on.
@@ -228,6 +229,8 @@ public enum Batch {
             return Chunk(sequence: sent, items: items, records: intake.records)
         }
         do {
+            // On the render threads, not Swift's pool (see `RenderThreads`).
+            try await withTaskExecutorPreference(RenderThreads.shared) {
             try await withThrowingTaskGroup(of: ChunkResult.self) { group in
                 var running = 0
                 var committed = 0
@@ -266,6 +269,7 @@ public enum Batch {
                     }
                 }
             }
+            }
         } catch let error as BatchError {
             // A fault in the file stops the run with nothing written, as when
             // the first pass finds it before the first bill.
@@ -300,7 +304,7 @@ public enum Batch {
         do throws(OutputError) {
             try lists.close()
             try journal.record(Journal.Checkpoint(records: intake.records, lengths: lists.lengths, summary: summary))
-            // Waits for one syncfs, holding a thread of the pool: once a run, before publishing.
+            // Waits for one syncfs, holding its thread: once a run, before publishing.
             try journal.finish()
             try folder.write("summary.json", summary.json)
             try folder.write("report.html", report)

@@ -15,8 +15,7 @@ import Synchronization
 /// cover the file.
 /// An XML file is read by ``XMLQuickScan`` when it is plain enough, else by
 /// libxml2. The thread is a plain one, not a task: it blocks in reading for
-/// its whole life, and the cooperative pool has one thread a core, all of
-/// them for rendering.
+/// its whole life, and the render threads (one a core) are all for rendering.
 final class FirstPass: Sendable {
     private let outcome = Mutex<Set<String>?>(nil)
     /// Why the pass could not read the whole file: set before `done`.

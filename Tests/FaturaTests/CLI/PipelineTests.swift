@@ -443,6 +443,24 @@ struct OverlappedFirstPassTests {
         #expect(try Self.rejects(&overlapped) == expected)
     }
 
+    /// A file over the overlap limit waits for its first pass before the
+    /// first record, even when reading beside it was asked for (`render`
+    /// asks): memory stays that of the rendering alone. One at the limit
+    /// is read beside it. Either way, the same rejects.
+    @Test func aFileOverTheOverlapLimitWaitsForItsFirstPassFirst() throws {
+        let input = Fixture.file(Fixture.document(Self.bills(200, repeatNumberOf: 3).joined(separator: "\n")))
+        let size = try #require(InputSnapshot(path: input)).size
+        var sequential = try Intake(input: input, format: .xml, shard: nil) { _ in }
+        #expect(sequential.waitedForFirstPass)
+        let expected = try Self.rejects(&sequential)
+        var over = try Intake(input: input, format: .xml, shard: nil, overlap: true, overlapLimit: size - 1) { _ in }
+        #expect(over.waitedForFirstPass)
+        #expect(try Self.rejects(&over) == expected)
+        var atLimit = try Intake(input: input, format: .xml, shard: nil, overlap: true, overlapLimit: size) { _ in }
+        #expect(!atLimit.waitedForFirstPass)
+        #expect(try Self.rejects(&atLimit) == expected)
+    }
+
     /// A fault after many bills: reading goes on to the fault itself and
     /// stops there with the same error, whether it waited for the first pass
     /// or not, and whether the first pass or the reading got there first.
@@ -676,5 +694,41 @@ struct PublishingTests {
         let second = try OutputFolder(destination: out)
         #expect(!FileManager.default.fileExists(atPath: gone.path))
         withExtendedLifetime(second) {}
+    }
+}
+
+/// A render's tasks run on threads of a fixed number (`RenderThreads`),
+/// not on Swift's global pool, which on Linux adds a thread (and with it a
+/// malloc arena of some megabytes) when one of its own waits on the disk.
+@Suite("The render threads")
+struct RenderThreadsTests {
+    static func threadName() -> String { Thread.current.name ?? "" }
+
+    @Test func tasksThatPreferThemRunOnThem() async {
+        let names = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<16 {
+                group.addTask(executorPreference: RenderThreads.shared) {
+                    await Task.yield()
+                    return Self.threadName()
+                }
+            }
+            var names: [String] = []
+            for await name in group { names.append(name) }
+            return names
+        }
+        #expect(names.count == 16)
+        #expect(names.allSatisfy { $0.hasPrefix("fatura render ") }, "\(names)")
+    }
+
+    /// The reading task (which calls `onProgress` every 256 bills) runs
+    /// there too, and the output is the same as ever.
+    @Test func theReadingTaskRunsOnTheRenderThreads() async throws {
+        let output = Fixture.temporaryFolder().appendingPathComponent("out")
+        var names: Set<String> = []
+        let summary = try await Batch.render(input: PipelineTests.month.path, output: output, onProgress: { progress in
+            if !progress.scanning, progress.bills % BatchProgress.every == 0 { names.insert(Self.threadName()) }
+        })
+        #expect(summary.bills == 1500)
+        #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("fatura render ") }, "\(names)")
     }
 }
