@@ -196,7 +196,7 @@ public enum Batch {
         // dropped) while the folder is still held: the lock stays on until then.
         defer {
             try? journal.finish()
-            withExtendedLifetime(folder) {}
+            folder.removeUnlessKept()
         }
         let context = RenderContext(templates: templates, mail: mail, signer: signer,
                                     sms: SMSComposer(maxParts: configuration.smsMaxParts), folder: folder)

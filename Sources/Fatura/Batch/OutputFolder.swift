@@ -112,10 +112,19 @@ public final class OutputFolder: Sendable {
     }
 
     deinit {
-        let state = state.withLock { $0 }
-        if !state.published, !state.keep { try? FileManager.default.removeItem(at: staging) }
+        removeUnlessKept()
         close(folderDescriptor)
         close(lockDescriptor)
+    }
+
+    /// Removes the staging folder of a run that stopped with nothing to keep
+    /// (not published, not kept for `--resume`); done again, harmlessly, when
+    /// the folder is let go. A run calls it as it ends: the last reference
+    /// may be a finished task's, let go on a render thread only after the
+    /// process has printed its error and exited.
+    public func removeUnlessKept() {
+        let state = state.withLock { $0 }
+        if !state.published, !state.keep { try? FileManager.default.removeItem(at: staging) }
     }
 
     /// From now on a run that stops leaves the staging folder for `--resume`.

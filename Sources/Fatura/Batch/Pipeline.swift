@@ -460,9 +460,10 @@ final class FileWriters: Sendable {
 /// write held back by the kernel once the page cache is full of dirty
 /// pages, as happens some minutes into a million bills. The new thread
 /// renders beside the others in a malloc arena of its own, which grows to
-/// the working set of a render (about 4.6 MB) and stays: in three of seven
-/// million-bill runs to the disk, the peak went from 50.5 MB to 55.6 to
-/// 56.0 (1.12 to 1.13 times that of 10,000 bills). A fixed set of
+/// the working set of a render (about 4.6 MB) and stays: in three of five
+/// million-bill runs to the disk sampled on 2026-12-07, the peak went from
+/// about 50.5 MB to 55.6 to 56.0 (1.12 to 1.13 times that of 10,000
+/// bills). A fixed set of
 /// threads keeps memory flat; while one of them waits on the disk the
 /// other renders, as before, and the files are written by ``FileWriters``.
 final class RenderThreads: TaskExecutor, @unchecked Sendable {
