@@ -28,6 +28,8 @@ public final class OutputFolder: Sendable {
         var published = false
         /// Leave the staging folder when the run stops without publishing (it can be resumed).
         var keep = false
+        /// The staging folder was removed (the path may be another run's by now).
+        var removed = false
     }
 
     /// Files every finished run writes; a folder holding one of them is a
@@ -118,13 +120,18 @@ public final class OutputFolder: Sendable {
     }
 
     /// Removes the staging folder of a run that stopped with nothing to keep
-    /// (not published, not kept for `--resume`); done again, harmlessly, when
-    /// the folder is let go. A run calls it as it ends: the last reference
-    /// may be a finished task's, let go on a render thread only after the
-    /// process has printed its error and exited.
+    /// (not published, not kept for `--resume`), once: a later call, or the
+    /// folder being let go, does nothing, since by then the path may be
+    /// another run's staging folder. A run calls it as it ends: the last
+    /// reference may be a finished task's, let go on a render thread only
+    /// after the process has printed its error and exited.
     public func removeUnlessKept() {
-        let state = state.withLock { $0 }
-        if !state.published, !state.keep { try? FileManager.default.removeItem(at: staging) }
+        let remove = state.withLock { state in
+            guard !state.published, !state.keep, !state.removed else { return false }
+            state.removed = true
+            return true
+        }
+        if remove { try? FileManager.default.removeItem(at: staging) }
     }
 
     /// From now on a run that stops leaves the staging folder for `--resume`.

@@ -24,12 +24,12 @@ enum WorkItem: Sendable {
 /// done (then only its candidates), so its verdicts are the same either way.
 /// If the first pass is not done by the time `trackedBeforeFirstPass`
 /// numbers or accounts are remembered, reading waits for it there, which
-/// keeps memory flat. A file larger than `overlapLimit` waits for it before
-/// the first record even with `overlap`: its first pass could not be done
-/// by then, so reading beside it would gain a second or so of a long run,
-/// and cost memory (the pass's filter and buffer, and the keys remembered,
-/// held beside the rendering's). A fault in the file is this pass's to
-/// report, at the record it is in, whatever the timing.
+/// keeps memory flat. A file larger than `overlapLimit` waits for it at
+/// its first record even with `overlap`: there reading beside the first
+/// pass would save at most the time of those records, a small share of a
+/// long run, and cost memory (the pass's filter and buffer, and the keys
+/// remembered, held beside the rendering's). A fault in the file is this
+/// pass's to report, at the record it is in, whatever the timing.
 ///
 /// The candidates cover the file only if both passes read the same bytes:
 /// reading stops (``InputError/Kind/unreadable``) when the first pass could
@@ -56,21 +56,24 @@ struct Intake {
     static let trackedBeforeFirstPass = 16_384
 
     /// The largest file read beside its first pass (256 MiB, about 170,000
-    /// bills of `fatura generate`). The first pass reads some twenty times
-    /// faster than the second renders, so a larger file's is not done
-    /// within the 8,192 bills remembered meanwhile. Measured to the disk on
-    /// a million bills (1.5 GB), reading beside it peaked at 52.2 to 53.8 MB,
-    /// against 49.2 to 49.5 for 10,000 bills.
+    /// bills of `fatura generate` in XML). Reading beside it saves at most
+    /// the time of the 16,384 bills remembered meanwhile (about two seconds
+    /// here): a tenth of a run of 100,000 bills, a hundredth of a million.
+    /// What it costs is memory: a million bills (1.5 GB) to the disk peaked
+    /// at 52.2 to 53.8 MB read beside it, against 49.2 to 49.5 for 10,000.
     static let overlapLimit: Int64 = 256 << 20
 
-    /// Whether the first pass was waited for before the first record.
-    let waitedForFirstPass: Bool
+    /// Whether reading waits for the first pass at its first record.
+    let waitsForFirstPass: Bool
+
+    /// Whether the first pass's candidates are adopted (for tests).
+    var adoptedFirstPass: Bool { firstPass == nil }
 
     var bytesRead: Int? { reader.bytesRead }
 
     /// Opens `input`, starting the first pass on a regular file; without
-    /// `overlap`, or for a file over `overlapLimit` bytes, waits for it
-    /// (`onScan` hears how far it is). A pipe or
+    /// `overlap`, waits for it (`onScan` hears how far it is); a file over
+    /// `overlapLimit` bytes waits at its first record. A pipe or
     /// device cannot be read twice: it is read once, remembering every
     /// number and account (memory then grows with the input, about a hundred
     /// bytes a bill).
@@ -82,9 +85,10 @@ struct Intake {
         path = input
         let snapshot = InputSnapshot(path: input)
         self.snapshot = snapshot
-        let overlap = overlap && (snapshot?.size ?? 0) <= overlapLimit
         let firstPass = snapshot != nil ? FirstPass(input: input, format: format) : nil
-        waitedForFirstPass = firstPass != nil && !overlap
+        // A large file waits at its first record, not here: the output
+        // folder is set up (and a refused `--resume` said) at once.
+        waitsForFirstPass = firstPass != nil && !(overlap && (snapshot?.size ?? 0) <= overlapLimit)
         if let firstPass, !overlap { _ = firstPass.wait(onProgress: onScan) }
         do { reader = try InputFormat.openReader(path: input, format: format) } catch {
             firstPass?.stop()
@@ -112,7 +116,7 @@ struct Intake {
     /// bills it did not see.
     private mutating func adoptFirstPass(onScan: (BatchProgress) -> Void) throws(BatchError) {
         guard let firstPass else { return }
-        let mustWait = checker.tracked >= trackedBeforeFirstPass
+        let mustWait = waitsForFirstPass || checker.tracked >= trackedBeforeFirstPass
         guard let candidates = mustWait ? firstPass.wait(onProgress: onScan) : firstPass.result else { return }
         if let failure = firstPass.failure {
             throw .input(InputError(.unreadable, file: failure.file, line: failure.line, column: failure.column,
@@ -486,7 +490,7 @@ final class RenderThreads: TaskExecutor, @unchecked Sendable {
 /// A fixed number of threads, started at once and kept for the process's
 /// life, doing `work` on each item submitted, first in, first out. Items
 /// wait in a plain array: a few at a time here (at most `--jobs` chunks).
-final class WorkerThreads<Item>: @unchecked Sendable {
+final class WorkerThreads<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Guarded by `condition`.
     private var items: [Item] = []

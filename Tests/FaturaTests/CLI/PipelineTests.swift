@@ -443,21 +443,25 @@ struct OverlappedFirstPassTests {
         #expect(try Self.rejects(&overlapped) == expected)
     }
 
-    /// A file over the overlap limit waits for its first pass before the
-    /// first record, even when reading beside it was asked for (`render`
-    /// asks): memory stays that of the rendering alone. One at the limit
-    /// is read beside it. Either way, the same rejects.
+    /// A file over the overlap limit waits for its first pass at its first
+    /// record, even when reading beside it was asked for (`render` asks):
+    /// memory stays that of the rendering alone. One at the limit is read
+    /// beside it. Either way, the same rejects.
     @Test func aFileOverTheOverlapLimitWaitsForItsFirstPassFirst() throws {
         let input = Fixture.file(Fixture.document(Self.bills(200, repeatNumberOf: 3).joined(separator: "\n")))
         let size = try #require(InputSnapshot(path: input)).size
         var sequential = try Intake(input: input, format: .xml, shard: nil) { _ in }
-        #expect(sequential.waitedForFirstPass)
+        #expect(sequential.adoptedFirstPass)
         let expected = try Self.rejects(&sequential)
         var over = try Intake(input: input, format: .xml, shard: nil, overlap: true, overlapLimit: size - 1) { _ in }
-        #expect(over.waitedForFirstPass)
+        #expect(over.waitsForFirstPass)
+        // Its first record comes only once the first pass is done and adopted.
+        #expect(try over.next() != nil)
+        #expect(over.adoptedFirstPass)
+        // (The first bill is not the repeat: the rejects after it are all of them.)
         #expect(try Self.rejects(&over) == expected)
         var atLimit = try Intake(input: input, format: .xml, shard: nil, overlap: true, overlapLimit: size) { _ in }
-        #expect(!atLimit.waitedForFirstPass)
+        #expect(!atLimit.waitsForFirstPass)
         #expect(try Self.rejects(&atLimit) == expected)
     }
 
@@ -668,6 +672,28 @@ struct PublishingTests {
         #expect(entries == ["bills", "bills/001", "bills/001/new.html", "summary.json"], "\(entries)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["out"], "nothing beside it")
         withExtendedLifetime(journal) {}
+    }
+
+    /// A run stopped with nothing to keep removes its staging folder as it
+    /// ends, and only then: once the path is another run's staging folder,
+    /// neither another call nor letting the first folder go touches it.
+    @Test func aStoppedRunRemovesItsStagingFolderOnce() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        var first: OutputFolder? = try OutputFolder(destination: out)
+        let staging = try #require(first).staging
+        try first!.write("bills/001/a.html", Array("a".utf8))
+        first!.removeUnlessKept()
+        #expect(!FileManager.default.fileExists(atPath: staging.path))
+        let second = try OutputFolder(destination: out)
+        #expect(second.staging == staging)
+        try second.write("bills/001/b.html", Array("b".utf8))
+        first!.removeUnlessKept()
+        first = nil
+        #expect(FileManager.default.fileExists(atPath: staging.appendingPathComponent("bills/001/b.html").path))
+        // A folder kept for `--resume` stays.
+        second.keepWhenStopped()
+        second.removeUnlessKept()
+        #expect(FileManager.default.fileExists(atPath: staging.path))
     }
 
     @Test func earlierOutputsLeftByKilledRunsAreRemovedByTheNextRun() throws {
