@@ -747,7 +747,10 @@ struct RenderThreadsTests {
     }
 
     /// The reading task (which calls `onProgress` every 256 bills) runs
-    /// there too, and the output is the same as ever.
+    /// there too: `withTaskExecutorPreference` moves the task onto the
+    /// executor as its closure starts, before any wait (checked with a
+    /// program marking its own threads), so even on a machine of many cores,
+    /// whose first chunks are read before any wait, bill 256 is read there.
     @Test func theReadingTaskRunsOnTheRenderThreads() async throws {
         let output = Fixture.temporaryFolder().appendingPathComponent("out")
         var names: Set<String> = []
