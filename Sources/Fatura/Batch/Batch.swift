@@ -231,44 +231,44 @@ public enum Batch {
         do {
             // On the render threads, not Swift's pool (see `RenderThreads`).
             try await withTaskExecutorPreference(RenderThreads.shared) {
-            try await withThrowingTaskGroup(of: ChunkResult.self) { group in
-                var running = 0
-                var committed = 0
-                var pending: [Int: ChunkResult] = [:]
-                var ahead: Chunk?
-                var reading = true
-                var lastCheckpoint = done
-                while true {
-                    // At most `jobs` chunks rendering, and a bounded number waiting for their turn.
-                    while running < jobs, sent - committed < jobs * 4 {
+                try await withThrowingTaskGroup(of: ChunkResult.self) { group in
+                    var running = 0
+                    var committed = 0
+                    var pending: [Int: ChunkResult] = [:]
+                    var ahead: Chunk?
+                    var reading = true
+                    var lastCheckpoint = done
+                    while true {
+                        // At most `jobs` chunks rendering, and a bounded number waiting for their turn.
+                        while running < jobs, sent - committed < jobs * 4 {
+                            if ahead == nil, reading {
+                                ahead = try readChunk()
+                                reading = ahead != nil
+                            }
+                            guard let chunk = ahead else { break }
+                            ahead = nil
+                            group.addTask { try await context.render(chunk) }
+                            running += 1
+                        }
+                        // Read ahead while the children render.
                         if ahead == nil, reading {
                             ahead = try readChunk()
                             reading = ahead != nil
                         }
-                        guard let chunk = ahead else { break }
-                        ahead = nil
-                        group.addTask { try await context.render(chunk) }
-                        running += 1
-                    }
-                    // Read ahead while the children render.
-                    if ahead == nil, reading {
-                        ahead = try readChunk()
-                        reading = ahead != nil
-                    }
-                    guard running > 0, let result = try await group.next() else { break }
-                    running -= 1
-                    pending[result.sequence] = result
-                    while let ready = pending.removeValue(forKey: committed) {
-                        try ready.commit(into: &summary, lists: lists, onReject: onReject, onReroute: onReroute)
-                        committed += 1
-                        if ready.records - lastCheckpoint >= configuration.checkpointEvery {
-                            try lists.flush()
-                            try journal.record(Journal.Checkpoint(records: ready.records, lengths: lists.lengths, summary: summary))
-                            lastCheckpoint = ready.records
+                        guard running > 0, let result = try await group.next() else { break }
+                        running -= 1
+                        pending[result.sequence] = result
+                        while let ready = pending.removeValue(forKey: committed) {
+                            try ready.commit(into: &summary, lists: lists, onReject: onReject, onReroute: onReroute)
+                            committed += 1
+                            if ready.records - lastCheckpoint >= configuration.checkpointEvery {
+                                try lists.flush()
+                                try journal.record(Journal.Checkpoint(records: ready.records, lengths: lists.lengths, summary: summary))
+                                lastCheckpoint = ready.records
+                            }
                         }
                     }
                 }
-            }
             }
         } catch let error as BatchError {
             // A fault in the file stops the run with nothing written, as when
