@@ -8,9 +8,9 @@ import Glibc
 /// destination (`.NAME.partial`) and moved into place only when the run has
 /// finished, so a run that stops never leaves a folder that looks complete.
 ///
-/// Every file is written under a temporary name and renamed, so no file is
-/// ever half-written under its own name, not even inside the staging
-/// folder. The staging folder is locked (`flock`) while a run writes it;
+/// Files are written in place inside the staging folder (see `write`): the
+/// folder's move into place is what makes the output appear whole. The
+/// staging folder is locked (`flock`) while a run writes it;
 /// a run that was killed leaves it behind for `fatura render --resume`.
 /// Writing files is safe from several tasks at once.
 public final class OutputFolder: Sendable {
@@ -201,66 +201,38 @@ public final class OutputFolder: Sendable {
         try write(relative, Array(text.utf8))
     }
 
-    /// Writes a file of the staging folder with plain system calls under a
-    /// temporary name (`.NAME.tmp` beside it), then renames it: no fsync per
-    /// file (Foundation's `Data.write` makes one, which costs more than
-    /// everything else a bill needs); `publish` makes the whole folder
-    /// durable once, before it appears. A missing subfolder is made on the way.
+    /// Writes a file of the staging folder with plain system calls (open,
+    /// write, close), under its own name: no temporary name and rename, and
+    /// no fsync per file (Foundation's `Data.write` makes one, which costs
+    /// more than everything else a bill needs). A missing subfolder is made
+    /// on the way.
+    ///
+    /// Nothing in the staging folder is anyone's to read until `publish`
+    /// syncs it and moves it into place whole, so a file cut short by a kill
+    /// is never seen under the output's name; `--resume` trusts only the
+    /// files its journal's last checkpoint covers (synced before the line was
+    /// written) and writes every later one again. A rename per file would
+    /// add a third of the kernel's cost per file (a second directory entry
+    /// made and one removed) for no guarantee the folder's one rename does
+    /// not already give.
     public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
-        var utf8 = relative
-        // Both paths, relative to the staging folder, as C strings in one
-        // buffer on the stack (two files a bill, a million bills).
-        let failure: OutputError? = utf8.withUTF8 { name in
-            let length = name.count
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * length + 8) { buffer in
-                // RELATIVE, then FOLDER/.FILE.tmp
-                let path = buffer.baseAddress!
-                path.initialize(from: name.baseAddress!, count: length)
-                path[length] = 0
-                var slash = length - 1
-                while slash >= 0, path[slash] != UInt8(ascii: "/") { slash -= 1 }
-                let temporary = path + length + 1
-                if slash >= 0 { temporary.initialize(from: path, count: slash + 1) }
-                temporary[slash + 1] = UInt8(ascii: ".")
-                (temporary + slash + 2).initialize(from: path + slash + 1, count: length - slash - 1)
-                var end = length + 1
-                for byte in ".tmp".utf8 {
-                    temporary[end] = byte
-                    end += 1
-                }
-                temporary[end] = 0
-                // UInt8 and CChar may alias: the same bytes as C strings.
-                return Self.write(bytes, path: UnsafeRawPointer(path).assumingMemoryBound(to: CChar.self),
-                                  temporary: UnsafeRawPointer(temporary).assumingMemoryBound(to: CChar.self),
-                                  relative: relative, folder: self)
-            }
-        }
-        if let failure { throw failure }
-    }
-
-    /// Writes `bytes` to `temporary` and renames it to `path` (both relative
-    /// to the staging folder); nil when done.
-    private static func write(_ bytes: [UInt8], path: UnsafePointer<CChar>, temporary: UnsafePointer<CChar>,
-                              relative: String, folder: OutputFolder) -> OutputError? {
-        let directory = folder.folderDescriptor
-        var descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let directory = folderDescriptor
+        var descriptor = openat(directory, relative, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT, let slash = relative.lastIndex(of: "/") {
-            do { try folder.makeFolder(String(relative[..<slash])) } catch { return error }
-            descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            try makeFolder(String(relative[..<slash]))
+            descriptor = openat(directory, relative, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else {
-            return OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
+            throw OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
         }
         do {
             defer { close(descriptor) }
-            try writeAll(descriptor, bytes, name: relative)
+            try Self.writeAll(descriptor, bytes, name: relative)
         } catch {
-            return error
+            // A file cut short by a full disk is not left to look written.
+            unlinkat(directory, relative, 0)
+            throw error
         }
-        guard renameat(directory, temporary, directory, path) == 0 else {
-            return OutputError("cannot rename \(relative) into place: \(String(cString: strerror(errno)))")
-        }
-        return nil
     }
 
     /// `write(2)` until every byte is written.

@@ -123,15 +123,37 @@ struct PipelineTests {
         return killed
     }
 
-    /// Whatever a killed run left: every file under its own name is whole
-    /// (the same bytes as the uninterrupted run's); only `.NAME.tmp` files may be cut short.
-    static func expectNoHalfWrittenFile(_ staging: URL) throws {
+    /// Whatever a killed run left in its staging folder: every file of the
+    /// bills its journal's last checkpoint covers (the manifest's lines up to
+    /// the length recorded there) is whole, the same bytes as the
+    /// uninterrupted run's, since `--resume` trusts them; any later file is
+    /// whole or cut short (files are written in place, and `--resume` writes
+    /// those again); and there are no temporary files. Returns the files the
+    /// checkpoint covers.
+    @discardableResult
+    static func expectCheckpointedFilesWhole(_ staging: URL) throws -> [String] {
         let expected = try tree(reference)
-        for (path, data) in try tree(staging) where path.hasPrefix("bills/") || path.hasPrefix("email/") {
-            let name = (path as NSString).lastPathComponent
-            if name.hasPrefix("."), name.hasSuffix(".tmp") { continue }
-            #expect(expected[path] == data, "\(path) is whole")
+        let left = try tree(staging)
+        var covered: [String] = []
+        let journal = (try? String(contentsOf: staging.appendingPathComponent(".journal"), encoding: .utf8)) ?? ""
+        let lines = journal.split(separator: "\n")
+        if lines.count > 1, let last = Journal.Checkpoint(line: lines.last!) {
+            let length = last.lengths["manifest.jsonl"] ?? 0
+            let manifest = try Data(contentsOf: staging.appendingPathComponent("manifest.jsonl"))
+            #expect(manifest.count >= length, "the manifest reaches its checkpoint")
+            for line in manifest.prefix(length).split(separator: UInt8(ascii: "\n")) {
+                let entry = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+                for path in entry?["files"] as? [String] ?? [] {
+                    covered.append(path)
+                    #expect(left[path] != nil && left[path] == expected[path], "\(path), covered by the last checkpoint, is whole")
+                }
+            }
         }
+        for (path, data) in left where path.hasPrefix("bills/") || path.hasPrefix("email/") {
+            #expect(!(path as NSString).lastPathComponent.hasPrefix("."), "\(path): no temporary files")
+            #expect(expected[path]?.starts(with: data) == true, "\(path) is the reference's file or the start of it")
+        }
+        return covered
     }
 
     @Test func killedAtSeveralPointsAndResumedGivesTheSameBytes() throws {
@@ -142,16 +164,16 @@ struct PipelineTests {
         // busy disk they may come slower than the bills); each time resumed,
         // and killed again.
         #expect(try Self.renderAndKill(out, resume: false, when: { FileManager.default.fileExists(atPath: $0.path) }))
-        try Self.expectNoHalfWrittenFile(staging)
+        try Self.expectCheckpointedFilesWhole(staging)
         for target in [2, 4, 6] {
             let killed = try Self.renderAndKill(out, resume: true, when: { Self.checkpoints($0) >= target })
             #expect(killed, "the run was still going at checkpoint \(target)")
             #expect(Self.checkpoints(staging) >= target)
-            try Self.expectNoHalfWrittenFile(staging)
+            #expect(try !Self.expectCheckpointedFilesWhole(staging).isEmpty, "the checkpoint covers bills' files")
         }
         // Killed mid-chunk, at a moment no checkpoint chose.
         #expect(try Self.renderAndKill(out, resume: true, when: { _ in false }, after: 0.4))
-        try Self.expectNoHalfWrittenFile(staging)
+        try Self.expectCheckpointedFilesWhole(staging)
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing appears under the output's name before the end")
 
         let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--checkpoint-every", "64"])
@@ -159,6 +181,32 @@ struct PipelineTests {
         #expect(result.stderr.contains("resuming the interrupted run"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: staging.path))
         try Self.expectSameTree(out, "killed and resumed")
+    }
+
+    /// A file after the last checkpoint may be cut short by a kill (files
+    /// are written in place in the staging folder): `--resume` writes it
+    /// again, whole, and nothing cut short reaches the output.
+    @Test func aFileCutShortAfterTheLastCheckpointIsWrittenAgain() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        #expect(try Self.renderAndKill(out, resume: false, when: { Self.checkpoints($0) >= 2 }))
+        let covered = Set(try Self.expectCheckpointedFilesWhole(staging))
+        #expect(!covered.isEmpty)
+        // The reference's first bill file the checkpoint does not cover, cut to half its length.
+        let manifest = try String(contentsOf: Self.reference.appendingPathComponent("manifest.jsonl"), encoding: .utf8)
+        let later = manifest.split(separator: "\n").lazy
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .flatMap { $0["files"] as? [String] ?? [] }
+            .first { !covered.contains($0) }
+        let path = try #require(later)
+        let whole = try Data(contentsOf: Self.reference.appendingPathComponent(path))
+        let cut = staging.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: cut.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try whole.prefix(whole.count / 2).write(to: cut)
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume", "--checkpoint-every", "64"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(try Data(contentsOf: out.appendingPathComponent(path)) == whole, "\(path) was written again")
+        try Self.expectSameTree(out, "a cut file after the checkpoint")
     }
 
     /// SIGTERM (a pod being stopped) and SIGINT (Ctrl-C) stop a run at once,
@@ -186,7 +234,7 @@ struct PipelineTests {
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == number, "\(said)")
         let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
         #expect(said.contains("stopped by \(name); the work done so far is kept in \(staging.path)"), "\(said)")
-        try Self.expectNoHalfWrittenFile(staging)
+        try Self.expectCheckpointedFilesWhole(staging)
         let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
         #expect(result.status == 3, "\(result.stderr)")
         try Self.expectSameTree(out, "stopped by \(name) and resumed")
