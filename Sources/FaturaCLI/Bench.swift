@@ -14,7 +14,8 @@ struct Bench: AsyncParsableCommand {
         system CPU per bill, files and bytes written and peak memory; then writes the same files (the \
         same names in the same folders, of the same sizes, each bill's in the manifest's order) with a \
         plain loop (temporary name, then rename; one writer per core) into another fresh folder: the \
-        floor. Every run uses new folders, as deleting many files slows the next minutes of file creation.
+        floor; then once more in place (no temporary name, as the pipeline writes inside its staging folder), \
+        for comparison. Every run uses new folders, as deleting many files slows the next minutes of file creation.
         """
     )
 
@@ -106,10 +107,26 @@ struct Bench: AsyncParsableCommand {
         print("  floor CPU per bill: user \(Self.fixed((floorAfter.user - floorBefore.user) / bills * 1e6)) µs, "
               + "system \(Self.fixed((floorAfter.system - floorBefore.system) / bills * 1e6)) µs")
         print("pipeline / floor = \(Self.fixed(wall / floorWall))x wall time")
-        // Removing some 300,000 files slows the next minutes of file creation (and so the
+
+        // The pipeline writes in place inside its staging folder (the folder's
+        // one move publishes it whole): the same loop without the renames, for comparison.
+        let inPlace = base.appendingPathComponent("floor-in-place")
+        try FileManager.default.createDirectory(at: inPlace, withIntermediateDirectories: true)
+        sync()
+        let inPlaceFiles = FloorFiles(files, in: inPlace)
+        let inPlaceBefore = Usage.now()
+        let inPlaceStart = DispatchTime.now()
+        inPlaceFiles.write(writers: ProcessInfo.processInfo.activeProcessorCount, renamed: false)
+        sync()
+        let inPlaceWall = Double(DispatchTime.now().uptimeNanoseconds - inPlaceStart.uptimeNanoseconds) / 1e9
+        let inPlaceAfter = Usage.now()
+        print("the same files written in place (no temporary name, no rename; then the same sync): \(Self.fixed(inPlaceWall)) s, "
+              + "system \(Self.fixed((inPlaceAfter.system - inPlaceBefore.system) / bills * 1e6)) µs a bill; "
+              + "pipeline / that = \(Self.fixed(wall / inPlaceWall))x")
+        // Removing some 450,000 files slows the next minutes of file creation (and so the
         // next bench run) several-fold here: left for the user to remove when done.
         let generated = self.input == nil ? inputBytes : 0
-        print("left in \(base.path) (\((bytes * 2 + generated) / 1_000_000) MB): remove it with rm -rf when done, not just before another run")
+        print("left in \(base.path) (\((bytes * 3 + generated) / 1_000_000) MB): remove it with rm -rf when done, not just before another run")
     }
 
     static func fixed(_ value: Double) -> String {
@@ -157,16 +174,17 @@ struct FloorFiles {
     }
 
     /// Plain writes of the same files: their folders made, then for each
-    /// file, open a temporary name beside it, write, close, rename.
-    func write(writers: Int) {
+    /// file, open a temporary name beside it, write, close, rename (or,
+    /// not `renamed`, open the file itself, write, close).
+    func write(writers: Int, renamed: Bool = true) {
         for folder in folders { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let payload = [UInt8](repeating: 0x61, count: sizes.max() ?? 0)
         DispatchQueue.concurrentPerform(iterations: writers) { writer in
             for index in stride(from: writer, to: paths.count, by: writers) {
-                let descriptor = open(paths[index].temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                let descriptor = open(renamed ? paths[index].temporary : paths[index].final, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                 payload.withUnsafeBufferPointer { _ = Glibc.write(descriptor, $0.baseAddress, sizes[index]) }
                 close(descriptor)
-                rename(paths[index].temporary, paths[index].final)
+                if renamed { rename(paths[index].temporary, paths[index].final) }
             }
         }
     }

@@ -163,8 +163,9 @@ public enum Batch {
         var cannotResume = false
         do throws(OutputError) {
             folder = try OutputFolder(destination: output, resume: configuration.resume)
-            // A staging folder without a journal was stopped before its
-            // first line: nothing was committed, so it is begun again in place.
+            // A staging folder without a journal to trust (stopped before
+            // its first line reached the disk, or killed while publishing,
+            // once the journal was removed) is emptied and begun again.
             if folder.resumed, let (old, oldFingerprint, parts, last) = try Journal.resume(folder: folder) {
                 guard oldFingerprint == fingerprint.value else {
                     cannotResume = true
@@ -180,6 +181,7 @@ public enum Batch {
                     done = last.records
                 }
             } else {
+                if folder.resumed { try folder.empty() }
                 lists = try Lists(folder: folder, resumeAt: nil)
                 journal = try Journal(folder: folder, fingerprint: fingerprint)
             }

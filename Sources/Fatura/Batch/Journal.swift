@@ -12,7 +12,7 @@ import Glibc
 /// keys and options); every later line is a checkpoint: how many input
 /// records were done, the length of each list file, and the summary so
 /// far. A checkpoint is handed over only after the files of every bill it
-/// covers were renamed into place and the lists were written out, and its
+/// covers were written and the lists were written out, and its
 /// line is written only after the file system holding them was synced
 /// (``CheckpointWriter``): everything up to the last line is complete and
 /// on the disk; whatever came after is redone. Lines are whole `write(2)`

@@ -19,8 +19,8 @@ public final class OutputFolder: Sendable {
     private let stagingPath: String
     /// The descriptor holding the staging folder's lock for this process.
     private let lockDescriptor: Int32
-    /// The staging folder, open: files are created and renamed relative to
-    /// it, so the kernel walks two or three names a path, not the whole path.
+    /// The staging folder, open: files are created relative to it, so the
+    /// kernel walks two or three names a path, not the whole path.
     private let folderDescriptor: Int32
     private let state = Mutex(State())
 
@@ -225,13 +225,40 @@ public final class OutputFolder: Sendable {
         guard descriptor >= 0 else {
             throw OutputError("cannot create \(relative): \(String(cString: strerror(errno)))")
         }
+        // A file cut short by a full disk is not left to look written.
         do {
-            defer { close(descriptor) }
             try Self.writeAll(descriptor, bytes, name: relative)
         } catch {
-            // A file cut short by a full disk is not left to look written.
+            close(descriptor)
             unlinkat(directory, relative, 0)
             throw error
+        }
+        // Some file systems (NFS) report a failed write only here.
+        guard close(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlinkat(directory, relative, 0)
+            throw OutputError("cannot write \(relative): \(reason)")
+        }
+    }
+
+    /// Empties the staging folder of a run that left no journal to trust
+    /// (stopped before its first line reached the disk, or killed while
+    /// publishing, once the journal was removed), keeping its lock: what is
+    /// in it may be another input's, and a run begun again in place would
+    /// publish whatever it does not write again.
+    public func empty() throws(OutputError) {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: stagingPath)
+        } catch {
+            throw OutputError("cannot read \(stagingPath): \(error.localizedDescription)")
+        }
+        for entry in entries where entry != Self.lockName {
+            do {
+                try FileManager.default.removeItem(atPath: stagingPath + "/" + entry)
+            } catch {
+                throw OutputError("cannot empty \(stagingPath) to begin again: \(error.localizedDescription)")
+            }
         }
     }
 
@@ -253,14 +280,17 @@ public final class OutputFolder: Sendable {
     /// the lock right after the move: nothing of the run's own is published
     /// but, if the run is killed in the instant after the move, the empty
     /// lock file. (Killed between removing the journal and the move, the
-    /// staging folder is complete but has no journal: `--resume` renders it
-    /// again from the start.) An earlier output is moved aside, then
+    /// staging folder is complete but has no journal: `--resume` empties it
+    /// and renders the month again from the start.) An earlier output is moved aside, then
     /// removed; a run killed meanwhile leaves it (`.NAME.old-PID`), and the
     /// first run to find an output in place again removes it.
     public func publish(removing bookkeeping: [String] = []) throws(OutputError) {
         let manager = FileManager.default
-        // Everything written reaches the disk before the folder takes its name.
-        sync()
+        // Everything written reaches the disk before the folder takes its
+        // name, and a writeback error (EIO, a late ENOSPC) stops it.
+        if let failure = Journal.syncFileSystem(folderDescriptor) {
+            throw OutputError("cannot make \(stagingPath) durable before publishing it (syncfs): \(failure)")
+        }
         do {
             try Self.checkReplaceable(destination)
             for name in bookkeeping { unlinkat(folderDescriptor, name, 0) }

@@ -283,7 +283,7 @@ struct Lists {
 ///
 /// A chunk's files are written by threads of their own (``FileWriters``),
 /// not by the task: it hands them over and waits, suspended, until they
-/// are in place before it returns (so a chunk is committed only once its
+/// are written before it returns (so a chunk is committed only once its
 /// files are, as checkpoints need). Writing blocks in the kernel, on the
 /// disk and on its folders' locks; a render thread (``RenderThreads``, one
 /// a core) blocked there would leave a core idle with bills waiting to be
@@ -446,7 +446,7 @@ final class FileWriters: Sendable {
     }
 
     /// Writes `files` into `folder` on a writer thread; nil when every one
-    /// is in place, else the first failure (the files after it are not written).
+    /// is written, else the first failure (the files after it are not written).
     func write(_ files: [(path: String, bytes: [UInt8])], into folder: OutputFolder) async -> OutputError? {
         await withCheckedContinuation { done in
             threads.submit(Job(files: files, folder: folder, done: done))

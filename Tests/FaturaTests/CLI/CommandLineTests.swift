@@ -623,6 +623,9 @@ struct CommandLineTests {
         let output = files("out")
         #expect(output.keys.contains { $0.hasPrefix("bills/") && $0.hasSuffix(".html") } && output.keys.contains { $0.hasPrefix("email/") })
         #expect(files("floor") == output)
+        // Written a third time in place, as the pipeline writes: the same files again, and no temporary ones.
+        #expect(out.contains("the same files written in place") && out.contains("pipeline / that = "), "\(out)")
+        #expect(files("floor-in-place") == output)
     }
 
     /// The bench on a given export (to run it on the same file as another
