@@ -88,41 +88,21 @@ struct Bench: AsyncParsableCommand {
         print("  CPU per bill: user \(Self.fixed((after.user - before.user) / bills * 1e6)) µs, system \(Self.fixed((after.system - before.system) / bills * 1e6)) µs")
         print("  wrote \(sizes.count) files, \(bytes / 1_000_000) MB; peak resident memory \(after.peakKB / 1024) MB")
 
-        let floor = base.appendingPathComponent("floor")
-        try FileManager.default.createDirectory(at: floor, withIntermediateDirectories: true)
-        sync()
-        // Its paths are made before the clock starts: the floor is the file work alone.
-        let floorFiles = FloorFiles(files, in: floor)
-        let floorBefore = Usage.now()
-        let floorStart = DispatchTime.now()
-        floorFiles.write(writers: ProcessInfo.processInfo.activeProcessorCount)
-        let written = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
-        // The pipeline makes its folder durable (one sync) before publishing it; so does the floor.
-        sync()
-        let floorWall = Double(DispatchTime.now().uptimeNanoseconds - floorStart.uptimeNanoseconds) / 1e9
-        let floorAfter = Usage.now()
-        print("floor: \(sizes.count) files of the same sizes, in the same folders, in \(Self.fixed(floorWall)) s (\(ProcessInfo.processInfo.activeProcessorCount) writers; "
-              + "\(Self.fixed(written)) s writing, then the same one sync the pipeline makes before publishing)")
+        let writers = ProcessInfo.processInfo.activeProcessorCount
+        let floor = try FloorFiles(files, in: base.appendingPathComponent("floor")).measure(writers: writers, renamed: true)
+        print("floor: \(sizes.count) files of the same sizes, in the same folders, in \(Self.fixed(floor.wall)) s (\(writers) writers; "
+              + "\(Self.fixed(floor.writing)) s writing, then the same one sync the pipeline makes before publishing)")
         // The floor's own system time, per bill of the run: what the kernel's file work alone costs now.
-        print("  floor CPU per bill: user \(Self.fixed((floorAfter.user - floorBefore.user) / bills * 1e6)) µs, "
-              + "system \(Self.fixed((floorAfter.system - floorBefore.system) / bills * 1e6)) µs")
-        print("pipeline / floor = \(Self.fixed(wall / floorWall))x wall time")
+        print("  floor CPU per bill: user \(Self.fixed(floor.usage.user / bills * 1e6)) µs, "
+              + "system \(Self.fixed(floor.usage.system / bills * 1e6)) µs")
+        print("pipeline / floor = \(Self.fixed(wall / floor.wall))x wall time")
 
         // The pipeline writes in place inside its staging folder (the folder's
         // one move publishes it whole): the same loop without the renames, for comparison.
-        let inPlace = base.appendingPathComponent("floor-in-place")
-        try FileManager.default.createDirectory(at: inPlace, withIntermediateDirectories: true)
-        sync()
-        let inPlaceFiles = FloorFiles(files, in: inPlace)
-        let inPlaceBefore = Usage.now()
-        let inPlaceStart = DispatchTime.now()
-        inPlaceFiles.write(writers: ProcessInfo.processInfo.activeProcessorCount, renamed: false)
-        sync()
-        let inPlaceWall = Double(DispatchTime.now().uptimeNanoseconds - inPlaceStart.uptimeNanoseconds) / 1e9
-        let inPlaceAfter = Usage.now()
-        print("the same files written in place (no temporary name, no rename; then the same sync): \(Self.fixed(inPlaceWall)) s, "
-              + "system \(Self.fixed((inPlaceAfter.system - inPlaceBefore.system) / bills * 1e6)) µs a bill; "
-              + "pipeline / that = \(Self.fixed(wall / inPlaceWall))x")
+        let inPlace = try FloorFiles(files, in: base.appendingPathComponent("floor-in-place")).measure(writers: writers, renamed: false)
+        print("the same files written in place (no temporary name, no rename; then the same sync): \(Self.fixed(inPlace.wall)) s, "
+              + "system \(Self.fixed(inPlace.usage.system / bills * 1e6)) µs a bill; "
+              + "pipeline / that = \(Self.fixed(wall / inPlace.wall))x")
         // Removing some 450,000 files slows the next minutes of file creation (and so the
         // next bench run) several-fold here: left for the user to remove when done.
         let generated = self.input == nil ? inputBytes : 0
@@ -158,11 +138,30 @@ struct Bench: AsyncParsableCommand {
 /// The floor's files: the pipeline's, by the same paths in another folder,
 /// and the sizes to write.
 struct FloorFiles {
+    let root: URL
     let folders: [String]
     let paths: [(final: String, temporary: String)]
     let sizes: [Int]
 
+    /// Writes the files (`write`) from a clean page cache, then syncs, as the
+    /// pipeline makes its folder durable (one sync) before publishing it:
+    /// the time to the end of the writes, the time with the sync, and the CPU time.
+    func measure(writers: Int, renamed: Bool) throws -> (writing: Double, wall: Double, usage: Usage) {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        sync()
+        let before = Usage.now()
+        let start = DispatchTime.now()
+        write(writers: writers, renamed: renamed)
+        let writing = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        sync()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let after = Usage.now()
+        return (writing, wall, Usage(user: after.user - before.user, system: after.system - before.system, peakKB: after.peakKB))
+    }
+
+    /// Its paths are made here, before any clock starts: the floor is the file work alone.
     init(_ files: [(path: String, size: Int)], in folder: URL) {
+        root = folder
         folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
             .map { folder.appendingPathComponent($0).path }
         paths = files.map { file in
