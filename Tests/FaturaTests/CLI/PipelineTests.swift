@@ -742,6 +742,25 @@ struct PublishingTests {
         withExtendedLifetime(journal) {}
     }
 
+    /// A file that cannot be written whole (the disk full) is reported by
+    /// name and reason and not left behind to look written: here its name
+    /// leads to /dev/full, where every write fails with ENOSPC.
+    @Test func aFileTheDiskCannotHoldIsReportedAndRemoved() throws {
+        let folder = try OutputFolder(destination: Fixture.temporaryFolder().appendingPathComponent("out"))
+        try folder.makeFolder("bills/001")
+        try FileManager.default.createSymbolicLink(atPath: folder.url("bills/001/full.html").path, withDestinationPath: "/dev/full")
+        do {
+            try folder.write("bills/001/full.html", Array(repeating: 0x61, count: 4096))
+            Issue.record("a write to a full disk should fail")
+        } catch {
+            #expect(error.message == "cannot write bills/001/full.html: \(String(cString: strerror(ENOSPC)))", "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url("bills/001").path).isEmpty, "nothing left under its name")
+        // The folder still takes other files.
+        try folder.write("bills/001/next.html", Array("whole".utf8))
+        #expect(try Data(contentsOf: folder.url("bills/001/next.html")) == Data("whole".utf8))
+    }
+
     /// A run stopped with nothing to keep removes its staging folder as it
     /// ends, and only then: once the path is another run's staging folder,
     /// neither another call nor letting the first folder go touches it.
