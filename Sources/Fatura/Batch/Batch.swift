@@ -94,8 +94,15 @@ public enum Batch {
     /// Chunks rendered at once unless configured: one a core, and two more
     /// whose files are being written meanwhile (not more, on a machine of many cores).
     public static let defaultJobs = ProcessInfo.processInfo.activeProcessorCount + 2
-    /// Records between checkpoints (at least), unless configured.
-    public static let checkpointEvery = 1024
+    /// Records between checkpoints (at least), unless configured: about a
+    /// second of work at the pipeline's pace here, which is what a stopped
+    /// run does again. Each checkpoint's line waits for a sync of the file
+    /// system, which writes out the metadata blocks dirtied since the last
+    /// (the same inode tables and folders, again and again): every 1,024
+    /// records, a render of 100,000 bills spent about 1.1 s more of system
+    /// time (5.8 s against 4.7 s, two rounds on a settled disk, 2026-12-07)
+    /// and 0.3 s more of wall time than one with no checkpoint at all.
+    public static let checkpointEvery = 8192
 
     /// Reads and checks every bill of `input` without rendering anything;
     /// `onReject` hears of each rejected bill in file order, and `onReroute`
