@@ -119,6 +119,8 @@ struct Render: AsyncParsableCommand {
                         printError("fatura: an interrupted run's work was dropped; `--resume` would have gone on from it")
                     case .resumed(0):
                         printError("fatura: resuming the interrupted run from the start of the file (it was stopped before its first checkpoint)")
+                    case .emptied:
+                        printError("fatura: the interrupted run left no journal to go on from (it was stopped before its first line reached the disk, or while publishing): its folder was emptied and the month is rendered from the start")
                     case .resumed(let done):
                         printError("fatura: resuming the interrupted run after bill \(done) of the file (the rejects and bills sent another way before it are in its rejects.jsonl and manifest.jsonl, not printed again)")
                     }

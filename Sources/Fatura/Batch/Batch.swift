@@ -168,6 +168,7 @@ public enum Batch {
         var summary = BatchSummary(header: header)
         var done = 0
         var cannotResume = false
+        var emptied = false
         do throws(OutputError) {
             folder = try OutputFolder(destination: output, resume: configuration.resume)
             // A staging folder without a journal to trust (stopped before
@@ -188,14 +189,17 @@ public enum Batch {
                     done = last.records
                 }
             } else {
-                if folder.resumed { try folder.empty() }
+                if folder.resumed {
+                    try folder.empty()
+                    emptied = true
+                }
                 lists = try Lists(folder: folder, resumeAt: nil)
                 journal = try Journal(folder: folder, fingerprint: fingerprint)
             }
             folder.keepWhenStopped()
             summary.developmentKey = signer.ring.isDevelopment
             summary.shard = configuration.shard
-            onStart(folder.resumed ? .resumed(done: done) : folder.droppedInterrupted ? .startedOver : .fresh)
+            onStart(emptied ? .emptied : folder.resumed ? .resumed(done: done) : folder.droppedInterrupted ? .startedOver : .fresh)
         } catch {
             guard cannotResume else { throw .output(error) }
             throw .resume("\(error); resume with the same input, templates, keys and options, or run without --resume to start over")
@@ -411,6 +415,9 @@ public enum RunStart: Sendable, Equatable {
     case startedOver
     /// Going on from an interrupted run, with `done` input records already done.
     case resumed(done: Int)
+    /// `--resume` found an interrupted run's folder with no journal to go on
+    /// from: it was emptied, and the run begins again.
+    case emptied
 }
 
 /// How far a run has come, reported every `every` bills.
