@@ -91,7 +91,7 @@ struct Bench: AsyncParsableCommand {
         let writers = ProcessInfo.processInfo.activeProcessorCount
         let floor = try FloorFiles(files, in: base.appendingPathComponent("floor")).measure(writers: writers, renamed: true)
         print("floor: \(sizes.count) files of the same sizes, in the same folders, in \(Self.fixed(floor.wall)) s (\(writers) writers; "
-              + "\(Self.fixed(floor.writing)) s writing, then the same one sync the pipeline makes before publishing)")
+              + "\(Self.fixed(floor.writing)) s writing, then one sync, as the pipeline makes before publishing)")
         // The floor's own system time, per bill of the run: what the kernel's file work alone costs now.
         print("  floor CPU per bill: user \(Self.fixed(floor.usage.user / bills * 1e6)) µs, "
               + "system \(Self.fixed(floor.usage.system / bills * 1e6)) µs")

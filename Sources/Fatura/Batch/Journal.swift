@@ -116,15 +116,24 @@ final class Journal {
     static func resume(folder: OutputFolder, sync: @escaping Sync = Journal.syncFileSystem) throws(OutputError)
         -> (journal: Journal, fingerprint: String, parts: [String: String], last: Checkpoint?)? {
         let path = folder.url(name).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            // No journal at all; one that is there but cannot be read is not
+            // taken for none (the folder would be emptied).
+            if access(path, F_OK) != 0, errno == ENOENT { return nil }
+            throw OutputError("cannot read the journal of the interrupted run in \(folder.staging.path); run without --resume to start over")
+        }
         let text = String(decoding: data, as: UTF8.self)
         // Only lines that ended: a last line without its line feed was torn.
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }
-        guard let first = lines.first,
-              let header = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any],
+        // Empty, or a first line torn: its header never reached the disk
+        // (the first checkpoint's sync makes it durable), so nothing was committed.
+        guard let first = lines.first else { return nil }
+        guard let header = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any],
               let fingerprint = header["fingerprint"] as? String
-        else { return nil }
+        else {
+            throw OutputError("the journal of the interrupted run in \(folder.staging.path) cannot be read; run without --resume to start over")
+        }
         let last = lines.count > 1 ? Checkpoint(line: lines[lines.count - 1]) : nil
         guard lines.count == 1 || last != nil else {
             throw OutputError("the journal of the interrupted run in \(folder.staging.path) cannot be read; run without --resume to start over")

@@ -61,7 +61,9 @@ final class LineWriter {
 
     func close() throws(OutputError) {
         try flush()
-        Glibc.close(descriptor)
+        // Some file systems (NFS) report a failed write only here.
+        let closed = Glibc.close(descriptor)
         descriptor = -1
+        guard closed == 0 else { throw OutputError("cannot write \(name): \(String(cString: strerror(errno)))") }
     }
 }

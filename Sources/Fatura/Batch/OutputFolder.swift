@@ -64,7 +64,8 @@ public final class OutputFolder: Sendable {
             // Whoever made it must have stopped: its lock must be free.
             let probe = try Self.lock(stagingPath)
             if !resume {
-                close(probe)
+                // Held until the folder is gone: no `--resume` can take it meanwhile.
+                defer { close(probe) }
                 do { try manager.removeItem(at: staging) } catch {
                     throw OutputError("cannot remove the interrupted run's folder \(stagingPath): \(error.localizedDescription)")
                 }
@@ -109,6 +110,15 @@ public final class OutputFolder: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw OutputError("another fatura run is writing \(folder) (it is locked); wait for it or stop it first", heldByAnotherRun: true)
+        }
+        // The lock is the folder's only if its file is still there: a run
+        // that was removing the folder meanwhile has made a new one of its own.
+        var held = stat()
+        var named = stat()
+        guard fstat(descriptor, &held) == 0, stat(folder + "/" + lockName, &named) == 0,
+              held.st_dev == named.st_dev, held.st_ino == named.st_ino else {
+            close(descriptor)
+            throw OutputError("another fatura run is writing \(folder) (it replaced it); wait for it or stop it first", heldByAnotherRun: true)
         }
         return descriptor
     }

@@ -358,18 +358,38 @@ struct PipelineTests {
     /// A staging folder with no journal to trust (killed while publishing,
     /// once the journal was removed, say) may hold another input's files:
     /// `--resume` empties it before it begins again, so none is published.
-    @Test func aStagingFolderWithoutAJournalIsEmptiedBeforeItIsBegunAgain() throws {
+    /// So is one whose journal is empty or holds only a torn first line (a
+    /// power cut before its header reached the disk).
+    @Test(arguments: [nil, "", #"{"fingerprint":"#])
+    func aStagingFolderWithoutAJournalIsEmptiedBeforeItIsBegunAgain(_ journal: String?) throws {
         let out = Fixture.temporaryFolder().appendingPathComponent("out")
         let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
         let stale = staging.appendingPathComponent("bills/999/9999999999-2026-09.html")
         try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("another month's bill".utf8).write(to: stale)
+        if let journal { try Data(journal.utf8).write(to: staging.appendingPathComponent(".journal")) }
         try Data("{}".utf8).write(to: staging.appendingPathComponent("summary.json"))
         let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("left no journal to go on from") && result.stderr.contains("its folder was emptied"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("bills/999/9999999999-2026-09.html").path))
         try Self.expectSameTree(out, "--resume on a staging folder without a journal")
+    }
+
+    /// A journal whose first line ended but is not a run's header is not
+    /// taken for no journal: the folder is kept, and `--resume` refuses.
+    @Test func aJournalWhoseHeaderCannotBeReadIsNotTakenForNone() throws {
+        let out = Fixture.temporaryFolder().appendingPathComponent("out")
+        let staging = out.deletingLastPathComponent().appendingPathComponent(".out.partial")
+        let kept = staging.appendingPathComponent("bills/001/kept.html")
+        try FileManager.default.createDirectory(at: kept.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("work".utf8).write(to: kept)
+        try Data("not a header\n{\"records\":64}\n".utf8).write(to: staging.appendingPathComponent(".journal"))
+        let result = try FaturaBinary.run(["render", Self.month.path, "--out", out.path, "--resume"])
+        #expect(result.status != 0 && result.status != 3, "\(result.status)")
+        #expect(result.stderr.contains("cannot be read; run without --resume to start over"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: kept.path), "the interrupted run's work is kept")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test func resumeWithNothingToResumeIsAnOrdinaryRun() throws {
