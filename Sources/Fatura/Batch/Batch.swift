@@ -95,8 +95,9 @@ public enum Batch {
     /// whose files are being written meanwhile (not more, on a machine of many cores).
     public static let defaultJobs = ProcessInfo.processInfo.activeProcessorCount + 2
     /// Records between checkpoints (at least), unless configured: about a
-    /// second of work at the pipeline's pace here, which is what a stopped
-    /// run does again. Each checkpoint's line waits for a sync of the file
+    /// second of work at the pipeline's pace here. A stopped run does again
+    /// up to about two of these (one checkpoint syncing, one waiting) and the
+    /// chunks in flight. Each checkpoint's line waits for a sync of the file
     /// system, which writes out the metadata blocks dirtied since the last
     /// (the same inode tables and folders, again and again): every 1,024
     /// records, a render of 100,000 bills spent about 1.1 s more of system
