@@ -175,7 +175,7 @@ struct FloorFiles {
     /// Plain writes of the same files: their folders made, then for each
     /// file, open a temporary name beside it, write, close, rename (or,
     /// not `renamed`, open the file itself, write, close).
-    func write(writers: Int, renamed: Bool = true) {
+    func write(writers: Int, renamed: Bool) {
         for folder in folders { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let payload = [UInt8](repeating: 0x61, count: sizes.max() ?? 0)
         DispatchQueue.concurrentPerform(iterations: writers) { writer in

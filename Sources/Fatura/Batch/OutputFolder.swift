@@ -291,9 +291,10 @@ public final class OutputFolder: Sendable {
     /// but, if the run is killed in the instant after the move, the empty
     /// lock file. (Killed between removing the journal and the move, the
     /// staging folder is complete but has no journal: `--resume` empties it
-    /// and renders the month again from the start.) An earlier output is moved aside, then
-    /// removed; a run killed meanwhile leaves it (`.NAME.old-PID`), and the
-    /// first run to find an output in place again removes it.
+    /// and renders the month again from the start.) An earlier output is
+    /// moved aside, then removed; a run killed meanwhile leaves it
+    /// (`.NAME.old-PID`), and the first run to find an output in place again
+    /// removes it.
     public func publish(removing bookkeeping: [String] = []) throws(OutputError) {
         let manager = FileManager.default
         // Everything written reaches the disk before the folder takes its
